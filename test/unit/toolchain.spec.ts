@@ -1,4 +1,4 @@
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase } from '../support/test-database.js';
 import pg from 'pg';
 
 describe('test toolchain', () => {

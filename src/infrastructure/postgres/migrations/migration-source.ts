@@ -1,8 +1,15 @@
 import type { Knex } from 'knex';
+import { ledgerEventsMigration } from './001-ledger-events.js';
+import { usersMigration } from './002-users.js';
+import { timersAndCheckpointsMigration } from './003-timers-and-checkpoints.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-const MIGRATIONS: readonly Migration[] = [];
+const MIGRATIONS: readonly Migration[] = [
+  ledgerEventsMigration,
+  usersMigration,
+  timersAndCheckpointsMigration,
+];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
   getMigrations: () => Promise.resolve([...MIGRATIONS]),

@@ -1,0 +1,14 @@
+import type { Actor } from '../../../../domain/shared/actor.js';
+import type { CommandEnvelope } from '../../../handle-command.js';
+import { CallUseCaseCommand } from '../call-command.base.js';
+
+export class MarkCallMissedCommand extends CallUseCaseCommand {
+  constructor(
+    callId: string,
+    actor: Actor,
+    envelope: CommandEnvelope,
+    readonly ringTimeoutSeconds: number,
+  ) {
+    super(callId, actor, envelope);
+  }
+}

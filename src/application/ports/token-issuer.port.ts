@@ -1,0 +1,26 @@
+import type { UserRole } from '../../domain/shared/actor.js';
+
+export const TOKEN_ISSUER = Symbol('TOKEN_ISSUER');
+
+export interface TokenClaims {
+  readonly userId: string;
+  readonly role: UserRole;
+}
+
+export interface IssuedToken {
+  readonly accessToken: string;
+  readonly expiresInSeconds: number;
+}
+
+export interface TokenIssuer {
+  issue(claims: TokenClaims): Promise<IssuedToken>;
+  /** Throws `InvalidTokenError` when the token is missing, forged, expired or malformed. */
+  verify(token: string): Promise<TokenClaims>;
+}
+
+export class InvalidTokenError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'InvalidTokenError';
+  }
+}

@@ -1,0 +1,36 @@
+import type { UserRole } from '../../domain/shared/actor.js';
+
+export const USER_DIRECTORY = Symbol('USER_DIRECTORY');
+
+export interface DirectoryUser {
+  readonly id: string;
+  readonly role: UserRole;
+  readonly displayName: string;
+}
+
+export interface UserWithCredentials extends DirectoryUser {
+  readonly email: string;
+  readonly passwordHash: string;
+}
+
+export interface UserPage {
+  readonly users: DirectoryUser[];
+  readonly nextCursor: string | null;
+}
+
+/** Who exists. Identity is not event sourced: it is reference data the ledger points at. */
+export interface UserDirectory {
+  findById(id: string): Promise<DirectoryUser | null>;
+  findManyByIds(ids: readonly string[]): Promise<DirectoryUser[]>;
+  findByEmail(email: string): Promise<UserWithCredentials | null>;
+  /** Ordered by display name then id; `cursor` is opaque. */
+  listByRole(role: UserRole, options: { limit: number; cursor: string | null }): Promise<UserPage>;
+}
+
+/** A cursor this server did not issue (or no longer understands). */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('The cursor is not one this server issued');
+    this.name = 'InvalidCursorError';
+  }
+}

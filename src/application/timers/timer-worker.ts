@@ -1,0 +1,101 @@
+import { DomainError } from '../../domain/shared/domain-error.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { DueTimer, TimerKind, TimerStore } from '../ports/timer-store.port.js';
+
+/** Fires a timer; resolves with a short outcome label stored beside it. */
+export type TimerHandler = (timer: DueTimer) => Promise<string>;
+
+export interface TimerWorkerLogger {
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface TimerWorkerOptions {
+  readonly store: TimerStore;
+  readonly clock: Clock;
+  readonly handlers: Readonly<Record<TimerKind, TimerHandler>>;
+  readonly logger: TimerWorkerLogger;
+  /** Longest sleep between checks: new timers scheduled by other instances are seen this soon. */
+  readonly maxIdleMs?: number;
+  readonly leaseSeconds?: number;
+}
+
+/**
+ * Fires due timers. A broken rule (the call was answered before its ring timeout) is the normal
+ * way a timer becomes moot: it completes with the rule's code. Any other failure leaves the lease
+ * to run out so that this or another instance tries again.
+ */
+export class TimerWorker {
+  private timeout: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = true;
+
+  constructor(private readonly options: TimerWorkerOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timeout) clearTimeout(this.timeout);
+    await this.running;
+  }
+
+  /** Fires every timer due now; exposed so tests and the CLI can drive it deterministically. */
+  async fireDue(): Promise<number> {
+    let fired = 0;
+    for (;;) {
+      const due = await this.options.store.claimDue(
+        this.options.clock.now(),
+        20,
+        this.options.leaseSeconds ?? 30,
+      );
+      if (due.length === 0) return fired;
+      for (const timer of due) {
+        if (await this.fire(timer)) fired++;
+      }
+    }
+  }
+
+  private async fire(timer: DueTimer): Promise<boolean> {
+    try {
+      const outcome = await this.options.handlers[timer.kind](timer);
+      await this.options.store.complete(timer.id, outcome);
+      return true;
+    } catch (error) {
+      if (error instanceof DomainError) {
+        await this.options.store.complete(timer.id, `skipped:${error.code}`);
+        return false;
+      }
+      this.options.logger.warn('timer failed; it will be retried when its lease ends', {
+        timerKind: timer.kind,
+        attempts: timer.attempts,
+        error: (error as Error).message,
+      });
+      return false;
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timeout = setTimeout(() => {
+      this.running = this.tick().finally(() => (this.running = null));
+    }, delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    const maxIdle = this.options.maxIdleMs ?? 1000;
+    let delay = maxIdle;
+    try {
+      await this.fireDue();
+      const next = await this.options.store.nextDueAt();
+      if (next) {
+        delay = Math.min(maxIdle, Math.max(10, next.getTime() - this.options.clock.now().getTime()));
+      }
+    } catch (error) {
+      this.options.logger.warn('timer check failed', { error: (error as Error).message });
+    }
+    this.schedule(delay);
+  }
+}

@@ -1,0 +1,125 @@
+import type { DomainCommand, JsonObject } from '../shared/event.js';
+import type { CallType, QualitySuggestion } from './call.values.js';
+
+/**
+ * What can be asked of a call, in the imperative. The call is addressed by its stream
+ * (`call-<callId>`), the asking user by `metadata.actor` and the instant by `metadata.now`, so the
+ * data holds only what the asker chooses. Participant, consent and media commands always act on the
+ * actor themself: there is no field that names another user, so nobody can consent for another.
+ */
+
+type NoData = Readonly<Record<string, never>>;
+
+// --- Lifecycle -------------------------------------------------------------------------------
+
+export type InitiateCall = DomainCommand<
+  'InitiateCall',
+  {
+    readonly callId: string;
+    readonly providerId: string;
+    readonly patientId: string;
+    readonly type: CallType;
+    readonly scheduledAt: string | null;
+    readonly recordingEnabled: boolean;
+    readonly reason: string | null;
+    /** Configuration (not the request): may a patient start a call? */
+    readonly patientsMayInitiate: boolean;
+  }
+>;
+
+export type RingScheduledCall = DomainCommand<'RingScheduledCall', NoData>;
+
+export type AnswerCall = DomainCommand<'AnswerCall', NoData>;
+
+export type DeclineCall = DomainCommand<'DeclineCall', { readonly reason: string | null }>;
+
+export type CancelCall = DomainCommand<'CancelCall', { readonly reason: string | null }>;
+
+export type EndCall = DomainCommand<'EndCall', { readonly reason: string | null }>;
+
+/** Sent by the ring timer. */
+export type MarkCallMissed = DomainCommand<
+  'MarkCallMissed',
+  { readonly ringTimeoutSeconds: number }
+>;
+
+export type MarkCallFailed = DomainCommand<
+  'MarkCallFailed',
+  { readonly reason: string; readonly details: JsonObject | null }
+>;
+
+// --- Participants and media -------------------------------------------------------------------
+
+export type JoinCall = DomainCommand<'JoinCall', NoData>;
+
+export type MarkParticipantConnected = DomainCommand<'MarkParticipantConnected', NoData>;
+
+/** Sent by the gateway when a participant's socket drops. */
+export type DisconnectParticipant = DomainCommand<
+  'DisconnectParticipant',
+  { readonly userId: string }
+>;
+
+export type ReconnectParticipant = DomainCommand<
+  'ReconnectParticipant',
+  { readonly reconnectGraceSeconds: number }
+>;
+
+export type LeaveCall = DomainCommand<'LeaveCall', NoData>;
+
+/** Sent by the reconnect-grace timer; a no-op when it fires late. */
+export type ExpireDisconnectedParticipant = DomainCommand<
+  'ExpireDisconnectedParticipant',
+  { readonly userId: string; readonly reconnectGraceSeconds: number }
+>;
+
+/** Omitted flags keep their current value. */
+export type UpdateMedia = DomainCommand<
+  'UpdateMedia',
+  { readonly video?: boolean; readonly audio?: boolean; readonly screenShare?: boolean }
+>;
+
+// --- Consent and recordings -------------------------------------------------------------------
+
+export type GiveRecordingConsent = DomainCommand<'GiveRecordingConsent', NoData>;
+
+export type WithdrawRecordingConsent = DomainCommand<'WithdrawRecordingConsent', NoData>;
+
+export type StartRecording = DomainCommand<'StartRecording', { readonly recordingId: string }>;
+
+export type StopRecording = DomainCommand<'StopRecording', { readonly recordingId: string }>;
+
+// --- Quality ---------------------------------------------------------------------------------
+
+export type RecordQualityDegradation = DomainCommand<
+  'RecordQualityDegradation',
+  {
+    readonly userId: string;
+    readonly samples: readonly JsonObject[];
+    readonly suggestion: QualitySuggestion;
+  }
+>;
+
+export type CallCommand =
+  | InitiateCall
+  | RingScheduledCall
+  | AnswerCall
+  | DeclineCall
+  | CancelCall
+  | EndCall
+  | MarkCallMissed
+  | MarkCallFailed
+  | JoinCall
+  | MarkParticipantConnected
+  | DisconnectParticipant
+  | ReconnectParticipant
+  | LeaveCall
+  | ExpireDisconnectedParticipant
+  | UpdateMedia
+  | GiveRecordingConsent
+  | WithdrawRecordingConsent
+  | StartRecording
+  | StopRecording
+  | RecordQualityDegradation;
+
+export type CallCommandType = CallCommand['type'];

@@ -1,0 +1,66 @@
+import { SignJWT, createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { USER_ROLES, type UserRole } from '../../domain/shared/actor.js';
+import {
+  InvalidTokenError,
+  type IssuedToken,
+  type TokenClaims,
+  type TokenIssuer,
+} from '../../application/ports/token-issuer.port.js';
+
+const ISSUER = 'vytalwatch-call-ledger';
+const AUDIENCE = 'vytalwatch';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface JoseTokenIssuerOptions {
+  readonly secret: Uint8Array;
+  readonly ttlSeconds: number;
+  /** When set, tokens are verified against this JWKS (an external identity provider) instead. */
+  readonly jwksUrl: string | null;
+}
+
+/** HS256 tokens signed here, or RS/ES tokens of an external provider verified through its JWKS. */
+export class JoseTokenIssuer implements TokenIssuer {
+  private readonly remoteKeys: ReturnType<typeof createRemoteJWKSet> | null;
+
+  constructor(private readonly options: JoseTokenIssuerOptions) {
+    this.remoteKeys = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : null;
+  }
+
+  async issue(claims: TokenClaims): Promise<IssuedToken> {
+    const accessToken = await new SignJWT({ role: claims.role })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(claims.userId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${this.options.ttlSeconds}s`)
+      .sign(this.options.secret);
+    return { accessToken, expiresInSeconds: this.options.ttlSeconds };
+  }
+
+  async verify(token: string): Promise<TokenClaims> {
+    let payload: JWTPayload;
+    try {
+      const verification = this.remoteKeys
+        ? await jwtVerify(token, this.remoteKeys, { audience: AUDIENCE })
+        : await jwtVerify(token, this.options.secret, {
+            issuer: ISSUER,
+            audience: AUDIENCE,
+            algorithms: ['HS256'],
+          });
+      payload = verification.payload;
+    } catch (error) {
+      throw new InvalidTokenError(
+        error instanceof errors.JWTExpired ? 'The access token has expired' : 'The access token is invalid',
+      );
+    }
+    const role = payload['role'];
+    if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) {
+      throw new InvalidTokenError('The access token names no valid user');
+    }
+    if (typeof role !== 'string' || !(USER_ROLES as readonly string[]).includes(role)) {
+      throw new InvalidTokenError('The access token names no valid role');
+    }
+    return { userId: payload.sub, role: role as UserRole };
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The whole configuration, validated once at start-up. Nothing else reads `process.env`.
+ * A bad or missing value stops start-up with a message naming the variable.
+ */
+export interface AppConfig {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly database:
+    | { readonly kind: 'external'; readonly url: string }
+    | { readonly kind: 'embedded'; readonly dataDir: string; readonly port: number };
+  readonly eventStoreConnectionString: string | null;
+  readonly redisUrl: string | null;
+  readonly auth: {
+    /** HS256 secret; generated per process when absent outside production. */
+    readonly jwtSecret: Uint8Array;
+    readonly jwtSecretGenerated: boolean;
+    readonly jwksUrl: string | null;
+    readonly tokenTtlSeconds: number;
+    readonly loginAttemptsPerMinute: number;
+  };
+  readonly demoUsers: boolean;
+  readonly calls: {
+    readonly ringTimeoutSeconds: number;
+    readonly reconnectGraceSeconds: number;
+    readonly patientsMayInitiate: boolean;
+  };
+  readonly ice: {
+    readonly stunUrls: readonly string[];
+    readonly turnUrls: readonly string[];
+    readonly turnSecret: string | null;
+    readonly turnTtlSeconds: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be a URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}`);
+  }
+  return raw;
+}
+
+function urlList(env: Env, name: string, protocols: readonly string[]): string[] {
+  const raw = text(env, name);
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      const scheme = entry.split(':')[0] ?? '';
+      if (!protocols.includes(scheme)) {
+        throw new ConfigError(name, `entries must start with ${protocols.join(' or ')}:`);
+      }
+      return entry;
+    });
+}
+
+function jwtSecret(env: Env, production: boolean): { secret: Uint8Array; generated: boolean } {
+  const raw = text(env, 'JWT_SECRET');
+  if (raw === undefined) {
+    if (production) throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production');
+    return { secret: crypto.getRandomValues(new Uint8Array(32)), generated: true };
+  }
+  if (raw.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters');
+  return { secret: new TextEncoder().encode(raw), generated: false };
+}
+
+export function loadConfig(env: Env): AppConfig {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
+  const production = nodeEnv === 'production';
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const secret = jwtSecret(env, production);
+  const turnUrls = urlList(env, 'TURN_URLS', ['turn', 'turns']);
+  const turnSecret = text(env, 'TURN_SECRET') ?? null;
+  if (turnUrls.length > 0 && turnSecret === null) {
+    throw new ConfigError('TURN_SECRET', 'is required when TURN_URLS is set');
+  }
+  return {
+    nodeEnv,
+    host: text(env, 'HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    logLevel: oneOf(
+      env,
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      nodeEnv === 'test' ? 'silent' : 'info',
+    ),
+    database: databaseUrl
+      ? { kind: 'external', url: databaseUrl }
+      : {
+          kind: 'embedded',
+          dataDir: text(env, 'EMBEDDED_PG_DIR') ?? '.data/postgres',
+          port: integer(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
+        },
+    eventStoreConnectionString:
+      url(env, 'EVENTSTORE_CONNECTION_STRING', ['esdb:', 'esdb+discover:', 'kurrentdb:']) ?? null,
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']) ?? null,
+    auth: {
+      jwtSecret: secret.secret,
+      jwtSecretGenerated: secret.generated,
+      jwksUrl: url(env, 'JWKS_URL', ['https:', 'http:']) ?? null,
+      tokenTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 3600, 60, 86400),
+      loginAttemptsPerMinute: integer(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 10000),
+    },
+    demoUsers: flag(env, 'DEMO_USERS', !production),
+    calls: {
+      ringTimeoutSeconds: integer(env, 'RING_TIMEOUT_SECONDS', 60, 1, 3600),
+      reconnectGraceSeconds: integer(env, 'RECONNECT_GRACE_SECONDS', 30, 1, 3600),
+      patientsMayInitiate: flag(env, 'PATIENTS_MAY_INITIATE', false),
+    },
+    ice: {
+      stunUrls: urlList(env, 'STUN_URLS', ['stun', 'stuns']),
+      turnUrls,
+      turnSecret,
+      turnTtlSeconds: integer(env, 'TURN_TTL_SECONDS', 600, 60, 86400),
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import type { Actor, UserRole } from '../../../domain/shared/actor.js';
+
+export const PUBLIC_ROUTE = 'auth:public';
+export const ALLOWED_ROLES = 'auth:roles';
+
+/** The route needs no token (login, health, metrics, docs). */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+
+/** Only these roles may call the route; others get 403. */
+export const Roles = (...roles: UserRole[]): MethodDecorator & ClassDecorator =>
+  SetMetadata(ALLOWED_ROLES, roles);
+
+export interface AuthenticatedRequest extends Request {
+  actor?: Actor & { role: UserRole };
+}
+
+/** The authenticated caller, set by the auth guard. */
+export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext) => {
+  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  if (!request.actor) throw new Error('CurrentActor used on a public route');
+  return request.actor;
+});

@@ -1,0 +1,41 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { UserRole } from '../../../domain/shared/actor.js';
+import {
+  InvalidTokenError,
+  TOKEN_ISSUER,
+  type TokenIssuer,
+} from '../../../application/ports/token-issuer.port.js';
+import { HttpError } from '../http-error.js';
+import { ALLOWED_ROLES, PUBLIC_ROUTE, type AuthenticatedRequest } from './auth.decorators.js';
+
+/** Every route needs a valid bearer token unless marked @Public(); @Roles() narrows further. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(TOKEN_ISSUER) private readonly tokens: TokenIssuer,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header ?? '');
+    if (!match?.[1]) {
+      throw new HttpError(401, 'AUTH.TOKEN_MISSING', 'An Authorization: Bearer <token> header is required');
+    }
+    try {
+      request.actor = await this.tokens.verify(match[1]);
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw new HttpError(401, 'AUTH.TOKEN_INVALID', error.message);
+      throw error;
+    }
+    const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ALLOWED_ROLES, targets);
+    if (roles && !roles.includes(request.actor.role)) {
+      throw new HttpError(403, 'AUTH.ROLE_FORBIDDEN', `This action is not available to the ${request.actor.role} role`);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,182 @@
+import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Actor } from '../../../domain/shared/actor.js';
+import type { CommandEnvelope } from '../../../application/handle-command.js';
+import type { CallCommandResult } from '../../../application/call/call-command.result.js';
+import { CallUseCaseCommand } from '../../../application/call/commands/call-command.base.js';
+import { AnswerCallCommand } from '../../../application/call/commands/answer-call/answer-call.command.js';
+import { CancelCallCommand } from '../../../application/call/commands/cancel-call/cancel-call.command.js';
+import { DeclineCallCommand } from '../../../application/call/commands/decline-call/decline-call.command.js';
+import { EndCallCommand } from '../../../application/call/commands/end-call/end-call.command.js';
+import { InitiateCallCommand } from '../../../application/call/commands/initiate-call/initiate-call.command.js';
+import { RecordConsentCommand } from '../../../application/call/commands/record-consent/record-consent.command.js';
+import { StartRecordingCommand } from '../../../application/call/commands/start-recording/start-recording.command.js';
+import { StopRecordingCommand } from '../../../application/call/commands/stop-recording/stop-recording.command.js';
+import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { RequestEnvelope } from '../command-envelope.decorator.js';
+import { ConsentDto } from '../dto/consent.dto.js';
+import { EmptyDto } from '../dto/empty.dto.js';
+import { InitiateCallDto } from '../dto/initiate-call.dto.js';
+import { ReasonDto } from '../dto/reason.dto.js';
+import { HttpError } from '../http-error.js';
+import { uuidParam } from '../validation.js';
+import { isExistingCall, presentCallResult, presentRecording } from './call.presenter.js';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+function withEtag(response: Response, result: Pick<CallCommandResult, 'revision'>): void {
+  response.setHeader('ETag', `"${result.revision}"`);
+}
+
+/** The command side of calls: each route builds a command and hands it to the command bus. */
+@ApiTags('calls')
+@ApiBearerAuth()
+@Roles('provider', 'patient')
+@Controller('webrtc/calls')
+export class CallsController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Call a patient (RINGING now, or SCHEDULED for later)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async initiate(
+    @CurrentActor() actor: Actor,
+    @RequestEnvelope() envelope: CommandEnvelope,
+    @Body() body: InitiateCallDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new HttpError(400, 'REQUEST.INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+    }
+    const result = await this.commands.execute(
+      new InitiateCallCommand(
+        actor,
+        envelope,
+        {
+          patientId: body.patientId,
+          providerId: body.providerId ?? null,
+          type: body.type,
+          scheduledAt: body.scheduledAt ? new Date(body.scheduledAt).toISOString() : null,
+          recordingEnabled: body.recordingEnabled ?? true,
+          reason: body.reason ?? null,
+        },
+        idempotencyKey ?? null,
+      ),
+    );
+    response.status(result.replayed ? 200 : 201);
+    withEtag(response, result);
+    return presentCallResult(result);
+  }
+
+  @Post(':id/answer')
+  @HttpCode(200)
+  async answer(
+    @Param('id', uuidParam) id: string,
+    @CurrentActor() actor: Actor,
+    @RequestEnvelope() envelope: CommandEnvelope,
+    @Body() _body: EmptyDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.run(response, new AnswerCallCommand(id, actor, envelope));
+  }
+
+  @Post(':id/decline')
+  @HttpCode(200)
+  async decline(
+    @Param('id', uuidParam) id: string,
+    @CurrentActor() actor: Actor,
+    @RequestEnvelope() envelope: CommandEnvelope,
+    @Body() body: ReasonDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.run(response, new DeclineCallCommand(id, actor, envelope, body.reason ?? null));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  async cancel(
+    @Param('id', uuidParam) id: string,
+    @CurrentActor() actor: Actor,
+    @RequestEnvelope() envelope: CommandEnvelope,
+    @Body() body: ReasonDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.run(response, new CancelCallCommand(id, actor, envelope, body.reason ?? null));
+  }
+
+  @Post(':id/end')
+  @HttpCode(200)
+  async end(
+    @Param('id', uuidParam) id: string,
+    @CurrentActor() actor: Actor,
+    @RequestEnvelope() envelope: CommandEnvelope,
+    @Body() body: ReasonDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.run(response, new EndCallCommand(id, actor, envelope, body.reason ?? null));
+  }
+
+  @Post(':id/consent')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Give or withdraw your own consent to recording' })
+  async consent(
+    @Param('id', uuidParam) id: string,
+    @CurrentActor() actor: Actor,
+    @RequestEnvelope() envelope: CommandEnvelope,
+    @Body() body: ConsentDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.run(response, new RecordConsentCommand(id, actor, envelope, body.consented));
+  }
+
+  @Post(':id/record')
+  @ApiOperation({ summary: 'Start recording (the provider; needs every participant’s consent)' })
+  async record(
+    @Param('id', uuidParam) id: string,
+    @CurrentActor() actor: Actor,
+    @RequestEnvelope() envelope: CommandEnvelope,
+    @Body() _body: EmptyDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const result = await this.commands.execute(new StartRecordingCommand(id, actor, envelope));
+    response.status(201);
+    return this.recordingResponse(response, result, result.recordingId);
+  }
+
+  @Post(':id/recordings/:recordingId/stop')
+  @HttpCode(200)
+  async stopRecording(
+    @Param('id', uuidParam) id: string,
+    @Param('recordingId', uuidParam) recordingId: string,
+    @CurrentActor() actor: Actor,
+    @RequestEnvelope() envelope: CommandEnvelope,
+    @Body() _body: EmptyDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const result = await this.commands.execute(
+      new StopRecordingCommand(id, actor, envelope, recordingId),
+    );
+    return this.recordingResponse(response, result, recordingId);
+  }
+
+  private async run(response: Response, command: CallUseCaseCommand) {
+    const result = await this.commands.execute(command);
+    withEtag(response, result);
+    return presentCallResult(result);
+  }
+
+  private recordingResponse(response: Response, result: CallCommandResult, recordingId: string) {
+    const recording = isExistingCall(result.state) ? result.state.recordings[recordingId] : undefined;
+    if (!recording) throw new Error('the recording command left no recording behind');
+    withEtag(response, result);
+    return {
+      ...presentRecording(recording),
+      callId: result.state.status === 'NONE' ? null : result.state.callId,
+      position: result.position,
+      revision: result.revision,
+    };
+  }
+}

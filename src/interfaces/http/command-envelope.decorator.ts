@@ -1,0 +1,45 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import type { CommandEnvelope } from '../../application/handle-command.js';
+import { HttpError } from './http-error.js';
+
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const IF_MATCH = /^"(\d{1,15})"$/;
+
+/** `If-Match: "<revision>"` pins the revision; `*` or no header pins nothing. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const match = IF_MATCH.exec(header.trim());
+  if (!match?.[1]) {
+    throw new HttpError(
+      412,
+      'LEDGER.MALFORMED_IF_MATCH',
+      'If-Match must be a revision in quotes, as the ETag header gives it, e.g. "3"',
+    );
+  }
+  return Number(match[1]);
+}
+
+/**
+ * The envelope every event of a request carries: a correlation id (the caller's X-Correlation-Id
+ * or a fresh one), the request id as causation, the origin, and the If-Match revision. The origin
+ * is ledger data for auditors; it is never logged.
+ */
+export const RequestEnvelope = createParamDecorator(
+  (_: unknown, context: ExecutionContext): CommandEnvelope => {
+    const request = context.switchToHttp().getRequest<Request>();
+    const offered = request.header('x-correlation-id');
+    const expectedRevision = parseIfMatch(request.header('if-match'));
+    const userAgent = request.header('user-agent');
+    return {
+      correlationId: offered && CORRELATION_ID.test(offered) ? offered : randomUUID(),
+      causationId: null,
+      origin: {
+        ...(request.ip ? { ip: request.ip } : {}),
+        ...(userAgent ? { userAgent: userAgent.slice(0, 256) } : {}),
+      },
+      ...(expectedRevision !== undefined ? { expectedRevision } : {}),
+    };
+  },
+);

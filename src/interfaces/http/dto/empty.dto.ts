@@ -1,0 +1,2 @@
+/** A command that takes no fields: any field sent is refused as unknown. */
+export class EmptyDto {}

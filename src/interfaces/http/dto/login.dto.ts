@@ -1,0 +1,16 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+
+export class LoginDto {
+  @ApiProperty({ example: 'provider@demo.test' })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ example: 'demo' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  password!: string;
+}

@@ -1,0 +1,32 @@
+import { ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { HttpError } from './http-error.js';
+
+function describe(errors: readonly ValidationError[], parent = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) =>
+      message.replace(error.property, path),
+    );
+    return [...own, ...describe(error.children ?? [], path)];
+  });
+}
+
+/**
+ * Whitelisted DTOs, unknown fields refused, and no implicit coercion: `"recordingEnabled": 1` is
+ * a 400, not a `true`.
+ */
+export const validationPipe = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  transform: true,
+  transformOptions: { enableImplicitConversion: false },
+  validateCustomDecorators: false,
+  exceptionFactory: (errors) =>
+    new HttpError(400, 'REQUEST.INVALID', describe(errors).join('; ') || 'The request is invalid'),
+});
+
+/** Path ids must be UUIDs; anything else is a 400 before any lookup. */
+export const uuidParam = new ParseUUIDPipe({
+  exceptionFactory: () => new HttpError(400, 'REQUEST.INVALID_ID', 'Path ids must be UUIDs'),
+});
