@@ -18,7 +18,42 @@ import { MarkCallMissedHandler } from './application/call/commands/mark-call-mis
 import { RecordConsentHandler } from './application/call/commands/record-consent/record-consent.handler.js';
 import { StartRecordingHandler } from './application/call/commands/start-recording/start-recording.handler.js';
 import { StopRecordingHandler } from './application/call/commands/stop-recording/stop-recording.handler.js';
+import { AccessAudit } from './application/audit/access-audit.js';
+import { CallVisibility } from './application/call/queries/call-visibility.js';
+import { GetCallDetailsHandler } from './application/call/queries/get-call-details/get-call-details.handler.js';
+import { GetCallHistoryHandler } from './application/call/queries/get-call-history/get-call-history.handler.js';
+import { GetCallStateAtHandler } from './application/call/queries/get-call-state-at/get-call-state-at.handler.js';
+import { GetCallStatisticsHandler } from './application/call/queries/get-call-statistics/get-call-statistics.handler.js';
+import { GetCallTimelineHandler } from './application/call/queries/get-call-timeline/get-call-timeline.handler.js';
+import { GetRecordingHandler } from './application/call/queries/get-recording/get-recording.handler.js';
+import { ListRecordingsHandler } from './application/call/queries/list-recordings/list-recordings.handler.js';
+import { SearchAuditLogHandler } from './application/call/queries/search-audit-log/search-audit-log.handler.js';
+import { CALL_READ_MODEL } from './application/ports/call-read-model.port.js';
+import {
+  RECORDING_CRYPTO,
+  type RecordingCrypto,
+} from './application/ports/recording-crypto.port.js';
+import {
+  RECORDING_STORAGE,
+  type RecordingStorage,
+} from './application/ports/recording-storage.port.js';
+import { DownloadRecordingMediaHandler } from './application/recording/download-recording-media/download-recording-media.handler.js';
+import { SetLegalHoldHandler } from './application/recording/legal-hold/set-legal-hold.handler.js';
+import {
+  FailRecordingUploadHandler,
+  PurgeRecordingHandler,
+} from './application/recording/recording-timers/recording-timer.handlers.js';
+import {
+  RECORDING_SETTINGS,
+  type RecordingSettings,
+} from './application/recording/recording-settings.js';
+import { UploadRecordingMediaHandler } from './application/recording/upload-recording-media/upload-recording-media.handler.js';
+import { RecordingMediaController } from './interfaces/http/recordings/recording-media.controller.js';
 import { CLOCK, type Clock } from './application/ports/clock.port.js';
+import {
+  READ_MODEL_PROGRESS,
+  type ReadModelProgress,
+} from './application/ports/read-model-progress.port.js';
 import { COMMAND_METRICS } from './application/ports/command-metrics.port.js';
 import { EVENT_STORE, type EventStore } from './application/ports/event-store.port.js';
 import { ID_GENERATOR, type IdGenerator } from './application/ports/id-generator.port.js';
@@ -27,12 +62,22 @@ import { TOKEN_ISSUER, type TokenIssuer } from './application/ports/token-issuer
 import { USER_DIRECTORY, type UserDirectory } from './application/ports/user-directory.port.js';
 import type { PrometheusMetrics } from './infrastructure/observability/prometheus-metrics.js';
 import { KNEX, PG_POOL } from './infrastructure/postgres/database.tokens.js';
+import { KnexCallReadModel } from './infrastructure/read-models/knex-call-read-model.js';
+import { AuditController } from './interfaces/http/audit/audit.controller.js';
+import { CallQueriesController } from './interfaces/http/calls/call-queries.controller.js';
+import { Freshness } from './interfaces/http/freshness.js';
+import { StatsController } from './interfaces/http/stats/stats.controller.js';
 import { AuthController } from './interfaces/http/auth/auth.controller.js';
 import { AuthGuard } from './interfaces/http/auth/auth.guard.js';
 import { CallsController } from './interfaces/http/calls/calls.controller.js';
 import { DirectoryController } from './interfaces/http/directory/directory.controller.js';
 import { HealthController } from './interfaces/http/operations/health.controller.js';
 import { MetricsController } from './interfaces/http/operations/metrics.controller.js';
+import {
+  SIGNALING_CONTROLLERS,
+  signalingProviders,
+  type SignalingRuntime,
+} from './interfaces/ws/signaling.providers.js';
 
 /** Everything created before Nest starts (connections, adapters), handed in as values. */
 export interface AppRuntime {
@@ -46,7 +91,16 @@ export interface AppRuntime {
   readonly passwords: PasswordHasher;
   readonly tokens: TokenIssuer;
   readonly callPolicy: CallPolicy;
+  readonly readModelProgress: ReadModelProgress;
   readonly loginAttemptsPerMinute: number;
+  /** The socket.io gateway's settings and the ICE servers (STUN/TURN). */
+  readonly signaling: SignalingRuntime;
+  /** Where sealed recordings live, how they are sealed, and the limits from configuration. */
+  readonly recordings: {
+    readonly storage: RecordingStorage;
+    readonly crypto: RecordingCrypto;
+    readonly settings: RecordingSettings;
+  };
 }
 
 const CALL_COMMAND_HANDLERS = [
@@ -60,6 +114,22 @@ const CALL_COMMAND_HANDLERS = [
   StopRecordingHandler,
   MarkCallMissedHandler,
   ExpireDisconnectedParticipantHandler,
+  UploadRecordingMediaHandler,
+  SetLegalHoldHandler,
+  FailRecordingUploadHandler,
+  PurgeRecordingHandler,
+];
+
+const CALL_QUERY_HANDLERS = [
+  GetCallHistoryHandler,
+  GetCallDetailsHandler,
+  ListRecordingsHandler,
+  GetRecordingHandler,
+  GetCallStatisticsHandler,
+  GetCallTimelineHandler,
+  GetCallStateAtHandler,
+  SearchAuditLogHandler,
+  DownloadRecordingMediaHandler,
 ];
 
 @Module({})
@@ -76,6 +146,11 @@ export class AppModule {
       { provide: PASSWORD_HASHER, useValue: runtime.passwords },
       { provide: TOKEN_ISSUER, useValue: runtime.tokens },
       { provide: CALL_POLICY, useValue: runtime.callPolicy },
+      { provide: READ_MODEL_PROGRESS, useValue: runtime.readModelProgress },
+      { provide: CALL_READ_MODEL, useValue: new KnexCallReadModel(runtime.knex) },
+      { provide: RECORDING_STORAGE, useValue: runtime.recordings.storage },
+      { provide: RECORDING_CRYPTO, useValue: runtime.recordings.crypto },
+      { provide: RECORDING_SETTINGS, useValue: runtime.recordings.settings },
     ];
     return {
       module: AppModule,
@@ -88,15 +163,25 @@ export class AppModule {
         AuthController,
         DirectoryController,
         CallsController,
+        CallQueriesController,
+        RecordingMediaController,
+        StatsController,
+        AuditController,
         HealthController,
         MetricsController,
+        ...SIGNALING_CONTROLLERS,
       ],
       providers: [
         ...values,
         { provide: APP_GUARD, useClass: AuthGuard },
         CallLedger,
         LoginService,
+        AccessAudit,
+        CallVisibility,
+        Freshness,
         ...CALL_COMMAND_HANDLERS,
+        ...CALL_QUERY_HANDLERS,
+        ...signalingProviders(runtime.signaling, runtime.knex, runtime.clock),
       ],
     };
   }

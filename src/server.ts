@@ -3,27 +3,39 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import knexFactory, { type Knex } from 'knex';
-import pg from 'pg';
 import type { Logger } from 'pino';
 import { AppModule, type AppRuntime } from './app.module.js';
+import { openResources } from './resources.js';
 import { ExpireDisconnectedParticipantCommand } from './application/call/commands/expire-disconnected-participant/expire-disconnected-participant.command.js';
 import { MarkCallMissedCommand } from './application/call/commands/mark-call-missed/mark-call-missed.command.js';
+import {
+  FailRecordingUploadCommand,
+  PurgeRecordingCommand,
+} from './application/recording/recording-timers/recording-timer.commands.js';
+import { openRecordingStorage } from './infrastructure/storage/open-recording-storage.js';
+import {
+  AesGcmRecordingCrypto,
+  kekFingerprint,
+} from './infrastructure/crypto/aes-gcm-recording-crypto.adapter.js';
+import { RECORDING_MEDIA_ROUTE } from './interfaces/http/recordings/recording-media.controller.js';
 import type { Clock } from './application/ports/clock.port.js';
-import type { EventStore } from './application/ports/event-store.port.js';
+import type { CallCommandResult } from './application/call/call-command.result.js';
 import { TimerWorker } from './application/timers/timer-worker.js';
 import { SYSTEM_ACTOR } from './domain/shared/actor.js';
 import { Argon2PasswordHasher } from './infrastructure/auth/argon2-password-hasher.adapter.js';
 import { JoseTokenIssuer } from './infrastructure/auth/jose-token-issuer.adapter.js';
+import { CleanupStack } from './infrastructure/system/cleanup-stack.js';
 import type { AppConfig } from './infrastructure/config/app-config.js';
-import { createEventStore } from './infrastructure/event-store/create-event-store.js';
 import { PinoNestLogger, createLogger } from './infrastructure/observability/logger.js';
-import { PrometheusMetrics } from './infrastructure/observability/prometheus-metrics.js';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './infrastructure/postgres/embedded-postgres.js';
-import { migrateToLatest } from './infrastructure/postgres/migrations/migration-source.js';
+import { openDatabase } from './infrastructure/postgres/open-database.js';
 import { RandomIdGenerator } from './infrastructure/system/random-id-generator.adapter.js';
 import { SystemClock } from './infrastructure/system/system-clock.adapter.js';
 import { PostgresTimerStore } from './infrastructure/timers/postgres-timer-store.adapter.js';
+import { SignalingIoAdapter } from './infrastructure/signaling/signaling-io.adapter.js';
+import {
+  closeSignalingRedis,
+  connectSignalingRedis,
+} from './infrastructure/signaling/signaling-redis.js';
 import { KnexUserDirectory } from './infrastructure/users/knex-user-directory.adapter.js';
 import { seedDemoUsers } from './infrastructure/users/demo-users.js';
 import { jsonBodyParsing } from './interfaces/http/body-parsing.js';
@@ -32,6 +44,12 @@ import { requestLogging } from './interfaces/http/request-logging.js';
 import { validationPipe } from './interfaces/http/validation.js';
 import { callTimersProjection } from './projections/call-timers.projection.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
+import { RunnerReadModelProgress } from './projections/read-model-progress.js';
+import { AUDIT_LOG_PROJECTION } from './projections/audit-log.projection.js';
+import { CALL_READ_MODELS_PROJECTION } from './projections/call-read-models.projection.js';
+import type { ProjectionMonitor } from './projections/projection-monitor.js';
+import { startReadModelRunners } from './projections/read-model-runners.js';
+import type { ReadModelName } from './application/ports/read-model-progress.port.js';
 
 export interface ServerOptions {
   /** Tests pass a controllable clock; production uses the system clock. */
@@ -46,6 +64,8 @@ export interface RunningServer {
   readonly logger: Logger;
   readonly runtime: AppRuntime;
   readonly timers: TimerWorker;
+  /** The read-model runners: `lag()` for /health and /metrics, `waitFor()` for read-your-writes. */
+  readonly projections: ProjectionMonitor;
   close(): Promise<void>;
 }
 
@@ -53,52 +73,45 @@ export interface RunningServer {
  * Starts one instance: database (embedded when no DATABASE_URL), migrations, demo users, the HTTP
  * API, the projection runners and the timer worker. `close()` undoes it all in reverse order.
  */
-export async function startServer(config: AppConfig, options: ServerOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: AppConfig,
+  options: ServerOptions = {},
+): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
-  const cleanup: Array<() => Promise<unknown>> = [];
-  const close = async (): Promise<void> => {
-    for (const step of cleanup.reverse()) {
-      await step().catch((error: unknown) =>
-        logger.warn({ err: { message: (error as Error).message } }, 'shutdown step failed'),
-      );
-    }
-    cleanup.length = 0;
-  };
+  const cleanup = new CleanupStack((error) =>
+    logger.warn({ err: { message: (error as Error).message } }, 'shutdown step failed'),
+  );
+  const close = (): Promise<void> => cleanup.run();
   try {
-    let databaseUrl: string;
-    if (config.database.kind === 'embedded') {
-      const embedded: EmbeddedPostgresHandle = await startEmbeddedPostgres({
-        dataDir: config.database.dataDir,
-        port: config.database.port,
-      });
-      cleanup.push(() => embedded.stop());
-      databaseUrl = embedded.connectionString;
-      logger.info({ port: config.database.port }, 'embedded PostgreSQL started');
-    } else {
-      databaseUrl = config.database.url;
-    }
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-    cleanup.push(() => pool.end());
-    const knex: Knex = knexFactory({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 10 } });
-    cleanup.push(() => knex.destroy());
-    await migrateToLatest(knex);
-
-    const eventStore: EventStore = createEventStore(config, pool, logger);
-    cleanup.push(() => eventStore.close());
+    const resources = await openResources(config, logger);
+    cleanup.push(() => resources.close());
+    const { pool, knex, eventStore, metrics } = resources;
     const users = new KnexUserDirectory(knex);
     const passwords = new Argon2PasswordHasher();
     if (config.demoUsers) await seedDemoUsers(users, passwords);
     if (config.auth.jwtSecretGenerated) {
-      logger.warn('JWT_SECRET is not set: tokens are signed with a per-process key and die with it');
+      logger.warn(
+        'JWT_SECRET is not set: tokens are signed with a per-process key and die with it',
+      );
     }
     const clock = options.clock ?? new SystemClock();
+    if (config.recordings.kekGenerated) {
+      logger.warn(
+        'RECORDING_KEK is not set: recordings are sealed with a per-process key and unreadable after a restart',
+      );
+    }
+    const recordingStorage = await openRecordingStorage(config.recordings.storage);
+    cleanup.push(() => recordingStorage.close());
+    const kek = Buffer.from(config.recordings.kek);
+    // The runners that feed each read model; queries wait on them for read-your-writes.
+    const readModelRunners: Record<ReadModelName, ProjectionRunner[]> = { calls: [], audit: [] };
     const runtime: AppRuntime = {
       knex,
       pool,
       eventStore,
       clock,
       ids: new RandomIdGenerator(),
-      metrics: new PrometheusMetrics(),
+      metrics,
       users,
       passwords,
       tokens: new JoseTokenIssuer({
@@ -107,17 +120,38 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
         jwksUrl: config.auth.jwksUrl,
       }),
       callPolicy: config.calls,
+      readModelProgress: new RunnerReadModelProgress(readModelRunners),
       loginAttemptsPerMinute: config.auth.loginAttemptsPerMinute,
+      signaling: { settings: config.signaling, ice: config.ice },
+      recordings: {
+        storage: recordingStorage.storage,
+        crypto: new AesGcmRecordingCrypto({ id: kekFingerprint(kek), key: kek }),
+        settings: {
+          maxBytes: config.recordings.maxBytes,
+          retentionDays: config.recordings.retentionDays,
+        },
+      },
     };
+    // socket.io scale-out: the Redis Streams adapter with REDIS_URL, else in memory.
+    const signalingRedis = config.redisUrl
+      ? await connectSignalingRedis(config.redisUrl, pinoAdapter(logger))
+      : null;
+    if (signalingRedis) cleanup.push(() => closeSignalingRedis(signalingRedis));
 
     const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), {
       bodyParser: false,
       logger: new PinoNestLogger(logger),
     });
     cleanup.push(() => app.close());
+    app.useWebSocketAdapter(
+      new SignalingIoAdapter(app, {
+        redis: signalingRedis,
+        streamName: config.signaling.redisStreamName,
+      }),
+    );
     app.disable('x-powered-by');
     app.use(requestLogging(logger));
-    for (const middleware of jsonBodyParsing()) app.use(middleware);
+    for (const middleware of jsonBodyParsing([RECORDING_MEDIA_ROUTE])) app.use(middleware);
     app.useGlobalPipes(validationPipe);
     app.useGlobalFilters(new ErrorFilter(logger));
     const document = SwaggerModule.createDocument(
@@ -131,7 +165,11 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     SwaggerModule.setup('docs', app, document);
 
     const commands = app.get(CommandBus);
-    const timerRunner = new ProjectionRunner(callTimersProjection(config.calls), {
+    const timerSettings = {
+      ...config.calls,
+      recordingUploadTimeoutSeconds: config.recordings.uploadTimeoutSeconds,
+    };
+    const timerRunner = new ProjectionRunner(callTimersProjection(timerSettings), {
       store: eventStore,
       knex,
       lockPool: pool,
@@ -139,6 +177,18 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     });
     timerRunner.start();
     cleanup.push(() => timerRunner.stop());
+    // The read models (calls & co., the audit log): a runner each, and their lag for /metrics.
+    const readModels = startReadModelRunners({
+      store: eventStore,
+      knex,
+      pool,
+      logger: pinoAdapter(logger),
+      metrics,
+      postgresLedger: config.eventStoreConnectionString === null,
+    });
+    cleanup.push(() => readModels.stop());
+    readModelRunners.calls.push(readModels.runner(CALL_READ_MODELS_PROJECTION));
+    readModelRunners.audit.push(readModels.runner(AUDIT_LOG_PROJECTION));
     const timers = new TimerWorker({
       store: new PostgresTimerStore(knex),
       clock,
@@ -167,6 +217,26 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
           );
           return 'expired';
         },
+        'recording-upload-timeout': async (timer) => {
+          const result: CallCommandResult = await commands.execute(
+            new FailRecordingUploadCommand(
+              String(timer.payload['callId']),
+              String(timer.payload['recordingId']),
+              timer.id,
+            ),
+          );
+          return result.newEvents.length > 0 ? 'failed' : 'uploaded';
+        },
+        'recording-retention': async (timer) => {
+          const result: CallCommandResult = await commands.execute(
+            new PurgeRecordingCommand(
+              String(timer.payload['callId']),
+              String(timer.payload['recordingId']),
+              timer.id,
+            ),
+          );
+          return result.newEvents.length > 0 ? 'purged' : 'nothing_to_purge';
+        },
       },
     });
     if (options.runTimers ?? true) {
@@ -178,7 +248,15 @@ export async function startServer(config: AppConfig, options: ServerOptions = {}
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info({ port }, 'call ledger listening');
-    return { url: `http://127.0.0.1:${port}`, port, logger, runtime, timers, close };
+    return {
+      url: `http://127.0.0.1:${port}`,
+      port,
+      logger,
+      runtime,
+      timers,
+      projections: readModels.monitor,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
@@ -189,6 +267,7 @@ function pinoAdapter(logger: Logger) {
   return {
     info: (message: string, fields?: Record<string, unknown>) => logger.info(fields ?? {}, message),
     warn: (message: string, fields?: Record<string, unknown>) => logger.warn(fields ?? {}, message),
-    error: (message: string, fields?: Record<string, unknown>) => logger.error(fields ?? {}, message),
+    error: (message: string, fields?: Record<string, unknown>) =>
+      logger.error(fields ?? {}, message),
   };
 }

@@ -41,7 +41,11 @@ const NO_STREAM = -1;
  * append, so a concurrent writer is detected; one retry against the new state follows, unless the
  * caller pinned the revision with If-Match, in which case the mismatch is theirs to resolve.
  */
-export async function handleCommand<Command extends DomainCommand, Event extends DomainEvent, State>(
+export async function handleCommand<
+  Command extends DomainCommand,
+  Event extends DomainEvent,
+  State,
+>(
   store: EventStore,
   decider: Decider<Command, Event, State>,
   streamId: string,

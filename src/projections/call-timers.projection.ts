@@ -5,6 +5,8 @@ import type { Projection } from './projection.js';
 export interface CallTimerSettings {
   readonly ringTimeoutSeconds: number;
   readonly reconnectGraceSeconds: number;
+  /** A stopped recording with no upload after this long fails; default 3600. */
+  readonly recordingUploadTimeoutSeconds?: number;
 }
 
 const CALL_STREAM_PREFIX = 'call-';
@@ -47,6 +49,30 @@ export function callTimersProjection(settings: CallTimerSettings): Projection {
               reconnectGraceSeconds: settings.reconnectGraceSeconds,
             },
             dueAt: dueAfter(event, settings.reconnectGraceSeconds),
+          });
+        }
+        const recordingId = event.data['recordingId'];
+        if (event.type === 'RecordingStopped' && typeof recordingId === 'string') {
+          await scheduleTimer(trx, {
+            id: `recording-upload-timeout:${event.eventId}`,
+            kind: 'recording-upload-timeout',
+            streamId: event.streamId,
+            payload: { callId, recordingId },
+            dueAt: dueAfter(event, settings.recordingUploadTimeoutSeconds ?? 3600),
+          });
+        }
+        // Retention: due at expiry; after a released hold, due at once (it re-checks expiry).
+        const expiresAt = event.data['expiresAt'];
+        if (
+          (event.type === 'RecordingUploaded' && typeof expiresAt === 'string') ||
+          event.type === 'RecordingLegalHoldReleased'
+        ) {
+          await scheduleTimer(trx, {
+            id: `recording-retention:${event.eventId}`,
+            kind: 'recording-retention',
+            streamId: event.streamId,
+            payload: { callId, recordingId },
+            dueAt: typeof expiresAt === 'string' ? new Date(expiresAt) : dueAfter(event, 0),
           });
         }
       }

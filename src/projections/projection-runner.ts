@@ -7,10 +7,16 @@ import type {
   RecordedEvent,
 } from '../application/ports/event-store.port.js';
 import type { Projection } from './projection.js';
+import { projectionLockWanted, tryLockProjection, unlockProjection } from './projection-lock.js';
 
 export interface ProjectionRunnerLogger {
   info(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Optional instrumentation; PrometheusMetrics implements it. */
+export interface ProjectionRunnerMetrics {
+  observeProjectionBatch(projection: string, events: number, seconds: number): void;
 }
 
 export interface ProjectionRunnerOptions {
@@ -21,6 +27,9 @@ export interface ProjectionRunnerOptions {
   readonly logger: ProjectionRunnerLogger;
   readonly batchSize?: number;
   readonly retryDelayMs?: number;
+  /** How often the active runner looks for someone waiting for its lock (a rebuild). Default 1 s. */
+  readonly handoverCheckMs?: number;
+  readonly metrics?: ProjectionRunnerMetrics;
 }
 
 export interface ProjectionStatus {
@@ -28,21 +37,37 @@ export interface ProjectionStatus {
   readonly active: boolean;
   readonly position: LedgerPosition | null;
   readonly lastAppliedAt: Date | null;
+  /** When the last applied event occurred (its metadata's `occurredAt`). */
+  readonly lastEventOccurredAt: string | null;
+  /** Events this runner applied since it started. */
+  readonly eventsApplied: number;
 }
 
 class CheckpointMovedError extends Error {}
 
+/** After a handover or a moved checkpoint, look for the lock this often for a while. */
+const QUICK_RETRY_MS = 200;
+const QUICK_RETRY_WINDOW_MS = 30_000;
+
 /**
  * Follows the ledger from the projection's checkpoint. Exactly one runner per projection is
- * active across all instances (a session advisory lock); the others wait as standbys.
+ * active across all instances (a session advisory lock); the others wait as standbys. The active
+ * runner hands the lock over to anyone who *waits* for it (see projection-lock.ts), which is how a
+ * rebuild swaps its tables in while no batch is being written.
  */
 export class ProjectionRunner {
   private stopped = false;
   private lockClient: pg.PoolClient | null = null;
+  private lockClientError: ((error: Error) => void) | null = null;
   private subscription: EventSubscription | null = null;
   private position: LedgerPosition | null = null;
   private lastAppliedAt: Date | null = null;
+  private lastEventOccurredAt: string | null = null;
+  private eventsApplied = 0;
   private retryTimer: NodeJS.Timeout | null = null;
+  private handoverTimer: NodeJS.Timeout | null = null;
+  private quickRetryUntil = 0;
+  private running: Promise<void> | null = null;
   /** Bumped whenever a subscription is abandoned, so its late batches are ignored. */
   private generation = 0;
   private readonly positionWaiters = new Set<() => void>();
@@ -56,15 +81,24 @@ export class ProjectionRunner {
     return this.projection.name;
   }
 
+  /** The streams the projection follows; undefined for all of them. */
+  get streamPrefixes(): readonly string[] | undefined {
+    return this.projection.streamPrefixes;
+  }
+
   start(): void {
     this.stopped = false;
-    void this.run();
+    this.running ??= this.run().finally(() => {
+      this.running = null;
+    });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.generation++;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    await this.running;
     await this.release();
   }
 
@@ -74,12 +108,16 @@ export class ProjectionRunner {
       active: this.subscription !== null,
       position: this.position,
       lastAppliedAt: this.lastAppliedAt,
+      lastEventOccurredAt: this.lastEventOccurredAt,
+      eventsApplied: this.eventsApplied,
     };
   }
 
   private async run(): Promise<void> {
     try {
       if (!(await this.acquireLock())) return this.retryLater();
+      if (this.stopped) return await this.release();
+      this.projection.reset?.();
       this.position = await this.readCheckpoint();
       const generation = ++this.generation;
       this.subscription = this.options.store.subscribe(
@@ -92,12 +130,14 @@ export class ProjectionRunner {
         },
         (events) => this.applyBatch(events, generation),
       );
+      this.watchForHandover();
+      for (const wake of this.positionWaiters) wake();
     } catch (error) {
       this.options.logger.error('projection runner failed to start', {
         projection: this.projection.name,
         error: (error as Error).message,
       });
-      await this.release();
+      await this.release(true);
       this.retryLater();
     }
   }
@@ -106,6 +146,7 @@ export class ProjectionRunner {
     if (this.stopped || generation !== this.generation || events.length === 0) return;
     const last = events.at(-1);
     if (!last) return;
+    const started = performance.now();
     try {
       await this.options.knex.transaction(async (trx) => {
         await this.projection.apply(trx, events);
@@ -113,31 +154,50 @@ export class ProjectionRunner {
       });
       this.position = last.position;
       this.lastAppliedAt = new Date();
+      this.lastEventOccurredAt = last.metadata.occurredAt;
+      this.eventsApplied += events.length;
+      this.options.metrics?.observeProjectionBatch(
+        this.projection.name,
+        events.length,
+        (performance.now() - started) / 1000,
+      );
       for (const wake of this.positionWaiters) wake();
     } catch (error) {
-      this.options.logger.error('projection batch failed; restarting from the checkpoint', {
-        projection: this.projection.name,
-        error: (error as Error).message,
-      });
+      const moved = error instanceof CheckpointMovedError;
+      this.options.logger[moved ? 'info' : 'error'](
+        moved
+          ? 'projection checkpoint moved (rebuilt or taken over); restarting from it'
+          : 'projection batch failed; restarting from the checkpoint',
+        { projection: this.projection.name, error: (error as Error).message },
+      );
+      if (moved) this.quickRetryUntil = Date.now() + QUICK_RETRY_WINDOW_MS;
+      this.projection.reset?.();
       // Give up this subscription; the next run resumes from the committed checkpoint.
       this.generation++;
       void this.release().then(() => this.retryLater());
     }
   }
 
-  /** Resolves when the projection has applied `position` (or later), or after `timeoutMs`. */
+  /**
+   * Resolves true when the projection has applied `position` (or later), false after `timeoutMs`.
+   * A projection of some streams only has "applied" a position of another stream once every event
+   * of its own streams up to that position is applied.
+   */
   async waitFor(position: LedgerPosition, timeoutMs: number): Promise<boolean> {
-    const passed = async (): Promise<boolean> => {
-      const current = this.position ?? (await this.readCheckpoint());
-      return current !== null && this.options.store.comparePositions(current, position) >= 0;
-    };
-    if (await passed()) return true;
+    if (await this.reached(position)) return true;
     return new Promise((resolve) => {
+      let checking = false;
       const onProgress = (): void => {
-        void passed().then((done) => {
-          if (!done) return;
-          finish(true);
-        });
+        if (checking) return;
+        checking = true;
+        void this.reached(position)
+          .then((done) => {
+            if (done) finish(true);
+          })
+          .catch(() => undefined)
+          .finally(() => {
+            checking = false;
+          });
       };
       const timer = setTimeout(() => finish(false), timeoutMs);
       const poll = setInterval(onProgress, 100);
@@ -149,6 +209,21 @@ export class ProjectionRunner {
       };
       this.positionWaiters.add(onProgress);
     });
+  }
+
+  private async reached(position: LedgerPosition): Promise<boolean> {
+    const { store } = this.options;
+    // A standby (or stopped) runner's own position is stale: the active one may be elsewhere.
+    const current = this.subscription !== null ? this.position : await this.readCheckpoint();
+    if (current !== null && store.comparePositions(current, position) >= 0) return true;
+    const prefixes = this.projection.streamPrefixes;
+    if (!prefixes || prefixes.length === 0) return false;
+    // Every event up to `position` is readable once the head has passed it; then the projection
+    // is there if its next event comes after `position`.
+    const head = await store.headPosition();
+    if (head === null || store.comparePositions(head, position) < 0) return false;
+    const [next] = await store.readAll({ after: current, limit: 1, streamPrefixes: prefixes });
+    return next === undefined || store.comparePositions(next.position, position) > 0;
   }
 
   private async readCheckpoint(): Promise<LedgerPosition | null> {
@@ -165,7 +240,8 @@ export class ProjectionRunner {
     to: LedgerPosition,
     applied: number,
   ): Promise<void> {
-    // Fenced on the previous value: if another runner moved it, this batch must not commit.
+    // Fenced on the previous value: if another runner (or a rebuild) moved it, this batch must
+    // not commit.
     const { rowCount } = await trx.raw<{ rowCount: number }>(
       `INSERT INTO projection_checkpoints (name, position, events_applied, updated_at)
        VALUES (?, ?, ?, now())
@@ -181,37 +257,81 @@ export class ProjectionRunner {
 
   private async acquireLock(): Promise<boolean> {
     const client = await this.options.lockPool.connect();
-    const { rows } = await client.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
-      [`projection:${this.projection.name}`],
-    );
-    if (!rows[0]?.locked) {
+    let locked: boolean;
+    try {
+      locked = await tryLockProjection(client, this.projection.name);
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+    if (!locked) {
       client.release();
       return false;
     }
-    client.on('error', () => {
+    const onError = (): void => {
       // The lock died with its connection: stop and compete for it again.
       void this.release(true).then(() => this.retryLater());
-    });
+    };
+    client.on('error', onError);
     this.lockClient = client;
+    this.lockClientError = onError;
     return true;
   }
 
+  /** While active: if someone waits for the lock, finish the batch in hand and let them have it. */
+  private watchForHandover(): void {
+    const client = this.lockClient;
+    if (!client) return;
+    const check = async (): Promise<void> => {
+      this.handoverTimer = null;
+      if (this.stopped || this.lockClient !== client) return;
+      let wanted: boolean;
+      try {
+        wanted = await projectionLockWanted(client, this.projection.name);
+      } catch {
+        // The lock connection failed: whatever its 'error' event did not handle, handle here.
+        if (this.lockClient === client) {
+          this.generation++;
+          await this.release(true);
+          this.retryLater();
+        }
+        return;
+      }
+      if (this.lockClient !== client) return;
+      if (!wanted) {
+        this.handoverTimer = setTimeout(() => void check(), this.options.handoverCheckMs ?? 1000);
+        return;
+      }
+      this.options.logger.info('projection lock wanted elsewhere (rebuild); handing over', {
+        projection: this.projection.name,
+      });
+      this.generation++;
+      this.quickRetryUntil = Date.now() + QUICK_RETRY_WINDOW_MS;
+      await this.release();
+      this.retryLater();
+    };
+    this.handoverTimer = setTimeout(() => void check(), this.options.handoverCheckMs ?? 1000);
+  }
+
   private async release(connectionBroken = false): Promise<void> {
+    if (this.handoverTimer) clearTimeout(this.handoverTimer);
+    this.handoverTimer = null;
     const subscription = this.subscription;
     this.subscription = null;
     await subscription?.close();
     const client = this.lockClient;
+    const onError = this.lockClientError;
     this.lockClient = null;
+    this.lockClientError = null;
     if (!client) return;
     if (connectionBroken) {
+      // Keep a listener: the broken client may still emit errors until it is destroyed.
       client.release(true);
       return;
     }
     try {
-      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [
-        `projection:${this.projection.name}`,
-      ]);
+      await unlockProjection(client, this.projection.name);
+      if (onError) client.off('error', onError);
       client.release();
     } catch {
       client.release(true);
@@ -220,9 +340,13 @@ export class ProjectionRunner {
 
   private retryLater(): void {
     if (this.stopped || this.retryTimer) return;
+    const delay =
+      Date.now() < this.quickRetryUntil
+        ? Math.min(QUICK_RETRY_MS, this.options.retryDelayMs ?? 2000)
+        : (this.options.retryDelayMs ?? 2000);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      if (!this.stopped && !this.subscription) void this.run();
-    }, this.options.retryDelayMs ?? 2000);
+      if (!this.stopped && !this.subscription && !this.lockClient) this.start();
+    }, delay);
   }
 }

@@ -10,4 +10,12 @@ export interface Projection {
   /** Only events of streams starting with one of these reach the projection. */
   readonly streamPrefixes?: readonly string[];
   apply(trx: Knex.Transaction, events: readonly RecordedEvent[]): Promise<void>;
+  /**
+   * Forgets whatever the projection remembers between batches (a cache of its rows). The runner
+   * calls it whenever it (re)gains the lock and after a batch failed, so nothing remembered from an
+   * uncommitted batch, or from before another writer had the tables, is ever used.
+   */
+  reset?(): void;
+  /** Writes whatever the projection holds back (a rebuild's write-behind rows). */
+  flush?(trx: Knex.Transaction): Promise<void>;
 }

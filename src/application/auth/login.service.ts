@@ -31,7 +31,11 @@ export class LoginService {
     const valid = await this.passwords.verify(user?.passwordHash ?? UNKNOWN_USER_HASH, password);
     if (!user || !valid) {
       // One message for both cases: the response must not reveal which emails exist.
-      throw new ApplicationError('AUTH.INVALID_CREDENTIALS', 'unauthenticated', 'Email or password is incorrect');
+      throw new ApplicationError(
+        'AUTH.INVALID_CREDENTIALS',
+        'unauthenticated',
+        'Email or password is incorrect',
+      );
     }
     const token = await this.tokens.issue({ userId: user.id, role: user.role });
     return {

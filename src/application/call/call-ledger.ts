@@ -63,7 +63,11 @@ export class CallLedger {
         {
           newEventId: () => this.ids.newId(),
           authorize: (state) => {
-            if (actor.role !== 'system' && state.status !== 'NONE' && !isCallParty(state, actor.userId)) {
+            if (
+              actor.role !== 'system' &&
+              state.status !== 'NONE' &&
+              !isCallParty(state, actor.userId)
+            ) {
               throw new CallNotFoundError(callId);
             }
           },

@@ -26,11 +26,3 @@ export interface UserDirectory {
   /** Ordered by display name then id; `cursor` is opaque. */
   listByRole(role: UserRole, options: { limit: number; cursor: string | null }): Promise<UserPage>;
 }
-
-/** A cursor this server did not issue (or no longer understands). */
-export class InvalidCursorError extends Error {
-  constructor() {
-    super('The cursor is not one this server issued');
-    this.name = 'InvalidCursorError';
-  }
-}

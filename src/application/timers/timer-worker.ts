@@ -91,7 +91,10 @@ export class TimerWorker {
       await this.fireDue();
       const next = await this.options.store.nextDueAt();
       if (next) {
-        delay = Math.min(maxIdle, Math.max(10, next.getTime() - this.options.clock.now().getTime()));
+        delay = Math.min(
+          maxIdle,
+          Math.max(10, next.getTime() - this.options.clock.now().getTime()),
+        );
       }
     } catch (error) {
       this.options.logger.warn('timer check failed', { error: (error as Error).message });

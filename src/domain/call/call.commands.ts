@@ -1,5 +1,5 @@
 import type { DomainCommand, JsonObject } from '../shared/event.js';
-import type { CallType, QualitySuggestion } from './call.values.js';
+import type { CallType, QualitySuggestion, RecordingContentType } from './call.values.js';
 
 /**
  * What can be asked of a call, in the imperative. The call is addressed by its stream
@@ -89,6 +89,42 @@ export type StartRecording = DomainCommand<'StartRecording', { readonly recordin
 
 export type StopRecording = DomainCommand<'StopRecording', { readonly recordingId: string }>;
 
+/** The provider's encrypted upload is stored; the data describes the stored object. */
+export type CompleteRecordingUpload = DomainCommand<
+  'CompleteRecordingUpload',
+  {
+    readonly recordingId: string;
+    readonly sizeBytes: number;
+    /** Hex SHA-256 of the plaintext media. */
+    readonly sha256: string;
+    readonly storageKey: string;
+    /** The key-encryption key that wraps the recording's data key. */
+    readonly keyId: string;
+    readonly contentType: RecordingContentType;
+    readonly expiresAt: string;
+  }
+>;
+
+/** Sent by the upload-timeout timer; a no-op once the recording left STOPPED. */
+export type FailRecording = DomainCommand<
+  'FailRecording',
+  { readonly recordingId: string; readonly reason: string }
+>;
+
+/** Sent by the retention timer once the recording expired. */
+export type PurgeRecording = DomainCommand<'PurgeRecording', { readonly recordingId: string }>;
+
+/** Admins only: a held recording is never purged. */
+export type SetRecordingLegalHold = DomainCommand<
+  'SetRecordingLegalHold',
+  { readonly recordingId: string }
+>;
+
+export type ReleaseRecordingLegalHold = DomainCommand<
+  'ReleaseRecordingLegalHold',
+  { readonly recordingId: string }
+>;
+
 // --- Quality ---------------------------------------------------------------------------------
 
 export type RecordQualityDegradation = DomainCommand<
@@ -120,6 +156,11 @@ export type CallCommand =
   | WithdrawRecordingConsent
   | StartRecording
   | StopRecording
+  | CompleteRecordingUpload
+  | FailRecording
+  | PurgeRecording
+  | SetRecordingLegalHold
+  | ReleaseRecordingLegalHold
   | RecordQualityDegradation;
 
 export type CallCommandType = CallCommand['type'];

@@ -3,10 +3,12 @@ import type {
   AnswerCall,
   CallCommand,
   CancelCall,
+  CompleteRecordingUpload,
   DeclineCall,
   DisconnectParticipant,
   EndCall,
   ExpireDisconnectedParticipant,
+  FailRecording,
   GiveRecordingConsent,
   InitiateCall,
   JoinCall,
@@ -14,9 +16,12 @@ import type {
   MarkCallFailed,
   MarkCallMissed,
   MarkParticipantConnected,
+  PurgeRecording,
   ReconnectParticipant,
   RecordQualityDegradation,
+  ReleaseRecordingLegalHold,
   RingScheduledCall,
+  SetRecordingLegalHold,
   StartRecording,
   StopRecording,
   UpdateMedia,
@@ -44,13 +49,20 @@ import {
   ParticipantNotPresentError,
   PatientInitiationDisabledError,
   ReconnectGraceExpiredError,
+  RecordingAdminOnlyError,
   RecordingAlreadyActiveError,
+  RecordingAlreadyFailedError,
+  RecordingAlreadyUploadedError,
   RecordingConsentMissingError,
   RecordingDisabledError,
   RecordingDuplicateIdError,
   RecordingNotActiveError,
+  RecordingNotExpiredError,
   RecordingNotFoundError,
+  RecordingNotStoppedError,
   RecordingProviderOnlyError,
+  RecordingPurgedError,
+  RecordingUnderLegalHoldError,
   RoleCannotInitiateError,
   SelfCallError,
   SystemOnlyError,
@@ -79,6 +91,7 @@ import {
   type ExistingCall,
   type LiveCall,
   type ParticipantState,
+  type RecordingState,
 } from './call.state.js';
 import {
   SYSTEM_USER_ID,
@@ -144,6 +157,16 @@ export function decide(command: CallCommand, state: CallState): readonly CallEve
       return startRecording(command, state);
     case 'StopRecording':
       return stopRecording(command, state);
+    case 'CompleteRecordingUpload':
+      return completeRecordingUpload(command, state);
+    case 'FailRecording':
+      return failRecording(command, state);
+    case 'PurgeRecording':
+      return purgeRecording(command, state);
+    case 'SetRecordingLegalHold':
+      return setRecordingLegalHold(command, state);
+    case 'ReleaseRecordingLegalHold':
+      return releaseRecordingLegalHold(command, state);
     case 'RecordQualityDegradation':
       return recordQualityDegradation(command, state);
     default:
@@ -457,6 +480,80 @@ function stopRecording(command: StopRecording, call: ExistingCall): CallEvent[] 
   return [recordingStopped(call, recordingId, actor.userId, 'stopped_by_user', now)];
 }
 
+// --- Recording media, retention and legal hold ------------------------------------------------
+// None of these is refused on a finished call: recordings finish, expire and are purged after it.
+
+function completeRecordingUpload(
+  command: CompleteRecordingUpload,
+  call: ExistingCall,
+): CallEvent[] {
+  const { actor, now } = command.metadata;
+  requireProvider(call, actor);
+  const recording = requireRecording(call, command.data.recordingId);
+  switch (recording.status) {
+    case 'RECORDING':
+      throw new RecordingNotStoppedError(recording.recordingId);
+    case 'COMPLETED':
+    case 'PURGED':
+      throw new RecordingAlreadyUploadedError(recording.recordingId);
+    case 'FAILED':
+      throw new RecordingAlreadyFailedError(recording.recordingId);
+    case 'STOPPED':
+      return [{ type: 'RecordingUploaded', data: { ...command.data, at: now } }];
+    default:
+      return assertNever(recording.status);
+  }
+}
+
+/** Late timers are normal: only a recording still waiting for its upload fails. */
+function failRecording(command: FailRecording, call: ExistingCall): CallEvent[] {
+  const { actor, now } = command.metadata;
+  requireSystem(command.type, actor);
+  const recording = requireRecording(call, command.data.recordingId);
+  if (recording.status !== 'STOPPED') return [];
+  return [
+    {
+      type: 'RecordingFailed',
+      data: { recordingId: recording.recordingId, reason: command.data.reason, at: now },
+    },
+  ];
+}
+
+/** Only a stored recording is purged; one that never got media has nothing to delete. */
+function purgeRecording(command: PurgeRecording, call: ExistingCall): CallEvent[] {
+  const { actor, now } = command.metadata;
+  requireSystem(command.type, actor);
+  const recording = requireRecording(call, command.data.recordingId);
+  if (recording.status !== 'COMPLETED' || recording.media === null) return [];
+  if (recording.legalHold) throw new RecordingUnderLegalHoldError(recording.recordingId);
+  if (Date.parse(now) < Date.parse(recording.media.expiresAt)) {
+    throw new RecordingNotExpiredError(recording.recordingId, recording.media.expiresAt);
+  }
+  return [{ type: 'RecordingPurged', data: { recordingId: recording.recordingId, at: now } }];
+}
+
+function setRecordingLegalHold(command: SetRecordingLegalHold, call: ExistingCall): CallEvent[] {
+  const { actor, now } = command.metadata;
+  requireAdmin(actor);
+  const recording = requireRecording(call, command.data.recordingId);
+  if (recording.status === 'PURGED') throw new RecordingPurgedError(recording.recordingId);
+  if (recording.legalHold) return [];
+  return [{ type: 'RecordingLegalHoldSet', data: { recordingId: recording.recordingId, at: now } }];
+}
+
+function releaseRecordingLegalHold(
+  command: ReleaseRecordingLegalHold,
+  call: ExistingCall,
+): CallEvent[] {
+  const { actor, now } = command.metadata;
+  requireAdmin(actor);
+  const recording = requireRecording(call, command.data.recordingId);
+  if (!recording.legalHold) return [];
+  return [
+    { type: 'RecordingLegalHoldReleased', data: { recordingId: recording.recordingId, at: now } },
+  ];
+}
+
 // --- Quality ---------------------------------------------------------------------------------
 
 function recordQualityDegradation(
@@ -506,6 +603,16 @@ function requireInitiator(call: ExistingCall, actor: Actor): void {
 function requireProvider(call: ExistingCall, actor: Actor): void {
   requireParty(call, actor);
   if (actor.userId !== call.providerId) throw new RecordingProviderOnlyError(call.callId);
+}
+
+function requireAdmin(actor: Actor): void {
+  if (actor.role !== 'admin') throw new RecordingAdminOnlyError();
+}
+
+function requireRecording(call: ExistingCall, recordingId: string): RecordingState {
+  const recording = recordingOf(call, recordingId);
+  if (recording === undefined) throw new RecordingNotFoundError(recordingId);
+  return recording;
 }
 
 /** For system commands that name a user. */

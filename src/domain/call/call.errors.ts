@@ -35,6 +35,13 @@ import { DomainError } from '../shared/domain-error.js';
  *   RECORDING.DUPLICATE_ID                conflict   a recording id this call already used
  *   RECORDING.NOT_FOUND                   not_found  stopping a recording this call never had
  *   RECORDING.NOT_ACTIVE                  conflict   stopping a recording that already stopped
+ *   RECORDING.NOT_STOPPED                 conflict   uploading media while the recording still runs
+ *   RECORDING.ALREADY_UPLOADED            conflict   a second upload (or an upload after the purge)
+ *   RECORDING.ALREADY_FAILED              conflict   uploading after the upload timed out
+ *   RECORDING.NOT_EXPIRED                 conflict   purging before the retention period ended
+ *   RECORDING.LEGAL_HOLD                  conflict   purging a recording under legal hold
+ *   RECORDING.PURGED                      conflict   holding a recording that is already purged
+ *   RECORDING.ADMIN_ONLY                  forbidden  a legal hold set or released by a non-admin
  *
  * Messages name ids and statuses only, never personal data.
  */
@@ -315,5 +322,63 @@ export class RecordingNotActiveError extends DomainError {
   readonly kind = 'conflict';
   constructor(recordingId: string) {
     super(`Recording ${recordingId} is not running.`);
+  }
+}
+
+// --- Recording media, retention and legal hold --------------------------------------------------
+
+export class RecordingNotStoppedError extends DomainError {
+  readonly code = 'RECORDING.NOT_STOPPED';
+  readonly kind = 'conflict';
+  constructor(recordingId: string) {
+    super(`Recording ${recordingId} is still running; stop it before uploading its media.`);
+  }
+}
+
+export class RecordingAlreadyUploadedError extends DomainError {
+  readonly code = 'RECORDING.ALREADY_UPLOADED';
+  readonly kind = 'conflict';
+  constructor(recordingId: string) {
+    super(`Recording ${recordingId} already has its media; it can be uploaded only once.`);
+  }
+}
+
+export class RecordingAlreadyFailedError extends DomainError {
+  readonly code = 'RECORDING.ALREADY_FAILED';
+  readonly kind = 'conflict';
+  constructor(recordingId: string) {
+    super(`Recording ${recordingId} failed (no upload arrived in time); it takes no media now.`);
+  }
+}
+
+export class RecordingNotExpiredError extends DomainError {
+  readonly code = 'RECORDING.NOT_EXPIRED';
+  readonly kind = 'conflict';
+  constructor(recordingId: string, expiresAt: string) {
+    super(`Recording ${recordingId} is kept until ${expiresAt}.`);
+  }
+}
+
+export class RecordingUnderLegalHoldError extends DomainError {
+  readonly code = 'RECORDING.LEGAL_HOLD';
+  readonly kind = 'conflict';
+  constructor(recordingId: string) {
+    super(`Recording ${recordingId} is under legal hold and cannot be purged.`);
+  }
+}
+
+export class RecordingPurgedError extends DomainError {
+  readonly code = 'RECORDING.PURGED';
+  readonly kind = 'conflict';
+  constructor(recordingId: string) {
+    super(`Recording ${recordingId} was purged at the end of its retention period.`);
+  }
+}
+
+export class RecordingAdminOnlyError extends DomainError {
+  readonly code = 'RECORDING.ADMIN_ONLY';
+  readonly kind = 'forbidden';
+  constructor() {
+    super('Only an admin may set or release a legal hold.');
   }
 }

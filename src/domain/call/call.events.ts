@@ -4,6 +4,7 @@ import type {
   InitialCallStatus,
   ParticipantLeftReason,
   QualitySuggestion,
+  RecordingContentType,
   RecordingStopReason,
 } from './call.values.js';
 
@@ -133,6 +134,42 @@ export type RecordingStopped = DomainEvent<
   }
 >;
 
+/** The encrypted file is stored: STOPPED -> COMPLETED. */
+export type RecordingUploaded = DomainEvent<
+  'RecordingUploaded',
+  {
+    recordingId: string;
+    sizeBytes: number;
+    /** Hex SHA-256 of the plaintext. */
+    sha256: string;
+    storageKey: string;
+    keyId: string;
+    contentType: RecordingContentType;
+    /** When retention ends and the recording is purged (unless held). */
+    expiresAt: string;
+    at: string;
+  }
+>;
+
+/** STOPPED -> FAILED, e.g. `upload_timeout`. */
+export type RecordingFailed = DomainEvent<
+  'RecordingFailed',
+  { recordingId: string; reason: string; at: string }
+>;
+
+/** The stored object (and with it the wrapped data key) is deleted: COMPLETED -> PURGED. */
+export type RecordingPurged = DomainEvent<'RecordingPurged', { recordingId: string; at: string }>;
+
+export type RecordingLegalHoldSet = DomainEvent<
+  'RecordingLegalHoldSet',
+  { recordingId: string; at: string }
+>;
+
+export type RecordingLegalHoldReleased = DomainEvent<
+  'RecordingLegalHoldReleased',
+  { recordingId: string; at: string }
+>;
+
 // --- Quality ---------------------------------------------------------------------------------
 
 export type CallQualityDegraded = DomainEvent<
@@ -159,6 +196,11 @@ export type CallEvent =
   | RecordingConsentWithdrawn
   | RecordingStarted
   | RecordingStopped
+  | RecordingUploaded
+  | RecordingFailed
+  | RecordingPurged
+  | RecordingLegalHoldSet
+  | RecordingLegalHoldReleased
   | CallQualityDegraded;
 
 export type CallEventType = CallEvent['type'];
@@ -183,6 +225,11 @@ export const CALL_EVENT_TYPES = [
   'RecordingConsentWithdrawn',
   'RecordingStarted',
   'RecordingStopped',
+  'RecordingUploaded',
+  'RecordingFailed',
+  'RecordingPurged',
+  'RecordingLegalHoldSet',
+  'RecordingLegalHoldReleased',
   'CallQualityDegraded',
 ] as const satisfies readonly CallEventType[];
 

@@ -7,6 +7,7 @@ import {
   type MediaState,
   type ParticipantRole,
   type ParticipantStatus,
+  type RecordingContentType,
   type RecordingStatus,
   type RecordingStopReason,
 } from './call.values.js';
@@ -41,6 +42,22 @@ export type RecordingState = {
   readonly stoppedBy: string | null;
   readonly stopReason: RecordingStopReason | null;
   readonly durationSeconds: number | null;
+  /** The stored, encrypted file once uploaded (kept after a purge, for the record). */
+  readonly media: RecordingMedia | null;
+  readonly failedAt: string | null;
+  readonly failureReason: string | null;
+  readonly legalHold: boolean;
+  readonly purgedAt: string | null;
+};
+
+export type RecordingMedia = {
+  readonly sizeBytes: number;
+  readonly sha256: string;
+  readonly storageKey: string;
+  readonly keyId: string;
+  readonly contentType: RecordingContentType;
+  readonly uploadedAt: string;
+  readonly expiresAt: string;
 };
 
 /** Facts fixed at initiation plus what every status after it carries. */
@@ -180,6 +197,19 @@ function updateParticipant<S extends ExistingCall>(
   return {
     ...state,
     participants: { ...state.participants, [userId]: { ...participant, ...change(participant) } },
+  };
+}
+
+function updateRecording<S extends ExistingCall>(
+  state: S,
+  recordingId: string,
+  change: (recording: RecordingState) => Partial<RecordingState>,
+): S {
+  const recording = recordingOf(state, recordingId);
+  if (recording === undefined) return state;
+  return {
+    ...state,
+    recordings: { ...state.recordings, [recordingId]: { ...recording, ...change(recording) } },
   };
 }
 
@@ -341,6 +371,11 @@ export function evolve(state: CallState, event: CallEvent): CallState {
             stoppedBy: null,
             stopReason: null,
             durationSeconds: null,
+            media: null,
+            failedAt: null,
+            failureReason: null,
+            legalHold: false,
+            purgedAt: null,
           },
         },
       };
@@ -366,6 +401,33 @@ export function evolve(state: CallState, event: CallEvent): CallState {
         },
       };
     }
+
+    case 'RecordingUploaded': {
+      const { recordingId, at, ...media } = event.data;
+      return updateRecording(state, recordingId, (recording) =>
+        recording.status === 'STOPPED'
+          ? { status: 'COMPLETED', media: { ...media, uploadedAt: at } }
+          : {},
+      );
+    }
+
+    case 'RecordingFailed':
+      return updateRecording(state, event.data.recordingId, (recording) =>
+        recording.status === 'STOPPED'
+          ? { status: 'FAILED', failedAt: event.data.at, failureReason: event.data.reason }
+          : {},
+      );
+
+    case 'RecordingPurged':
+      return updateRecording(state, event.data.recordingId, (recording) =>
+        recording.status === 'COMPLETED' ? { status: 'PURGED', purgedAt: event.data.at } : {},
+      );
+
+    case 'RecordingLegalHoldSet':
+      return updateRecording(state, event.data.recordingId, () => ({ legalHold: true }));
+
+    case 'RecordingLegalHoldReleased':
+      return updateRecording(state, event.data.recordingId, () => ({ legalHold: false }));
 
     case 'CallQualityDegraded':
       // A warning for the participants and the statistics; no rule depends on it.

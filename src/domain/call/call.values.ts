@@ -45,7 +45,20 @@ export const DEFAULT_MEDIA: MediaState = { video: true, audio: true, screenShare
 
 export type ParticipantLeftReason = 'left' | 'reconnect_grace_expired' | 'call_ended';
 
-export type RecordingStatus = 'RECORDING' | 'STOPPED';
+/**
+ * RECORDING -> STOPPED -> COMPLETED (the encrypted file is stored) -> PURGED (retention ended);
+ * STOPPED -> FAILED when no upload arrives in time.
+ */
+export type RecordingStatus = 'RECORDING' | 'STOPPED' | 'COMPLETED' | 'FAILED' | 'PURGED';
+
+/** Media types a recording may be uploaded as (what browsers' MediaRecorder produces). */
+export const RECORDING_CONTENT_TYPES = [
+  'video/webm',
+  'audio/webm',
+  'video/mp4',
+  'audio/ogg',
+] as const;
+export type RecordingContentType = (typeof RECORDING_CONTENT_TYPES)[number];
 
 export type RecordingStopReason =
   'stopped_by_user' | 'consent_withdrawn' | 'participant_without_consent' | 'call_ended';

@@ -51,7 +51,9 @@ export class JoseTokenIssuer implements TokenIssuer {
       payload = verification.payload;
     } catch (error) {
       throw new InvalidTokenError(
-        error instanceof errors.JWTExpired ? 'The access token has expired' : 'The access token is invalid',
+        error instanceof errors.JWTExpired
+          ? 'The access token has expired'
+          : 'The access token is invalid',
       );
     }
     const role = payload['role'];

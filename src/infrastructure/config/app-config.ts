@@ -32,6 +32,40 @@ export interface AppConfig {
     readonly turnSecret: string | null;
     readonly turnTtlSeconds: number;
   };
+  readonly signaling: {
+    /** Per socket: sustained messages per second, and the burst allowed on top. */
+    readonly rateLimitPerSecond: number;
+    readonly rateLimitBurst: number;
+    /** Clients report quality this often; silent for 3 intervals, they are asked. */
+    readonly qualityReportIntervalSeconds: number;
+    /** The Redis stream (and key prefix) of the socket.io scale-out, with REDIS_URL. */
+    readonly redisStreamName: string;
+  };
+  readonly recordings: RecordingsConfig;
+}
+
+export interface RecordingsConfig {
+  /** RECORDINGS_DIR by default; S3 when S3_BUCKET is set. */
+  readonly storage:
+    | { readonly kind: 'local'; readonly dir: string }
+    | {
+        readonly kind: 's3';
+        readonly bucket: string;
+        readonly region: string;
+        readonly endpoint: string | null;
+        readonly forcePathStyle: boolean;
+        readonly credentials: {
+          readonly accessKeyId: string;
+          readonly secretAccessKey: string;
+        } | null;
+      };
+  /** The key-encryption key (32 bytes); generated per process when absent outside production. */
+  readonly kek: Uint8Array;
+  readonly kekGenerated: boolean;
+  readonly retentionDays: number;
+  readonly maxBytes: number;
+  /** A stopped recording with no upload after this long fails (`upload_timeout`). */
+  readonly uploadTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -110,6 +144,15 @@ function urlList(env: Env, name: string, protocols: readonly string[]): string[]
     });
 }
 
+function redisKey(env: Env, name: string, fallback: string): string {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^[A-Za-z0-9:._-]{1,100}$/.test(raw)) {
+    throw new ConfigError(name, 'must be 1 to 100 letters, digits or : . _ -');
+  }
+  return raw;
+}
+
 function jwtSecret(env: Env, production: boolean): { secret: Uint8Array; generated: boolean } {
   const raw = text(env, 'JWT_SECRET');
   if (raw === undefined) {
@@ -120,11 +163,56 @@ function jwtSecret(env: Env, production: boolean): { secret: Uint8Array; generat
   return { secret: new TextEncoder().encode(raw), generated: false };
 }
 
+/** 32 bytes, as 64 hex digits or base64. */
+function recordingKek(env: Env, production: boolean): { kek: Uint8Array; generated: boolean } {
+  const raw = text(env, 'RECORDING_KEK');
+  if (raw === undefined) {
+    if (production) throw new ConfigError('RECORDING_KEK', 'is required when NODE_ENV=production');
+    return { kek: crypto.getRandomValues(new Uint8Array(32)), generated: true };
+  }
+  const bytes = /^[0-9a-fA-F]{64}$/.test(raw)
+    ? Buffer.from(raw, 'hex')
+    : /^[A-Za-z0-9+/_-]{43}=?$/.test(raw)
+      ? Buffer.from(raw, 'base64')
+      : null;
+  if (bytes === null || bytes.length !== 32) {
+    throw new ConfigError('RECORDING_KEK', 'must be 32 bytes as 64 hex digits or base64');
+  }
+  return { kek: new Uint8Array(bytes), generated: false };
+}
+
+function recordingStorage(env: Env): RecordingsConfig['storage'] {
+  const bucket = text(env, 'S3_BUCKET');
+  if (bucket === undefined) {
+    return { kind: 'local', dir: text(env, 'RECORDINGS_DIR') ?? '.data/recordings' };
+  }
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigError('S3_BUCKET', 'must be a valid bucket name');
+  }
+  const accessKeyId = text(env, 'S3_ACCESS_KEY_ID');
+  const secretAccessKey = text(env, 'S3_SECRET_ACCESS_KEY');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new ConfigError('S3_SECRET_ACCESS_KEY', 'and S3_ACCESS_KEY_ID must be set together');
+  }
+  return {
+    kind: 's3',
+    bucket,
+    region: text(env, 'S3_REGION') ?? 'us-east-1',
+    endpoint: url(env, 'S3_ENDPOINT', ['http:', 'https:']) ?? null,
+    forcePathStyle: flag(env, 'S3_FORCE_PATH_STYLE', false),
+    credentials:
+      accessKeyId !== undefined && secretAccessKey !== undefined
+        ? { accessKeyId, secretAccessKey }
+        : null,
+  };
+}
+
 export function loadConfig(env: Env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
   const production = nodeEnv === 'production';
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   const secret = jwtSecret(env, production);
+  const kek = recordingKek(env, production);
   const turnUrls = urlList(env, 'TURN_URLS', ['turn', 'turns']);
   const turnSecret = text(env, 'TURN_SECRET') ?? null;
   if (turnUrls.length > 0 && turnSecret === null) {
@@ -168,6 +256,20 @@ export function loadConfig(env: Env): AppConfig {
       turnUrls,
       turnSecret,
       turnTtlSeconds: integer(env, 'TURN_TTL_SECONDS', 600, 60, 86400),
+    },
+    signaling: {
+      rateLimitPerSecond: integer(env, 'SIGNALING_RATE_LIMIT_PER_SECOND', 50, 1, 1_000_000),
+      rateLimitBurst: integer(env, 'SIGNALING_RATE_LIMIT_BURST', 100, 1, 1_000_000),
+      qualityReportIntervalSeconds: integer(env, 'QUALITY_REPORT_INTERVAL_SECONDS', 10, 1, 3600),
+      redisStreamName: redisKey(env, 'SIGNALING_REDIS_STREAM', 'vytalwatch:signaling'),
+    },
+    recordings: {
+      storage: recordingStorage(env),
+      kek: kek.kek,
+      kekGenerated: kek.generated,
+      retentionDays: integer(env, 'RECORDING_RETENTION_DAYS', 2555, 1, 36500),
+      maxBytes: integer(env, 'RECORDING_MAX_BYTES', 2 * 1024 ** 3, 1, 1024 ** 4),
+      uploadTimeoutSeconds: integer(env, 'RECORDING_UPLOAD_TIMEOUT_SECONDS', 3600, 1, 7 * 86400),
     },
   };
 }

@@ -15,6 +15,7 @@ export interface EmbeddedPostgresOptions {
   readonly onLog?: (line: string) => void;
 }
 
+/** Only reachable on loopback; a fixed password keeps the CLI able to find the running server. */
 const EMBEDDED_PASSWORD = 'embedded';
 
 /**
@@ -36,6 +37,7 @@ export async function startEmbeddedPostgres(
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
     onLog: (message) => log(String(message)),
     onError: (message) => log(String(message)),
   });

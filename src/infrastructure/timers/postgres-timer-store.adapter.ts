@@ -35,7 +35,9 @@ export class PostgresTimerStore implements TimerStore {
   }
 
   async complete(id: string, outcome: string): Promise<void> {
-    await this.knex('ledger_timers').where({ id }).update({ fired_at: this.knex.fn.now(), outcome });
+    await this.knex('ledger_timers')
+      .where({ id })
+      .update({ fired_at: this.knex.fn.now(), outcome });
   }
 
   async nextDueAt(): Promise<Date | null> {

@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
 import type { UserRole } from '../../domain/shared/actor.js';
 import {
-  InvalidCursorError,
   type DirectoryUser,
   type UserDirectory,
   type UserPage,
   type UserWithCredentials,
 } from '../../application/ports/user-directory.port.js';
+import { decodeCursor, encodeCursor } from '../postgres/keyset-cursor.js';
 
 interface UserRow {
   id: string;
@@ -21,23 +21,6 @@ const toDirectoryUser = (row: UserRow): DirectoryUser => ({
   role: row.role,
   displayName: row.display_name,
 });
-
-/** Keyset cursor over (display_name, id): stable under inserts, no OFFSET scans. */
-function encodeCursor(row: UserRow): string {
-  return Buffer.from(JSON.stringify([row.display_name, row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] | null {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) {
-      return [value[0] as string, value[1] as string];
-    }
-  } catch {
-    // fall through: an unreadable cursor is refused below
-  }
-  return null;
-}
 
 export class KnexUserDirectory implements UserDirectory {
   constructor(private readonly knex: Knex) {}
@@ -71,16 +54,15 @@ export class KnexUserDirectory implements UserDirectory {
       .orderBy([{ column: 'display_name' }, { column: 'id' }])
       .limit(options.limit + 1);
     if (options.cursor !== null) {
-      const after = decodeCursor(options.cursor);
-      if (!after) throw new InvalidCursorError();
-      query.whereRaw('(display_name, id) > (?, ?)', after);
+      query.whereRaw('(display_name, id) > (?, ?)', decodeCursor(options.cursor, 2));
     }
     const rows = await query;
     const page = rows.slice(0, options.limit);
     const last = page.at(-1);
     return {
       users: page.map(toDirectoryUser),
-      nextCursor: rows.length > options.limit && last ? encodeCursor(last) : null,
+      nextCursor:
+        rows.length > options.limit && last ? encodeCursor([last.display_name, last.id]) : null,
     };
   }
 

@@ -3,7 +3,11 @@ import { ThrottlerException } from '@nestjs/throttler';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import { ApplicationError, type ApplicationErrorKind } from '../../application/application.errors.js';
+import {
+  ApplicationError,
+  type ApplicationErrorKind,
+} from '../../application/application.errors.js';
+import { InvalidCursorError } from '../../application/ports/invalid-cursor.error.js';
 import { HttpError } from './http-error.js';
 
 const STATUS_BY_KIND: Record<ApplicationErrorKind, number> = {
@@ -44,10 +48,22 @@ export function toErrorBody(error: unknown): ErrorBody {
     };
   }
   if (error instanceof HttpError) {
-    return { ...error.details, statusCode: error.getStatus(), code: error.code, message: error.message };
+    return {
+      ...error.details,
+      statusCode: error.getStatus(),
+      code: error.code,
+      message: error.message,
+    };
+  }
+  if (error instanceof InvalidCursorError) {
+    return { statusCode: 400, code: 'REQUEST.INVALID_CURSOR', message: error.message };
   }
   if (error instanceof ThrottlerException) {
-    return { statusCode: 429, code: 'REQUEST.RATE_LIMITED', message: 'Too many attempts; wait and try again' };
+    return {
+      statusCode: 429,
+      code: 'REQUEST.RATE_LIMITED',
+      message: 'Too many attempts; wait and try again',
+    };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -69,7 +85,10 @@ export class ErrorFilter implements ExceptionFilter {
     const body = toErrorBody(error);
     if (body.statusCode >= 500) {
       // The message and stack only: request bodies and user data never reach the log.
-      this.logger.error({ err: { message: (error as Error).message, stack: (error as Error).stack } }, 'request failed');
+      this.logger.error(
+        { err: { message: (error as Error).message, stack: (error as Error).stack } },
+        'request failed',
+      );
     }
     const response = host.switchToHttp().getResponse<Response>();
     if (response.headersSent) return;

@@ -85,6 +85,33 @@ function live(scheduled: Outcome, ringing: Outcome, inProgress: Outcome): Record
   };
 }
 
+const noRecording: Record<Status, Outcome> = {
+  NONE: CallNotFoundError,
+  SCHEDULED: RecordingNotFoundError,
+  RINGING: RecordingNotFoundError,
+  IN_PROGRESS: RecordingNotFoundError,
+  ENDED: RecordingNotFoundError,
+  CANCELLED: RecordingNotFoundError,
+  DECLINED: RecordingNotFoundError,
+  MISSED: RecordingNotFoundError,
+  FAILED: RecordingNotFoundError,
+};
+
+const completeUpload = (): CallCommand =>
+  command(
+    'CompleteRecordingUpload',
+    {
+      recordingId: 'rec-1',
+      sizeBytes: 1,
+      sha256: 'ab',
+      storageKey: 'k',
+      keyId: 'kek',
+      contentType: 'video/webm',
+      expiresAt: '2033-01-01T00:00:00.000Z',
+    },
+    provider,
+  );
+
 const matrix: Record<CallCommandType, { command: CallCommand; outcomes: Record<Status, Outcome> }> =
   {
     InitiateCall: {
@@ -211,6 +238,24 @@ const matrix: Record<CallCommandType, { command: CallCommand; outcomes: Record<S
         FAILED: RecordingNotFoundError,
       },
     },
+    // The recording's media, retention and hold: they answer about the recording itself.
+    CompleteRecordingUpload: { command: completeUpload(), outcomes: noRecording },
+    FailRecording: {
+      command: command('FailRecording', { recordingId: 'rec-1', reason: 'upload_timeout' }, system),
+      outcomes: noRecording,
+    },
+    PurgeRecording: {
+      command: command('PurgeRecording', { recordingId: 'rec-1' }, system),
+      outcomes: noRecording,
+    },
+    SetRecordingLegalHold: {
+      command: command('SetRecordingLegalHold', { recordingId: 'rec-1' }, admin),
+      outcomes: noRecording,
+    },
+    ReleaseRecordingLegalHold: {
+      command: command('ReleaseRecordingLegalHold', { recordingId: 'rec-1' }, admin),
+      outcomes: noRecording,
+    },
     RecordQualityDegradation: {
       command: recordQualityDegradation(system),
       outcomes: live(CallNotInProgressError, CallNotInProgressError, 'accepts'),
@@ -227,9 +272,9 @@ const cells = STATUSES.flatMap((status) =>
 );
 
 describe('every command in every status (the right actor, an empty room)', () => {
-  it('covers 9 statuses x 20 commands', () => {
+  it('covers 9 statuses x 25 commands', () => {
     expect(STATUSES).toHaveLength(9);
-    expect(Object.keys(matrix)).toHaveLength(20);
+    expect(Object.keys(matrix)).toHaveLength(25);
   });
 
   describe.each(STATUSES)('given a %s call', (status) => {

@@ -137,6 +137,11 @@ describe('given an IN_PROGRESS call: starting a recording', () => {
           stoppedBy: null,
           stopReason: null,
           durationSeconds: null,
+          media: null,
+          failedAt: null,
+          failureReason: null,
+          legalHold: false,
+          purgedAt: null,
         });
       });
   });

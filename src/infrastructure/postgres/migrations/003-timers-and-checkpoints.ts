@@ -25,7 +25,9 @@ export const timersAndCheckpointsMigration: Migration = {
       table.text('outcome').nullable();
       table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     });
-    await knex.raw('CREATE INDEX ledger_timers_due ON ledger_timers (due_at) WHERE fired_at IS NULL');
+    await knex.raw(
+      'CREATE INDEX ledger_timers_due ON ledger_timers (due_at) WHERE fired_at IS NULL',
+    );
   },
   async down(knex) {
     await knex.schema.dropTable('ledger_timers');

@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import { ledgerEventsMigration } from './001-ledger-events.js';
 import { usersMigration } from './002-users.js';
 import { timersAndCheckpointsMigration } from './003-timers-and-checkpoints.js';
+import { readModelsMigration } from './004-read-models.js';
+import { analyticsViewsMigration } from './005-analytics-views.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
@@ -9,6 +11,8 @@ const MIGRATIONS: readonly Migration[] = [
   ledgerEventsMigration,
   usersMigration,
   timersAndCheckpointsMigration,
+  readModelsMigration,
+  analyticsViewsMigration,
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
@@ -17,6 +21,13 @@ export const migrationSource: Knex.MigrationSource<Migration> = {
   getMigration: (migration) => Promise.resolve(migration),
 };
 
+/**
+ * Brings the schema up to date. Instances starting together on a fresh database would race to
+ * create knex's own lock table, so a transaction-scoped advisory lock lets one migrate at a time.
+ */
 export async function migrateToLatest(knex: Knex): Promise<void> {
-  await knex.migrate.latest({ migrationSource, tableName: 'knex_migrations' });
+  await knex.transaction(async (trx) => {
+    await trx.raw("SELECT pg_advisory_xact_lock(hashtext('call-ledger:migrations'))");
+    await knex.migrate.latest({ migrationSource, tableName: 'knex_migrations' });
+  });
 }

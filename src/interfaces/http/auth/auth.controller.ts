@@ -3,7 +3,10 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Actor } from '../../../domain/shared/actor.js';
 import { LoginService } from '../../../application/auth/login.service.js';
-import { USER_DIRECTORY, type UserDirectory } from '../../../application/ports/user-directory.port.js';
+import {
+  USER_DIRECTORY,
+  type UserDirectory,
+} from '../../../application/ports/user-directory.port.js';
 import { LoginDto } from '../dto/login.dto.js';
 import { HttpError } from '../http-error.js';
 import { CurrentActor, Public } from './auth.decorators.js';
@@ -23,14 +26,19 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange email and password for an access token (rate limited)' })
   async login(@Body() body: LoginDto) {
     const result = await this.logins.login(body.email, body.password);
-    return { accessToken: result.accessToken, expiresIn: result.expiresInSeconds, user: result.user };
+    return {
+      accessToken: result.accessToken,
+      expiresIn: result.expiresInSeconds,
+      user: result.user,
+    };
   }
 
   @Get('me')
   @ApiBearerAuth()
   async me(@CurrentActor() actor: Actor) {
     const user = await this.users.findById(actor.userId);
-    if (!user) throw new HttpError(401, 'AUTH.USER_UNKNOWN', 'The token names a user who no longer exists');
+    if (!user)
+      throw new HttpError(401, 'AUTH.USER_UNKNOWN', 'The token names a user who no longer exists');
     return user;
   }
 }

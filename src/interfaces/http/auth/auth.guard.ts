@@ -24,17 +24,26 @@ export class AuthGuard implements CanActivate {
     const header = request.headers.authorization;
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header ?? '');
     if (!match?.[1]) {
-      throw new HttpError(401, 'AUTH.TOKEN_MISSING', 'An Authorization: Bearer <token> header is required');
+      throw new HttpError(
+        401,
+        'AUTH.TOKEN_MISSING',
+        'An Authorization: Bearer <token> header is required',
+      );
     }
     try {
       request.actor = await this.tokens.verify(match[1]);
     } catch (error) {
-      if (error instanceof InvalidTokenError) throw new HttpError(401, 'AUTH.TOKEN_INVALID', error.message);
+      if (error instanceof InvalidTokenError)
+        throw new HttpError(401, 'AUTH.TOKEN_INVALID', error.message);
       throw error;
     }
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ALLOWED_ROLES, targets);
     if (roles && !roles.includes(request.actor.role)) {
-      throw new HttpError(403, 'AUTH.ROLE_FORBIDDEN', `This action is not available to the ${request.actor.role} role`);
+      throw new HttpError(
+        403,
+        'AUTH.ROLE_FORBIDDEN',
+        `This action is not available to the ${request.actor.role} role`,
+      );
     }
     return true;
   }

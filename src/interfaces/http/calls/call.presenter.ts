@@ -58,7 +58,9 @@ export function isExistingCall(state: CallState): state is ExistingCall {
 }
 
 /** A command's answer: the resource plus where the ledger now stands. */
-export function presentCallResult(result: Pick<CallCommandResult, 'state' | 'revision' | 'position'>) {
+export function presentCallResult(
+  result: Pick<CallCommandResult, 'state' | 'revision' | 'position'>,
+) {
   if (!isExistingCall(result.state)) throw new Error('a call command left no call behind');
   return { ...presentCall(result.state), position: result.position, revision: result.revision };
 }

@@ -17,7 +17,7 @@ import { StopRecordingCommand } from '../../../application/call/commands/stop-re
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { RequestEnvelope } from '../command-envelope.decorator.js';
 import { ConsentDto } from '../dto/consent.dto.js';
-import { EmptyDto } from '../dto/empty.dto.js';
+import { noFields } from '../dto/empty.dto.js';
 import { InitiateCallDto } from '../dto/initiate-call.dto.js';
 import { ReasonDto } from '../dto/reason.dto.js';
 import { HttpError } from '../http-error.js';
@@ -49,7 +49,11 @@ export class CallsController {
     @Res({ passthrough: true }) response: Response,
   ) {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new HttpError(400, 'REQUEST.INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+      throw new HttpError(
+        400,
+        'REQUEST.INVALID_IDEMPOTENCY_KEY',
+        'Idempotency-Key must be 1 to 255 visible ASCII characters',
+      );
     }
     const result = await this.commands.execute(
       new InitiateCallCommand(
@@ -77,7 +81,7 @@ export class CallsController {
     @Param('id', uuidParam) id: string,
     @CurrentActor() actor: Actor,
     @RequestEnvelope() envelope: CommandEnvelope,
-    @Body() _body: EmptyDto,
+    @Body(noFields) _body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
     return this.run(response, new AnswerCallCommand(id, actor, envelope));
@@ -138,7 +142,7 @@ export class CallsController {
     @Param('id', uuidParam) id: string,
     @CurrentActor() actor: Actor,
     @RequestEnvelope() envelope: CommandEnvelope,
-    @Body() _body: EmptyDto,
+    @Body(noFields) _body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
     const result = await this.commands.execute(new StartRecordingCommand(id, actor, envelope));
@@ -153,7 +157,7 @@ export class CallsController {
     @Param('recordingId', uuidParam) recordingId: string,
     @CurrentActor() actor: Actor,
     @RequestEnvelope() envelope: CommandEnvelope,
-    @Body() _body: EmptyDto,
+    @Body(noFields) _body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
     const result = await this.commands.execute(
@@ -169,7 +173,9 @@ export class CallsController {
   }
 
   private recordingResponse(response: Response, result: CallCommandResult, recordingId: string) {
-    const recording = isExistingCall(result.state) ? result.state.recordings[recordingId] : undefined;
+    const recording = isExistingCall(result.state)
+      ? result.state.recordings[recordingId]
+      : undefined;
     if (!recording) throw new Error('the recording command left no recording behind');
     withEtag(response, result);
     return {

@@ -8,6 +8,12 @@ export class CancelCallHandler implements ICommandHandler<CancelCallCommand> {
   constructor(private readonly calls: CallLedger) {}
 
   execute(command: CancelCallCommand): Promise<CallCommandResult> {
-    return this.calls.execute(command.callId, 'CancelCall', { reason: command.reason }, command.actor, command.envelope);
+    return this.calls.execute(
+      command.callId,
+      'CancelCall',
+      { reason: command.reason },
+      command.actor,
+      command.envelope,
+    );
   }
 }

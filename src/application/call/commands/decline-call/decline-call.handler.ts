@@ -8,6 +8,12 @@ export class DeclineCallHandler implements ICommandHandler<DeclineCallCommand> {
   constructor(private readonly calls: CallLedger) {}
 
   execute(command: DeclineCallCommand): Promise<CallCommandResult> {
-    return this.calls.execute(command.callId, 'DeclineCall', { reason: command.reason }, command.actor, command.envelope);
+    return this.calls.execute(
+      command.callId,
+      'DeclineCall',
+      { reason: command.reason },
+      command.actor,
+      command.envelope,
+    );
   }
 }

@@ -8,6 +8,12 @@ export class EndCallHandler implements ICommandHandler<EndCallCommand> {
   constructor(private readonly calls: CallLedger) {}
 
   execute(command: EndCallCommand): Promise<CallCommandResult> {
-    return this.calls.execute(command.callId, 'EndCall', { reason: command.reason }, command.actor, command.envelope);
+    return this.calls.execute(
+      command.callId,
+      'EndCall',
+      { reason: command.reason },
+      command.actor,
+      command.envelope,
+    );
   }
 }

@@ -8,6 +8,12 @@ export class ExpireDisconnectedParticipantHandler implements ICommandHandler<Exp
   constructor(private readonly calls: CallLedger) {}
 
   execute(command: ExpireDisconnectedParticipantCommand): Promise<CallCommandResult> {
-    return this.calls.execute(command.callId, 'ExpireDisconnectedParticipant', { userId: command.userId, reconnectGraceSeconds: command.reconnectGraceSeconds }, command.actor, command.envelope);
+    return this.calls.execute(
+      command.callId,
+      'ExpireDisconnectedParticipant',
+      { userId: command.userId, reconnectGraceSeconds: command.reconnectGraceSeconds },
+      command.actor,
+      command.envelope,
+    );
   }
 }

@@ -57,7 +57,11 @@ export class InitiateCallHandler implements ICommandHandler<InitiateCallCommand>
     }
   }
 
-  private async requireUser(id: string, role: 'patient' | 'provider', field: string): Promise<void> {
+  private async requireUser(
+    id: string,
+    role: 'patient' | 'provider',
+    field: string,
+  ): Promise<void> {
     const user = await this.users.findById(id);
     if (user?.role !== role) {
       throw new ApplicationError(

@@ -8,6 +8,12 @@ export class MarkCallMissedHandler implements ICommandHandler<MarkCallMissedComm
   constructor(private readonly calls: CallLedger) {}
 
   execute(command: MarkCallMissedCommand): Promise<CallCommandResult> {
-    return this.calls.execute(command.callId, 'MarkCallMissed', { ringTimeoutSeconds: command.ringTimeoutSeconds }, command.actor, command.envelope);
+    return this.calls.execute(
+      command.callId,
+      'MarkCallMissed',
+      { ringTimeoutSeconds: command.ringTimeoutSeconds },
+      command.actor,
+      command.envelope,
+    );
   }
 }

@@ -8,6 +8,12 @@ export class StopRecordingHandler implements ICommandHandler<StopRecordingComman
   constructor(private readonly calls: CallLedger) {}
 
   execute(command: StopRecordingCommand): Promise<CallCommandResult> {
-    return this.calls.execute(command.callId, 'StopRecording', { recordingId: command.recordingId }, command.actor, command.envelope);
+    return this.calls.execute(
+      command.callId,
+      'StopRecording',
+      { recordingId: command.recordingId },
+      command.actor,
+      command.envelope,
+    );
   }
 }

@@ -1,0 +1,165 @@
+/**
+ * The servers the signaling benchmark compares, each run in a child process of its own so that
+ * its memory (RSS) and CPU are its own (see signaling.bench.ts):
+ *
+ *   gateway  this project's /webrtc gateway: the whole server (auth, ledger, validation, rooms)
+ *   raw-ws   a bare `ws` relay: parse, stamp the sender, forward (the floor: nothing is cheaper)
+ *   peerjs   the PeerJS server (npm `peer`), the reference signaling server of STYLE.md
+ *
+ * Started as `node signaling-targets.js <target> <pairs>`; reports `{ type: 'ready', ... }`
+ * over IPC and runs until killed.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export type TargetName = 'gateway' | 'raw-ws' | 'peerjs';
+
+export interface BenchUser {
+  readonly id: string;
+  readonly token: string;
+}
+
+export interface TargetReady {
+  readonly type: 'ready';
+  readonly port: number;
+  /** gateway only: a provider and a patient per pair, with access tokens. */
+  readonly pairs: ReadonlyArray<{ provider: BenchUser; patient: BenchUser }>;
+}
+
+function ready(message: TargetReady): void {
+  process.send?.(message);
+}
+
+/** Parse, stamp `from`, forward to the named socket: what any relay must do at the least. */
+async function rawWs(): Promise<void> {
+  const server = http.createServer();
+  const wss = new WebSocketServer({ server, maxPayload: 128 * 1024 });
+  const sockets = new Map<string, WebSocket>();
+  wss.on('connection', (socket, request) => {
+    const id = new URL(request.url ?? '/', 'http://relay').searchParams.get('id');
+    if (!id) return socket.close();
+    sockets.set(id, socket);
+    socket.on('close', () => {
+      if (sockets.get(id) === socket) sockets.delete(id);
+    });
+    socket.on('message', (data) => {
+      let message: { to?: unknown; type?: unknown; payload?: unknown };
+      try {
+        message = JSON.parse(data.toString()) as typeof message;
+      } catch {
+        return;
+      }
+      if (typeof message.to !== 'string') return;
+      const target = sockets.get(message.to);
+      target?.send(JSON.stringify({ type: message.type, from: id, payload: message.payload }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  ready({
+    type: 'ready',
+    port: typeof address === 'object' && address ? address.port : 0,
+    pairs: [],
+  });
+}
+
+async function peerjs(): Promise<void> {
+  const port = await new Promise<number>((resolve) => {
+    const probe = http.createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+  const { PeerServer } = await import('peer');
+  await new Promise<void>((resolve) => {
+    PeerServer({ port, host: '127.0.0.1', path: '/', concurrent_limit: 100_000 }, () => resolve());
+  });
+  ready({ type: 'ready', port, pairs: [] });
+}
+
+/**
+ * The real server on a database of its own, with bench users (a provider and a patient per
+ * pair, so that no user room holds more than one socket). The per-socket rate limit is raised:
+ * unpaced ping-pong would otherwise measure the limit, not the gateway.
+ */
+async function gateway(pairs: number): Promise<void> {
+  // Loaded here only: the other targets' RSS must not include the whole application.
+  const { loadConfig } = await import('../src/infrastructure/config/app-config.js');
+  const { startServer } = await import('../src/server.js');
+  const { createBenchDatabase } = await import('./bench-database.js');
+  const database = await createBenchDatabase('signaling');
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: database.connectionString,
+    JWT_SECRET: `bench-${randomUUID()}-${randomUUID()}`,
+    LOG_LEVEL: 'warn',
+    DEMO_USERS: 'false',
+    RING_TIMEOUT_SECONDS: '3600',
+    SIGNALING_RATE_LIMIT_PER_SECOND: '1000000',
+    SIGNALING_RATE_LIMIT_BURST: '1000000',
+  });
+  const server = await startServer(config);
+  const stop = (): void => {
+    void server
+      .close()
+      .then(() => database.drop())
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('disconnect', stop);
+
+  const { knex, tokens } = server.runtime;
+  const users = Array.from({ length: pairs }, (_, index) => ({
+    provider: { id: randomUUID(), index },
+    patient: { id: randomUUID(), index },
+  }));
+  const rows = users.flatMap(({ provider, patient }) => [
+    {
+      id: provider.id,
+      email: `bench-provider-${provider.index}@bench.test`,
+      role: 'provider',
+      display_name: `Bench Provider ${provider.index}`,
+      password_hash: 'not-a-password',
+    },
+    {
+      id: patient.id,
+      email: `bench-patient-${patient.index}@bench.test`,
+      role: 'patient',
+      display_name: `Bench Patient ${patient.index}`,
+      password_hash: 'not-a-password',
+    },
+  ]);
+  for (let start = 0; start < rows.length; start += 500) {
+    await knex('users').insert(rows.slice(start, start + 500));
+  }
+  const withTokens = await Promise.all(
+    users.map(async ({ provider, patient }) => ({
+      provider: {
+        id: provider.id,
+        token: (await tokens.issue({ userId: provider.id, role: 'provider' })).accessToken,
+      },
+      patient: {
+        id: patient.id,
+        token: (await tokens.issue({ userId: patient.id, role: 'patient' })).accessToken,
+      },
+    })),
+  );
+  ready({ type: 'ready', port: server.port, pairs: withTokens });
+}
+
+const [, , target, pairs] = process.argv;
+const run =
+  target === 'gateway'
+    ? gateway(Number(pairs ?? 100))
+    : target === 'raw-ws'
+      ? rawWs()
+      : target === 'peerjs'
+        ? peerjs()
+        : Promise.reject(new Error(`unknown target ${String(target)}`));
+run.catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,21 @@
+import { Query } from '@nestjs/cqrs';
+import type { Actor } from '../../../../domain/shared/actor.js';
+import type { CommandEnvelope } from '../../../handle-command.js';
+import type { StreamIntegrityReport } from '../../../ledger/event-integrity.js';
+import type { RecordedEvent } from '../../../ports/event-store.port.js';
+
+export interface CallTimeline {
+  readonly callId: string;
+  readonly events: readonly RecordedEvent[];
+  readonly integrity: StreamIntegrityReport;
+}
+
+export class GetCallTimelineQuery extends Query<CallTimeline> {
+  constructor(
+    readonly actor: Actor,
+    readonly callId: string,
+    readonly envelope: CommandEnvelope,
+  ) {
+    super();
+  }
+}

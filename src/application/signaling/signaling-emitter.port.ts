@@ -1,0 +1,37 @@
+import type { JsonObject } from '../../domain/shared/event.js';
+
+/** The socket.io events the server sends (DESIGN.md, API contract), minus the relayed ones. */
+export const NOTIFICATION_EVENTS = [
+  'incoming-call',
+  'call-answered',
+  'call-ended',
+  'call-cancelled',
+  'participant-joined',
+  'participant-left',
+  'participant-disconnected',
+  'participant-media-updated',
+  'room-participants',
+  'quality-warning',
+  'recording-started',
+  'recording-stopped',
+] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+
+/** Every socket of these users (deduplicated), or everyone in a call's room but some users. */
+export type NotificationTarget =
+  | { readonly users: readonly string[] }
+  | { readonly call: string; readonly exceptUsers: readonly string[] };
+
+/**
+ * Where ledger-driven notifications go out. Every instance follows the ledger and emits only to
+ * the sockets it holds itself, so each socket gets each notification exactly once, from the
+ * instance it is connected to, whatever the number of instances (and without Redis).
+ */
+export interface SignalingEmitter {
+  emit(target: NotificationTarget, event: NotificationEvent, payload: JsonObject): void;
+  /**
+   * Takes this instance's sockets of `userId` (every user when null) out of the call's rooms, if
+   * they entered the call before `revision` (a socket that joined again since stays).
+   */
+  leaveCall(callId: string, userId: string | null, revision: number): void;
+}

@@ -1,0 +1,21 @@
+import { DomainError } from '../shared/domain-error.js';
+
+/**
+ *   QUALITY.INVALID_SAMPLE   invalid    a metric that is not a finite number in its range
+ *   QUALITY.SYSTEM_SAMPLE    forbidden  the system reporting a sample (only participants measure)
+ */
+export class InvalidQualitySampleError extends DomainError {
+  readonly code = 'QUALITY.INVALID_SAMPLE';
+  readonly kind = 'invalid';
+  constructor(field: string, limit: number) {
+    super(`${field} must be a number between 0 and ${limit}.`);
+  }
+}
+
+export class SystemQualitySampleError extends DomainError {
+  readonly code = 'QUALITY.SYSTEM_SAMPLE';
+  readonly kind = 'forbidden';
+  constructor() {
+    super('Quality samples come from participants; the system cannot report one.');
+  }
+}

@@ -1,0 +1,496 @@
+import pg from 'pg';
+import {
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type ChainedMetadata,
+  type EventMetadata,
+  type EventStore,
+  type EventSubscription,
+  type EventToAppend,
+  type ExpectedRevision,
+  type LedgerPosition,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from '../../../application/ports/event-store.port.js';
+import {
+  computeContentHash,
+  metadataForHash,
+} from '../../../application/ledger/event-integrity.js';
+import type { JsonObject } from '../../../domain/shared/event.js';
+import { comparePositionPairs, decodePositionPair, encodePositionPair } from '../pair-position.js';
+import { CommitNotifier, parseNotice } from './postgres-commit-notifier.js';
+import {
+  Waker,
+  failureBackoffMs,
+  reportToStderr,
+  type ErrorReporter,
+} from '../subscription-support.js';
+
+/** The channel on which writers announce their commits (see postgres-commit-notifier.ts). */
+export const LEDGER_CHANNEL = 'ledger_events';
+
+const SQLSTATE_WRONG_EXPECTED_REVISION = 'LG409';
+
+export interface PostgresEventStoreOptions {
+  /**
+   * How long a caught-up subscription waits for a notification before it reads anyway. Events
+   * held back by an older open transaction become readable without a new notification, and a
+   * notification can be lost while the LISTEN connection reconnects. Default 500 ms.
+   */
+  readonly idleReadMs?: number;
+  /** Delay before the LISTEN connection is opened again after it failed. Default 1000 ms. */
+  readonly listenRetryMs?: number;
+  /** Default page size of subscriptions. Default 500. */
+  readonly batchSize?: number;
+  /**
+   * Minimum spacing of this store's commit notifications. Appends that complete meanwhile are
+   * announced together by the next one. Default 20 ms: a burst of appends costs a few
+   * NOTIFYs, while another process hears of a commit at most 20 ms late (this process at once).
+   */
+  readonly notifyIntervalMs?: number;
+  /** Receives subscription and LISTEN failures (they are retried, never thrown). */
+  readonly onError?: ErrorReporter;
+}
+
+/** The JSON `ledger_append` receives for each event. */
+export interface LedgerAppendEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly version: number;
+  readonly data: JsonObject;
+  readonly metadata: EventMetadata;
+  readonly contentHash: string;
+}
+
+/**
+ * The argument list of `ledger_append(stream_id, expected_revision, events)`: the expected revision
+ * coded as -2 any, -1 no stream, n exactly n; the events with the content hash the chain needs.
+ */
+export function ledgerAppendArguments(
+  streamId: string,
+  events: readonly EventToAppend[],
+  expectedRevision: ExpectedRevision,
+): [string, number, string] {
+  const payload: LedgerAppendEvent[] = events.map((event) => {
+    const metadata = metadataForHash(event.metadata);
+    return {
+      eventId: event.eventId,
+      type: event.type,
+      version: event.version,
+      data: event.data,
+      metadata,
+      contentHash: computeContentHash({ ...event, streamId, metadata }),
+    };
+  });
+  const expected =
+    expectedRevision === 'any' ? -2 : expectedRevision === 'no_stream' ? -1 : expectedRevision;
+  return [streamId, expected, JSON.stringify(payload)];
+}
+
+const APPEND_SQL =
+  'SELECT out_revision, out_transaction_id::text AS tx_id, out_position FROM ledger_append($1, $2, $3)';
+
+// The transaction id travels as text (no JS type for xid8) under another name: an output column
+// named transaction_id would make ORDER BY transaction_id sort the text, so '1000' < '998'.
+const EVENT_COLUMNS = `transaction_id::text AS tx_id, position, event_id, stream_id,
+  stream_revision, type, version, data, metadata`;
+
+// Gap-safe feed (DESIGN.md): only transactions below the oldest running one, ordered by the pair
+// (transaction_id, position) strictly after the checkpoint, never by position alone.
+const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS}
+  FROM ledger_events
+ WHERE transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
+   AND (transaction_id, position) > ($1::text::xid8, $2::bigint)
+   AND ($4::text[] IS NULL OR stream_id LIKE ANY ($4::text[]))
+ ORDER BY transaction_id, position
+ LIMIT $3`;
+
+const HEAD_SQL = `SELECT transaction_id::text AS tx_id, position
+  FROM ledger_events
+ WHERE transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
+ ORDER BY transaction_id DESC, position DESC
+ LIMIT 1`;
+
+const READ_STREAM_SQL = `SELECT ${EVENT_COLUMNS}
+  FROM ledger_events WHERE stream_id = $1 ORDER BY stream_revision`;
+
+const READ_STREAM_UNTIL_SQL = `SELECT ${EVENT_COLUMNS}
+  FROM ledger_events WHERE stream_id = $1 AND occurred_at <= $2 ORDER BY stream_revision`;
+
+interface EventRow {
+  tx_id: string;
+  position: string;
+  event_id: string;
+  stream_id: string;
+  stream_revision: string;
+  type: string;
+  version: number;
+  data: JsonObject;
+  metadata: ChainedMetadata;
+}
+
+interface AppendRow {
+  out_revision: string;
+  tx_id: string;
+  out_position: string;
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    streamId: row.stream_id,
+    revision: Number(row.stream_revision),
+    position: encodePositionPair(row.tx_id, row.position),
+    type: row.type,
+    version: row.version,
+    data: row.data,
+    metadata: row.metadata,
+  };
+}
+
+function likePrefix(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function sqlState(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? String((error as { code: unknown }).code)
+    : undefined;
+}
+
+/**
+ * The ledger on PostgreSQL (migration 001-ledger-events).
+ *
+ * Ownership: a store built with `new PostgresEventStore(pool)` borrows the pool, and `close()`
+ * leaves it open for its owner; `PostgresEventStore.connect(url)` creates a pool that the store
+ * owns and ends on `close()`. Either way `close()` stops every subscription and the LISTEN
+ * connection (a client of its own, made from the pool's settings, outside the pool).
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly idleReadMs: number;
+  private readonly listenRetryMs: number;
+  private readonly batchSize: number;
+  private readonly onError: ErrorReporter;
+  private readonly subscriptions = new Set<PostgresSubscription>();
+  private listener: pg.Client | null = null;
+  private listenerRetry: NodeJS.Timeout | null = null;
+  private readonly notifier: CommitNotifier;
+  private closed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    options: PostgresEventStoreOptions = {},
+    private readonly ownsPool = false,
+  ) {
+    this.idleReadMs = options.idleReadMs ?? 500;
+    this.listenRetryMs = options.listenRetryMs ?? 1000;
+    this.batchSize = options.batchSize ?? 500;
+    this.onError = options.onError ?? reportToStderr;
+    this.notifier = new CommitNotifier(
+      async (payload) => {
+        // NOTIFY gives its transaction an id, and so a commit record to flush: not worth
+        // waiting for, as the notice carries nothing durable (the events are committed already).
+        await this.pool.query({
+          name: 'ledger_notify',
+          text: "SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)",
+          values: [LEDGER_CHANNEL, payload],
+        });
+      },
+      options.notifyIntervalMs ?? 20,
+      this.onError,
+    );
+  }
+
+  /** A store with a pool of its own, ended by `close()`. */
+  static connect(
+    connectionString: string,
+    options: PostgresEventStoreOptions & { readonly poolSize?: number } = {},
+  ): PostgresEventStore {
+    const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 });
+    const onError = options.onError ?? reportToStderr;
+    // An idle pooled connection that dies is replaced on demand; without a listener it would crash.
+    pool.on('error', (error) => onError(error, 'idle PostgreSQL connection failed'));
+    return new PostgresEventStore(pool, options, true);
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: readonly EventToAppend[],
+    options: { readonly expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new RangeError('appendToStream needs at least one event');
+    const { expectedRevision } = options;
+    let row: AppendRow | undefined;
+    try {
+      // One autocommit statement: one round trip, atomic.
+      const result = await this.pool.query<AppendRow>({
+        name: 'ledger_append',
+        text: APPEND_SQL,
+        values: ledgerAppendArguments(streamId, events, expectedRevision),
+      });
+      row = result.rows[0];
+    } catch (error) {
+      if (sqlState(error) === SQLSTATE_WRONG_EXPECTED_REVISION) {
+        const actual = Number((error as { detail?: string }).detail ?? '-1');
+        throw new WrongExpectedRevisionError(
+          streamId,
+          expectedRevision,
+          actual < 0 ? 'no_stream' : actual,
+        );
+      }
+      throw error;
+    }
+    if (!row) throw new Error(`ledger_append returned nothing for stream ${streamId}`);
+    // Committed: tell other processes, and wake local subscribers without a round trip.
+    const transactionId = BigInt(row.tx_id);
+    this.notifier.announce(transactionId, streamId);
+    this.wakeSubscriptions(transactionId, [streamId]);
+    return {
+      revision: Number(row.out_revision),
+      position: encodePositionPair(row.tx_id, row.out_position),
+    };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const result = options.until
+      ? await this.pool.query<EventRow>({
+          name: 'ledger_read_stream_until',
+          text: READ_STREAM_UNTIL_SQL,
+          values: [streamId, options.until.toISOString()],
+        })
+      : await this.pool.query<EventRow>({
+          name: 'ledger_read_stream',
+          text: READ_STREAM_SQL,
+          values: [streamId],
+        });
+    return result.rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    const after =
+      options.after === null ? { high: 0n, low: 0n } : decodePositionPair(options.after);
+    const prefixes =
+      options.streamPrefixes && options.streamPrefixes.length > 0
+        ? options.streamPrefixes.map(likePrefix)
+        : null;
+    const result = await this.pool.query<EventRow>({
+      name: 'ledger_read_all',
+      text: READ_ALL_SQL,
+      values: [after.high.toString(), after.low.toString(), options.limit, prefixes],
+    });
+    return result.rows.map(toRecordedEvent);
+  }
+
+  subscribe(
+    options: SubscribeOptions,
+    handler: (events: readonly RecordedEvent[]) => Promise<void>,
+  ): EventSubscription {
+    if (this.closed) throw new Error('The event store is closed');
+    const streamPrefixes = options.streamPrefixes ?? [];
+    const subscription = new PostgresSubscription(
+      (after, limit) => this.readAll({ after, limit, streamPrefixes }),
+      handler,
+      {
+        after: options.after,
+        streamPrefixes,
+        batchSize: options.batchSize ?? this.batchSize,
+        idleReadMs: this.idleReadMs,
+        onError: this.onError,
+        onClosed: (sub) => this.subscriptions.delete(sub),
+      },
+    );
+    this.subscriptions.add(subscription);
+    void this.ensureListener();
+    return subscription;
+  }
+
+  async headPosition(): Promise<LedgerPosition | null> {
+    const result = await this.pool.query<{ tx_id: string; position: string }>({
+      name: 'ledger_head',
+      text: HEAD_SQL,
+    });
+    const row = result.rows[0];
+    return row ? encodePositionPair(row.tx_id, row.position) : null;
+  }
+
+  comparePositions(a: LedgerPosition, b: LedgerPosition): number {
+    return comparePositionPairs(a, b);
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.listenerRetry) clearTimeout(this.listenerRetry);
+    this.listenerRetry = null;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.notifier.close();
+    const listener = this.listener;
+    this.listener = null;
+    if (listener) await listener.end().catch(() => undefined);
+    if (this.ownsPool) await this.pool.end();
+  }
+
+  /** News of a commit; without a transaction id, of possibly missed commits. */
+  private wakeSubscriptions(
+    transactionId: bigint | null = null,
+    streamIds: readonly string[] | null = null,
+  ): void {
+    for (const subscription of this.subscriptions) subscription.wake(transactionId, streamIds);
+  }
+
+  private onNotification(payload: string | undefined): void {
+    const notice = parseNotice(payload);
+    this.wakeSubscriptions(notice.transactionId, notice.streamIds);
+  }
+
+  /** One LISTEN connection per store wakes all its subscriptions; reopened when it fails. */
+  private async ensureListener(): Promise<void> {
+    if (this.closed || this.listener || this.listenerRetry) return;
+    const client = new pg.Client(this.pool.options);
+    this.listener = client;
+    client.on('notification', (message) => this.onNotification(message.payload));
+    client.on('error', (error) => this.listenerFailed(client, error));
+    client.on('end', () => this.listenerFailed(client, new Error('LISTEN connection closed')));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${LEDGER_CHANNEL}`);
+      if (this.listener !== client) {
+        await client.end().catch(() => undefined);
+        return;
+      }
+      // Anything committed while we were not listening is found by this wake-up.
+      this.wakeSubscriptions();
+    } catch (error) {
+      this.listenerFailed(client, error);
+    }
+  }
+
+  private listenerFailed(client: pg.Client, error: unknown): void {
+    if (this.listener !== client) return;
+    this.listener = null;
+    client.end().catch(() => undefined);
+    if (this.closed) return;
+    this.onError(
+      error,
+      'LISTEN connection failed; subscriptions read on their timer until it is back',
+    );
+    this.listenerRetry = setTimeout(() => {
+      this.listenerRetry = null;
+      if (this.subscriptions.size > 0) void this.ensureListener();
+    }, this.listenRetryMs);
+  }
+}
+
+interface PostgresSubscriptionSettings {
+  readonly after: LedgerPosition | null;
+  readonly streamPrefixes: readonly string[];
+  readonly batchSize: number;
+  readonly idleReadMs: number;
+  readonly onError: ErrorReporter;
+  readonly onClosed: (subscription: PostgresSubscription) => void;
+}
+
+/** After news finds nothing readable yet, look again soon, then less and less often. */
+const HELD_BACK_FIRST_RETRY_MS = 10;
+
+/**
+ * Reads the feed page by page and awaits the handler for each page. Caught up, it sleeps until news
+ * of a commit (NOTIFY, or an append through this store) or the idle timer. News of a commit that is
+ * not readable yet (an older transaction is still open) is followed by quick re-reads with backoff.
+ * A failed read or handler is retried from the same checkpoint after a backoff: nothing is skipped.
+ */
+class PostgresSubscription implements EventSubscription {
+  private readonly waker = new Waker();
+  private readonly done: Promise<void>;
+  /** The transaction of the last delivered event: news of it or of older ones is not news. */
+  private deliveredTransaction: bigint;
+  /** The newest transaction we heard of that has events for this subscription. */
+  private newestHeard = 0n;
+
+  constructor(
+    private readonly read: (
+      after: LedgerPosition | null,
+      limit: number,
+    ) => Promise<RecordedEvent[]>,
+    private readonly handler: (events: readonly RecordedEvent[]) => Promise<void>,
+    private readonly settings: PostgresSubscriptionSettings,
+  ) {
+    this.deliveredTransaction =
+      settings.after === null ? 0n : decodePositionPair(settings.after).high;
+    this.done = this.run();
+  }
+
+  /** `streamIds` null: possibly any stream. `transactionId` null: unknown, read anyway. */
+  wake(transactionId: bigint | null, streamIds: readonly string[] | null): void {
+    if (transactionId !== null) {
+      const prefixes = this.settings.streamPrefixes;
+      if (streamIds !== null && prefixes.length > 0) {
+        const relevant = streamIds.some((id) => prefixes.some((prefix) => id.startsWith(prefix)));
+        if (!relevant) return;
+      }
+      // The feed only passes a transaction once every older one has ended, so news of the
+      // transaction last delivered, or of an older one, cannot hold anything undelivered.
+      if (transactionId <= this.deliveredTransaction) return;
+      if (transactionId > this.newestHeard) this.newestHeard = transactionId;
+    }
+    this.waker.wake();
+  }
+
+  async close(): Promise<void> {
+    this.waker.stop();
+    await this.done;
+  }
+
+  private async run(): Promise<void> {
+    const { batchSize, idleReadMs, onError } = this.settings;
+    let after = this.settings.after;
+    let failures = 0;
+    let heldBackRetryMs = HELD_BACK_FIRST_RETRY_MS;
+    try {
+      while (!this.waker.isStopped) {
+        this.waker.consume();
+        let batch: RecordedEvent[];
+        try {
+          batch = await this.read(after, batchSize);
+        } catch (error) {
+          if (this.waker.isStopped) break;
+          onError(error, 'subscription read failed; retrying');
+          await this.waker.sleep(failureBackoffMs(failures++));
+          continue;
+        }
+        if (this.waker.isStopped) break;
+        if (batch.length > 0) {
+          try {
+            await this.handler(batch);
+          } catch (error) {
+            onError(error, 'subscription handler failed; the same events will be delivered again');
+            await this.waker.sleep(failureBackoffMs(failures++));
+            continue;
+          }
+          failures = 0;
+          heldBackRetryMs = HELD_BACK_FIRST_RETRY_MS;
+          after = (batch[batch.length - 1] as RecordedEvent).position;
+          this.deliveredTransaction = decodePositionPair(after).high;
+          continue;
+        }
+        failures = 0;
+        if (this.newestHeard > this.deliveredTransaction) {
+          // Committed, but behind the horizon of an older open transaction: look again soon.
+          await this.waker.sleep(Math.min(heldBackRetryMs, idleReadMs));
+          heldBackRetryMs *= 2;
+        } else {
+          heldBackRetryMs = HELD_BACK_FIRST_RETRY_MS;
+          await this.waker.sleep(idleReadMs);
+        }
+      }
+    } finally {
+      this.settings.onClosed(this);
+    }
+  }
+}

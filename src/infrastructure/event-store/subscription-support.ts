@@ -1,0 +1,58 @@
+/** Small pieces the event-store adapters' subscription loops share. */
+
+export type ErrorReporter = (error: unknown, context: string) => void;
+
+/** By default failures are written to stderr; callers pass their logger instead. */
+export const reportToStderr: ErrorReporter = (error, context) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`[event-store] ${context}: ${message}\n`);
+};
+
+/** Backoff after the n-th consecutive failure (0-based): 100 ms doubling, at most 5 s. */
+export function failureBackoffMs(failures: number): number {
+  return Math.min(100 * 2 ** Math.min(failures, 6), 5000);
+}
+
+/**
+ * A sleep that a `wake()` or `stop()` cuts short, so a loop can wait for "news or timeout"
+ * without polling. `wake()` before `sleep()` is remembered: the next sleep returns at once.
+ */
+export class Waker {
+  private pending = false;
+  private stopped = false;
+  private release: (() => void) | null = null;
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Clears a remembered wake; call it right before looking for news. */
+  consume(): boolean {
+    const was = this.pending;
+    this.pending = false;
+    return was;
+  }
+
+  wake(): void {
+    this.pending = true;
+    this.release?.();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.release?.();
+  }
+
+  sleep(ms: number): Promise<void> {
+    if (this.stopped || this.pending) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.release = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.release = done;
+    });
+  }
+}

@@ -1,0 +1,170 @@
+import { Command } from 'commander';
+import { verifyStreamIntegrity } from '../../application/ledger/event-integrity.js';
+import { callStreamId } from '../../domain/call/call.decider.js';
+import { Argon2PasswordHasher } from '../../infrastructure/auth/argon2-password-hasher.adapter.js';
+import { ConfigError, loadConfig, type AppConfig } from '../../infrastructure/config/app-config.js';
+import { createLogger } from '../../infrastructure/observability/logger.js';
+import { KnexUserDirectory } from '../../infrastructure/users/knex-user-directory.adapter.js';
+import { seedDemoUsers } from '../../infrastructure/users/demo-users.js';
+import { PostgresFeedStatistics } from '../../projections/feed-statistics.js';
+import {
+  READ_MODEL_PROJECTIONS,
+  readModelProjection,
+} from '../../projections/read-model-projections.js';
+import {
+  RebuildAlreadyRunningError,
+  rebuildProjections,
+} from '../../projections/rebuild/projection-rebuild.js';
+import { openResources, type Resources } from '../../resources.js';
+import { ProgressBar, formatDuration } from './progress-bar.js';
+import { startServer } from '../../server.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function config(): AppConfig {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+/** Opens the database and event store (migrating them), runs `work`, and always closes. */
+async function withResources(work: (resources: Resources) => Promise<number>): Promise<void> {
+  const settings = config();
+  const resources = await openResources(settings, createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel));
+  let exitCode = 1;
+  try {
+    exitCode = await work(resources);
+  } finally {
+    await resources.close();
+  }
+  process.exitCode = exitCode;
+}
+
+function requireCallId(callId: string): string {
+  if (!UUID.test(callId)) {
+    process.stderr.write('callId must be a UUID\n');
+    process.exit(2);
+  }
+  return callId;
+}
+
+const program = new Command()
+  .name('ledger')
+  .description('VytalWatch Call Ledger: operate the service from the command line');
+
+program
+  .command('serve')
+  .description('start the server (as npm start does)')
+  .action(async () => {
+    const server = await startServer(config());
+    const stop = (): void => void server.close().then(() => process.exit(0));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
+program
+  .command('migrate')
+  .description('bring the database schema up to date')
+  .action(() =>
+    withResources(async () => {
+      process.stdout.write('schema is up to date\n');
+      return 0;
+    }),
+  );
+
+program
+  .command('seed-demo-users')
+  .description('create the demo users (password "demo") if they are missing')
+  .action(() =>
+    withResources(async ({ knex }) => {
+      await seedDemoUsers(new KnexUserDirectory(knex), new Argon2PasswordHasher());
+      process.stdout.write('demo users are present\n');
+      return 0;
+    }),
+  );
+
+program
+  .command('timeline <callId>')
+  .description("print a call's events, oldest first, as JSON lines")
+  .action((callId: string) =>
+    withResources(async ({ eventStore }) => {
+      const events = await eventStore.readStream(callStreamId(requireCallId(callId)));
+      for (const event of events) {
+        process.stdout.write(
+          `${JSON.stringify({ revision: event.revision, type: event.type, occurredAt: event.metadata.occurredAt, actor: event.metadata.actor, data: event.data })}\n`,
+        );
+      }
+      return events.length > 0 ? 0 : 1;
+    }),
+  );
+
+program
+  .command('verify <callId>')
+  .description("check a call's hash chain: exit 0 when intact, 1 when broken or missing")
+  .action((callId: string) =>
+    withResources(async ({ eventStore }) => {
+      const events = await eventStore.readStream(callStreamId(requireCallId(callId)));
+      const report = verifyStreamIntegrity(events);
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+      return report.verified && events.length > 0 ? 0 : 1;
+    }),
+  );
+
+program
+  .command('rebuild [projection]')
+  .description(
+    `rebuild read models from the whole ledger into shadow tables, then swap them in (${READ_MODEL_PROJECTIONS.map((p) => p.name).join(', ')}; default: all)`,
+  )
+  .option('--batch-size <events>', 'events per batch (one transaction)', '2000')
+  .action((name: string | undefined, flags: { batchSize: string }) =>
+    withResources(async ({ eventStore, knex, pool }) => {
+      const selected = name === undefined ? READ_MODEL_PROJECTIONS : [readModelProjection(name)];
+      if (selected.some((p) => p === undefined)) {
+        process.stderr.write(
+          `Unknown projection ${name}; one of: ${READ_MODEL_PROJECTIONS.map((p) => p.name).join(', ')}\n`,
+        );
+        return 2;
+      }
+      const batchSize = Number(flags.batchSize);
+      if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 50_000) {
+        process.stderr.write('--batch-size must be a whole number from 1 to 50000\n');
+        return 2;
+      }
+      const projections = selected.filter((p) => p !== undefined);
+      const names = projections.map((p) => p.name).join(', ');
+      const bar = new ProgressBar(process.stderr);
+      process.stderr.write(`Rebuilding ${names}; the live tables keep serving meanwhile.\n`);
+      const feed = new PostgresFeedStatistics(knex);
+      try {
+        const result = await rebuildProjections({
+          store: eventStore,
+          knex,
+          pool,
+          projections,
+          batchSize,
+          countEvents: (prefixes) => feed.countEvents(null, prefixes),
+          onProgress: (progress) => bar.update(progress),
+        });
+        const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : 0;
+        bar.finish(
+          `Rebuilt ${names}: ${result.events.toLocaleString('en-US')} events in ${formatDuration(result.seconds)} (${rate.toLocaleString('en-US')} ev/s); swapped in at position ${result.position ?? 'start'}.`,
+        );
+        return 0;
+      } catch (error) {
+        bar.finish(
+          error instanceof RebuildAlreadyRunningError
+            ? error.message
+            : `Rebuild failed, the live tables are unchanged: ${(error as Error).message}`,
+        );
+        return 1;
+      }
+    }),
+  );
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,90 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Actor } from '../../../domain/shared/actor.js';
+import type { CommandEnvelope } from '../../../application/handle-command.js';
+import { GetCallStateAtQuery } from '../../../application/call/queries/get-call-state-at/get-call-state-at.query.js';
+import { GetCallTimelineQuery } from '../../../application/call/queries/get-call-timeline/get-call-timeline.query.js';
+import { SearchAuditLogQuery } from '../../../application/call/queries/search-audit-log/search-audit-log.query.js';
+import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { isExistingCall, presentCall } from '../calls/call.presenter.js';
+import { RequestEnvelope } from '../command-envelope.decorator.js';
+import { AuditEventsQueryDto, StateAtQueryDto } from '../dto/query-params.dto.js';
+import { Freshness } from '../freshness.js';
+import { uuidParam } from '../validation.js';
+
+/** For compliance auditors: every call's history as the ledger holds it. Reads are audited. */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Roles('auditor', 'admin')
+@Controller('audit')
+export class AuditController {
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly freshness: Freshness,
+  ) {}
+
+  @Get('calls/:id/timeline')
+  @ApiOperation({ summary: "The call's events in order, with the hash chain verified" })
+  async timeline(
+    @Param('id', uuidParam) id: string,
+    @CurrentActor() actor: Actor,
+    @RequestEnvelope() envelope: CommandEnvelope,
+  ) {
+    const timeline = await this.queries.execute(new GetCallTimelineQuery(actor, id, envelope));
+    return {
+      callId: timeline.callId,
+      events: timeline.events.map((event) => ({
+        position: event.position,
+        revision: event.revision,
+        type: event.type,
+        occurredAt: event.metadata.occurredAt,
+        actor: event.metadata.actor,
+        data: event.data,
+        metadata: event.metadata,
+      })),
+      integrity: timeline.integrity,
+    };
+  }
+
+  @Get('calls/:id/state')
+  @ApiOperation({ summary: 'The call as it stood at an instant (folded from the ledger)' })
+  async stateAt(
+    @Param('id', uuidParam) id: string,
+    @CurrentActor() actor: Actor,
+    @RequestEnvelope() envelope: CommandEnvelope,
+    @Query() query: StateAtQueryDto,
+  ) {
+    const result = await this.queries.execute(
+      new GetCallStateAtQuery(actor, id, new Date(query.at), envelope),
+    );
+    return {
+      callId: result.callId,
+      at: result.at,
+      revision: result.revision,
+      state: isExistingCall(result.state) ? presentCall(result.state) : { status: 'NONE' },
+    };
+  }
+
+  @Get('events')
+  @ApiOperation({ summary: 'Search the audit log (one entry per ledger event), oldest first' })
+  async events(
+    @Query() query: AuditEventsQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    await this.freshness.awaitPosition('audit', query.minPosition, response);
+    const page = await this.queries.execute(
+      new SearchAuditLogQuery({
+        actorId: query.actorId ?? null,
+        callId: query.callId ?? null,
+        action: query.action ?? null,
+        from: query.from ? new Date(query.from) : null,
+        to: query.to ? new Date(query.to) : null,
+        limit: query.limit ?? 20,
+        cursor: query.cursor ?? null,
+      }),
+    );
+    return { entries: page.items, nextCursor: page.nextCursor };
+  }
+}

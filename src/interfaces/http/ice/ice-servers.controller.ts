@@ -1,0 +1,30 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { GetIceServersQuery } from '../../../application/signaling/get-ice-servers/get-ice-servers.query.js';
+import type { Actor } from '../../../domain/shared/actor.js';
+import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { IceServersQueryDto } from './ice-servers-query.dto.js';
+
+@ApiTags('calls')
+@ApiBearerAuth()
+@Roles('provider', 'patient')
+@Controller('webrtc')
+export class IceServersController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get('ice-servers')
+  @ApiOperation({
+    summary: 'STUN servers, and TURN with time-limited credentials while you are in a live call',
+  })
+  async iceServers(
+    @CurrentActor() actor: Actor,
+    @Query() query: IceServersQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    // TURN credentials are secrets with an expiry: never cached.
+    response.setHeader('Cache-Control', 'no-store');
+    return this.queries.execute(new GetIceServersQuery(actor, query.callId ?? null));
+  }
+}

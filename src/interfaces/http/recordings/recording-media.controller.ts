@@ -1,0 +1,225 @@
+import {
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Req,
+  Res,
+  Body,
+  Inject,
+} from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { once } from 'node:events';
+import type { Actor } from '../../../domain/shared/actor.js';
+import {
+  RECORDING_CONTENT_TYPES,
+  type RecordingContentType,
+} from '../../../domain/call/call.values.js';
+import type { CallCommandResult } from '../../../application/call/call-command.result.js';
+import type { CommandEnvelope } from '../../../application/handle-command.js';
+import { RecordingIntegrityError } from '../../../application/ports/recording-crypto.port.js';
+import { DownloadRecordingMediaQuery } from '../../../application/recording/download-recording-media/download-recording-media.query.js';
+import { SetLegalHoldCommand } from '../../../application/recording/legal-hold/set-legal-hold.command.js';
+import {
+  RangeNotSatisfiableError,
+  RecordingTooLargeError,
+} from '../../../application/recording/recording.errors.js';
+import {
+  RECORDING_SETTINGS,
+  type RecordingSettings,
+} from '../../../application/recording/recording-settings.js';
+import { UploadRecordingMediaCommand } from '../../../application/recording/upload-recording-media/upload-recording-media.command.js';
+import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { RequestEnvelope } from '../command-envelope.decorator.js';
+import { noFields } from '../dto/empty.dto.js';
+import { HttpError } from '../http-error.js';
+import { uuidParam } from '../validation.js';
+import { presentRecording } from '../calls/call.presenter.js';
+
+/** The raw-body route: the JSON body parser lets it through untouched (see server.ts). */
+export const RECORDING_MEDIA_ROUTE = /^\/webrtc\/calls\/[^/]+\/recordings\/[^/]+\/media$/;
+
+function mediaType(header: string | undefined): RecordingContentType {
+  const type = header?.split(';')[0]?.trim().toLowerCase();
+  if (!type || !(RECORDING_CONTENT_TYPES as readonly string[]).includes(type)) {
+    throw new HttpError(
+      415,
+      'RECORDING.UNSUPPORTED_MEDIA_TYPE',
+      `Send the recording as one of ${RECORDING_CONTENT_TYPES.join(', ')}`,
+    );
+  }
+  return type as RecordingContentType;
+}
+
+/** The recording's media (upload, download) and its legal hold. */
+@ApiTags('recordings')
+@ApiBearerAuth()
+@Controller('webrtc/calls/:id/recordings/:recordingId')
+export class RecordingMediaController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    @Inject(RECORDING_SETTINGS) private readonly settings: RecordingSettings,
+  ) {}
+
+  @Put('media')
+  @Roles('provider', 'patient')
+  @ApiOperation({ summary: 'Upload the stopped recording (raw body, e.g. video/webm), once' })
+  async upload(
+    @Param('id', uuidParam) id: string,
+    @Param('recordingId', uuidParam) recordingId: string,
+    @CurrentActor() actor: Actor,
+    @RequestEnvelope() envelope: CommandEnvelope,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const contentType = mediaType(request.headers['content-type']);
+    const declared = request.headers['content-length'];
+    if (declared !== undefined && Number(declared) > this.settings.maxBytes) {
+      throw this.tooLarge();
+    }
+    try {
+      const result: CallCommandResult = await this.commands.execute(
+        new UploadRecordingMediaCommand(id, actor, envelope, recordingId, contentType, request),
+      );
+      return this.recordingResponse(response, result, recordingId);
+    } catch (error) {
+      if (error instanceof RecordingTooLargeError) {
+        // Stop reading: the client gets its answer and the connection closes.
+        response.setHeader('Connection', 'close');
+        throw this.tooLarge();
+      }
+      throw error;
+    }
+  }
+
+  @Get('media')
+  @Roles('provider', 'patient', 'auditor', 'admin', 'analyst')
+  @ApiOperation({ summary: 'Stream the decrypted recording (Range supported; audited)' })
+  async download(
+    @Param('id', uuidParam) id: string,
+    @Param('recordingId', uuidParam) recordingId: string,
+    @CurrentActor() actor: Actor,
+    @RequestEnvelope() envelope: CommandEnvelope,
+    @Headers('range') range: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    let download;
+    try {
+      download = await this.queries.execute(
+        new DownloadRecordingMediaQuery(actor, id, recordingId, envelope, range ?? null),
+      );
+    } catch (error) {
+      if (error instanceof RangeNotSatisfiableError) {
+        response.setHeader('Content-Range', `bytes */${error.sizeBytes}`);
+        throw new HttpError(416, error.code, error.message);
+      }
+      throw error;
+    }
+    const chunks = download.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    let first: IteratorResult<Buffer>;
+    try {
+      // Nothing is sent until the first chunk proved authentic: a bad file gets a JSON error.
+      first = await chunks.next();
+    } catch (error) {
+      download.body.destroy();
+      if (error instanceof RecordingIntegrityError) {
+        throw new HttpError(500, error.code, error.message, { problem: error.problem });
+      }
+      throw error;
+    }
+    const { range: slice, sizeBytes } = download;
+    response.status(slice ? 206 : 200);
+    response.setHeader('Content-Type', download.contentType);
+    response.setHeader('Content-Length', String(slice ? slice.end - slice.start + 1 : sizeBytes));
+    response.setHeader('Accept-Ranges', 'bytes');
+    response.setHeader('Cache-Control', 'no-store');
+    response.setHeader('X-Content-SHA256', download.sha256);
+    if (slice)
+      response.setHeader('Content-Range', `bytes ${slice.start}-${slice.end}/${sizeBytes}`);
+    const length = slice ? slice.end - slice.start + 1 : sizeBytes;
+    try {
+      let sent = 0;
+      for (let next = first; !next.done; next = await chunks.next()) {
+        sent += next.value.length;
+        if (!response.write(next.value)) await once(response, 'drain');
+        // A range is complete once its bytes went out: stop reading the rest of the file.
+        if (slice && sent >= length) break;
+      }
+      download.body.destroy();
+      response.end();
+    } catch {
+      // A later chunk failed its check (or the client left): cut the connection, so the client
+      // sees a broken transfer and never receives bytes that were not authenticated.
+      download.body.destroy();
+      response.destroy();
+    }
+  }
+
+  @Post('legal-hold')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Place the recording under legal hold (admins): it is never purged' })
+  setHold(
+    @Param('id', uuidParam) id: string,
+    @Param('recordingId', uuidParam) recordingId: string,
+    @CurrentActor() actor: Actor,
+    @RequestEnvelope() envelope: CommandEnvelope,
+    @Body(noFields) _body: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.hold(response, new SetLegalHoldCommand(id, actor, envelope, recordingId, true));
+  }
+
+  @Delete('legal-hold')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Release the legal hold (admins)' })
+  releaseHold(
+    @Param('id', uuidParam) id: string,
+    @Param('recordingId', uuidParam) recordingId: string,
+    @CurrentActor() actor: Actor,
+    @RequestEnvelope() envelope: CommandEnvelope,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.hold(response, new SetLegalHoldCommand(id, actor, envelope, recordingId, false));
+  }
+
+  private async hold(response: Response, command: SetLegalHoldCommand) {
+    const result: CallCommandResult = await this.commands.execute(command);
+    return this.recordingResponse(response, result, command.recordingId);
+  }
+
+  private tooLarge(): HttpError {
+    return new HttpError(
+      413,
+      'RECORDING.TOO_LARGE',
+      `The recording exceeds the limit of ${this.settings.maxBytes} bytes`,
+    );
+  }
+
+  private recordingResponse(response: Response, result: CallCommandResult, recordingId: string) {
+    const recording =
+      result.state.status === 'NONE' ? undefined : result.state.recordings[recordingId];
+    if (!recording || result.state.status === 'NONE') {
+      throw new Error('the recording command left no recording behind');
+    }
+    response.setHeader('ETag', `"${result.revision}"`);
+    return {
+      ...presentRecording(recording),
+      callId: result.state.callId,
+      media: recording.media,
+      legalHold: recording.legalHold,
+      failureReason: recording.failureReason,
+      purgedAt: recording.purgedAt,
+      position: result.position,
+      revision: result.revision,
+    };
+  }
+}

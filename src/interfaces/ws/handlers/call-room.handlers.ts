@@ -1,0 +1,76 @@
+import { roomSnapshot } from '../../../application/signaling/call-notifications.js';
+import { JoinCallCommand } from '../../../application/call/commands/join-call/join-call.command.js';
+import { LeaveCallCommand } from '../../../application/call/commands/leave-call/leave-call.command.js';
+import { ReconnectCallCommand } from '../../../application/call/commands/reconnect-call/reconnect-call.command.js';
+import type { CallCommandResult } from '../../../application/call/call-command.result.js';
+import { CallRefPayload } from '../payloads/signaling.payloads.js';
+import { callRoom, callUserRoom } from '../rooms.js';
+import type { AckSuccess } from '../signal-error.js';
+import { defineHandler, type SignalContext } from './signal-handler.js';
+
+/**
+ * Puts the socket in the call's rooms. On a reconnect, any other socket of the same participant
+ * is taken out of them first (on whichever instance it lives): the newest connection is the one
+ * that takes part, and the old one's eventual disconnect then records nothing.
+ */
+function enterCall(
+  context: SignalContext,
+  { state: call, revision }: CallCommandResult,
+  evictOthers: boolean,
+): AckSuccess {
+  if (call.status === 'NONE') throw new Error('a call command left no call behind');
+  const { socket, actor, server } = context;
+  const rooms = [callRoom(call.callId), callUserRoom(call.callId, actor.userId)];
+  if (evictOthers)
+    server
+      .in(rooms[1] as string)
+      .except(socket.id)
+      .socketsLeave(rooms);
+  socket.join(rooms);
+  socket.data.calls[call.callId] = {
+    providerId: call.providerId,
+    patientId: call.patientId,
+    revision,
+  };
+  context.quality.heardFrom(socket, call.callId);
+  return { ok: true, ...roomSnapshot(call) };
+}
+
+export function leaveCallRooms(context: SignalContext, callId: string): void {
+  const { socket, actor } = context;
+  void socket.leave(callRoom(callId));
+  void socket.leave(callUserRoom(callId, actor.userId));
+  delete socket.data.calls[callId];
+}
+
+/** join-call {callId}: only a participant, only while the call rings or runs. */
+export const joinCall = defineHandler({
+  payload: CallRefPayload,
+  async handle(context, { callId }) {
+    const result = await context.commands.execute(
+      new JoinCallCommand(callId, context.actor, context.envelope()),
+    );
+    return enterCall(context, result, false);
+  },
+});
+
+/** leave-call {callId}: the participant leaves; the last one out ends the call. */
+export const leaveCall = defineHandler({
+  payload: CallRefPayload,
+  async handle(context, { callId }) {
+    await context.commands.execute(new LeaveCallCommand(callId, context.actor, context.envelope()));
+    leaveCallRooms(context, callId);
+    return { ok: true, callId };
+  },
+});
+
+/** reconnect-call {callId}: back within the reconnect grace (or a resume on a new socket). */
+export const reconnectCall = defineHandler({
+  payload: CallRefPayload,
+  async handle(context, { callId }) {
+    const result = await context.commands.execute(
+      new ReconnectCallCommand(callId, context.actor, context.envelope()),
+    );
+    return { ...enterCall(context, result, true), resumed: result.resumed };
+  },
+});

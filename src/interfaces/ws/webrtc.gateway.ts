@@ -1,0 +1,298 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Inject,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  WebSocketGateway,
+  WebSocketServer,
+  type OnGatewayConnection,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import { DisconnectParticipantCommand } from '../../application/call/commands/disconnect-participant/disconnect-participant.command.js';
+import type { CommandEnvelope } from '../../application/handle-command.js';
+import { EVENT_STORE, type EventStore } from '../../application/ports/event-store.port.js';
+import {
+  InvalidTokenError,
+  TOKEN_ISSUER,
+  type TokenIssuer,
+} from '../../application/ports/token-issuer.port.js';
+import { LedgerNotifier } from '../../application/signaling/ledger-notifier.js';
+import type {
+  NotificationEvent,
+  NotificationTarget,
+  SignalingEmitter,
+} from '../../application/signaling/signaling-emitter.port.js';
+import { SYSTEM_ACTOR } from '../../domain/shared/actor.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import type { JsonObject } from '../../domain/shared/event.js';
+import { SIGNAL_HANDLERS } from './handlers/registry.js';
+import type { SignalContext } from './handlers/signal-handler.js';
+import { validatePayload } from './payloads/validate-payload.js';
+import { QualityStatsRequester } from './quality-stats-requester.js';
+import { TokenBucket } from './rate-limiter.js';
+import { callIdsOf, callRoom, callUserRoom, userRoom } from './rooms.js';
+import { ackFailure, type AckBody } from './signal-error.js';
+import { SIGNALING_SETTINGS, type SignalingSettings } from './signaling-settings.js';
+import type { SignalingNamespace, SignalingSocket } from './signaling-socket.js';
+
+type HandshakeError = Error & { data: { code: string; message: string } };
+
+function handshakeError(code: string, message: string): HandshakeError {
+  return Object.assign(new Error(message), { data: { code, message } });
+}
+
+/**
+ * The signaling gateway, socket.io namespace /webrtc (DESIGN.md, API contract).
+ *
+ * - Handshake: the JWT in `auth.token`, else `connect_error` with `data.code` AUTH.*. Each socket
+ *   joins `user:<id>`.
+ * - Client events go through one path: per-socket rate limit, the handler registry
+ *   (handlers/registry.ts), class-validator payloads, then the ack `{ ok: true, ... }` or
+ *   `{ ok: false, code, message }`, or an `error` event when the client sent no ack callback.
+ * - Server notifications come from the ledger (LedgerNotifier): this class is their
+ *   SignalingEmitter and emits them to its own sockets only.
+ * - A socket that drops while in a call records the participant as disconnected.
+ */
+@WebSocketGateway({ namespace: '/webrtc' })
+export class WebRtcGateway
+  implements
+    OnGatewayInit<SignalingNamespace>,
+    OnGatewayConnection<SignalingSocket>,
+    OnApplicationBootstrap,
+    OnApplicationShutdown,
+    SignalingEmitter
+{
+  @WebSocketServer() private readonly server!: SignalingNamespace;
+
+  private readonly logger = new Logger('WebRtcGateway');
+  private readonly buckets = new WeakMap<SignalingSocket, TokenBucket>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly quality: QualityStatsRequester;
+  private notifier: LedgerNotifier | null = null;
+  private sweeper: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(TOKEN_ISSUER) private readonly tokens: TokenIssuer,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SIGNALING_SETTINGS) private readonly settings: SignalingSettings,
+  ) {
+    this.quality = new QualityStatsRequester(settings.qualityReportIntervalSeconds * 1000);
+  }
+
+  afterInit(server: SignalingNamespace): void {
+    server.use((socket, next) => {
+      this.authenticate(socket).then(
+        () => next(),
+        (error: unknown) =>
+          next(
+            error instanceof Error && 'data' in error
+              ? error
+              : handshakeError('AUTH.UNAVAILABLE', 'Could not check the token; try again'),
+          ),
+      );
+    });
+  }
+
+  handleConnection(socket: SignalingSocket): void {
+    void socket.join(userRoom(socket.data.userId));
+    this.buckets.set(
+      socket,
+      new TokenBucket(this.settings.rateLimitPerSecond, this.settings.rateLimitBurst),
+    );
+    socket.onAny((event: unknown, ...args: unknown[]) => this.dispatch(socket, event, args));
+    socket.on('disconnecting', () => this.onDisconnecting(socket));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.notifier = new LedgerNotifier(this.store, this, {
+      warn: (message, fields) =>
+        this.logger.warn(
+          `${message} (${String(fields?.['eventType'])}): ${String(fields?.['error'])}`,
+        ),
+    });
+    await this.notifier.start();
+    const intervalMs = this.settings.qualityReportIntervalSeconds * 1000;
+    this.sweeper = setInterval(() => this.quality.sweep(this.server.sockets.values()), intervalMs);
+    this.sweeper.unref();
+  }
+
+  /** Runs after socket.io closed: lets the disconnects it caused reach the ledger. */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+    await Promise.allSettled([...this.pending]);
+    await this.notifier?.stop();
+    this.notifier = null;
+  }
+
+  // --- SignalingEmitter: ledger-driven notifications, to this instance's sockets only ---------
+
+  emit(target: NotificationTarget, event: NotificationEvent, payload: JsonObject): void {
+    if ('users' in target) {
+      this.server.local.to(target.users.map(userRoom)).emit(event, payload);
+      return;
+    }
+    let room = this.server.local.to(callRoom(target.call));
+    if (target.exceptUsers.length > 0) room = room.except(target.exceptUsers.map(userRoom));
+    room.emit(event, payload);
+  }
+
+  leaveCall(callId: string, userId: string | null, revision: number): void {
+    const members = this.server.adapter.rooms.get(callRoom(callId));
+    if (!members) return;
+    for (const socketId of [...members]) {
+      const socket = this.server.sockets.get(socketId);
+      if (!socket || (userId !== null && socket.data.userId !== userId)) continue;
+      const entered = Object.hasOwn(socket.data.calls, callId)
+        ? socket.data.calls[callId]?.revision
+        : undefined;
+      if (entered !== undefined && entered >= revision) continue;
+      void socket.leave(callRoom(callId));
+      void socket.leave(callUserRoom(callId, socket.data.userId));
+      delete socket.data.calls[callId];
+    }
+  }
+
+  // --- Client events ---------------------------------------------------------------------------
+
+  private dispatch(socket: SignalingSocket, event: unknown, args: unknown[]): void {
+    const name = typeof event === 'string' ? event : String(event);
+    const last = args.at(-1);
+    const ack = typeof last === 'function' ? (args.pop() as (body: AckBody) => void) : null;
+    const reply = (body: AckBody): void => {
+      if (ack) ack(body);
+      else if (!body.ok) {
+        socket.emit('error', { event: name.slice(0, 64), code: body.code, message: body.message });
+      }
+    };
+    if (!this.buckets.get(socket)?.take()) {
+      reply({
+        ok: false,
+        code: 'SIGNAL.RATE_LIMITED',
+        message: `Too many messages: at most ${this.settings.rateLimitBurst} at once and ${this.settings.rateLimitPerSecond} per second on one connection; slow down`,
+      });
+      return;
+    }
+    const handler = SIGNAL_HANDLERS.get(name);
+    if (!handler) {
+      reply({
+        ok: false,
+        code: 'SIGNAL.UNKNOWN_EVENT',
+        message: `Unknown event; the /webrtc namespace accepts ${[...SIGNAL_HANDLERS.keys()].join(', ')}`,
+      });
+      return;
+    }
+    if (args.length !== 1) {
+      reply({
+        ok: false,
+        code: 'SIGNAL.INVALID_PAYLOAD',
+        message: `${name} takes exactly one payload object (and an optional ack callback)`,
+      });
+      return;
+    }
+    try {
+      const payload = validatePayload(handler.payload, args[0]);
+      const result = handler.handle(this.context(socket), payload);
+      if (result instanceof Promise) {
+        result.then(reply, (error: unknown) => reply(this.failure(name, error)));
+      } else {
+        reply(result);
+      }
+    } catch (error) {
+      reply(this.failure(name, error));
+    }
+  }
+
+  private context(socket: SignalingSocket): SignalContext {
+    const { userId, role, origin } = socket.data;
+    return {
+      socket,
+      actor: { userId, role },
+      server: this.server,
+      commands: this.commands,
+      quality: this.quality,
+      envelope: (): CommandEnvelope => ({ correlationId: randomUUID(), causationId: null, origin }),
+    };
+  }
+
+  private failure(event: string, error: unknown): AckBody {
+    const body = ackFailure(error);
+    if (body.code === 'INTERNAL') {
+      // Message only: payloads (SDP, candidates) and user data never reach the log.
+      this.logger.error(`socket event ${event.slice(0, 64)} failed: ${(error as Error).message}`);
+    }
+    return body;
+  }
+
+  // --- Connection lifecycle --------------------------------------------------------------------
+
+  private async authenticate(socket: SignalingSocket): Promise<void> {
+    const auth: unknown = socket.handshake.auth;
+    const token =
+      typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>)['token'] : null;
+    if (typeof token !== 'string' || token === '') {
+      throw handshakeError(
+        'AUTH.TOKEN_MISSING',
+        'Send your access token in the handshake: io("/webrtc", { auth: { token } })',
+      );
+    }
+    let claims;
+    try {
+      claims = await this.tokens.verify(token);
+    } catch (error) {
+      if (error instanceof InvalidTokenError) {
+        throw handshakeError('AUTH.TOKEN_INVALID', 'The access token is invalid or has expired');
+      }
+      throw error;
+    }
+    if (claims.role !== 'provider' && claims.role !== 'patient') {
+      throw handshakeError(
+        'AUTH.ROLE_FORBIDDEN',
+        `The ${claims.role} role takes no part in calls; only providers and patients connect here`,
+      );
+    }
+    const userAgent = socket.handshake.headers['user-agent'];
+    // A recovered connection keeps its calls (its rooms come back with it).
+    const restored =
+      socket.recovered && socket.data?.userId === claims.userId ? socket.data.calls : undefined;
+    socket.data = {
+      userId: claims.userId,
+      role: claims.role,
+      origin: {
+        ...(socket.handshake.address ? { ip: socket.handshake.address } : {}),
+        ...(userAgent ? { userAgent: userAgent.slice(0, 256) } : {}),
+      },
+      calls: restored ?? {},
+    };
+  }
+
+  /** While its rooms are still known: every call this socket took part in loses the participant. */
+  private onDisconnecting(socket: SignalingSocket): void {
+    const { userId } = socket.data;
+    for (const callId of callIdsOf(socket.rooms)) {
+      if (!socket.rooms.has(callUserRoom(callId, userId))) continue;
+      const task = this.commands
+        .execute(
+          new DisconnectParticipantCommand(
+            callId,
+            SYSTEM_ACTOR,
+            { correlationId: randomUUID(), causationId: null },
+            userId,
+          ),
+        )
+        .catch((error: unknown) => {
+          // A broken rule means there is nothing to record (they left, the call ended).
+          if (!(error instanceof DomainError)) {
+            this.logger.warn(`could not record a disconnect: ${(error as Error).message}`);
+          }
+        })
+        .finally(() => this.pending.delete(task));
+      this.pending.add(task);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import knexFactory from 'knex';
+import pg from 'pg';
+import {
+  PostgresEventStore,
+  type PostgresEventStoreOptions,
+} from '../../src/infrastructure/event-store/postgres/postgres-event-store.adapter.js';
+import { migrateToLatest } from '../../src/infrastructure/postgres/migrations/migration-source.js';
+import type { JsonObject } from '../../src/domain/shared/event.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export interface PostgresLedger {
+  readonly store: PostgresEventStore;
+  /** The pool the store borrows (the store does not end it). */
+  readonly pool: pg.Pool;
+  readonly database: TestDatabase;
+  /** Stops the store, ends the pool and drops the database. */
+  cleanup(): Promise<void>;
+  tamper: {
+    alterEventData(streamId: string, revision: number, data: JsonObject): Promise<void>;
+    removeEvent(streamId: string, revision: number): Promise<void>;
+  };
+}
+
+/** A migrated database of its own with a PostgresEventStore on it. */
+export async function createPostgresLedger(
+  options: PostgresEventStoreOptions = {},
+): Promise<PostgresLedger> {
+  const database = await createTestDatabase();
+  const knex = knexFactory({ client: 'pg', connection: database.connectionString });
+  try {
+    await migrateToLatest(knex);
+  } finally {
+    await knex.destroy();
+  }
+  const pool = new pg.Pool({ connectionString: database.connectionString, max: 12 });
+  // An idle client whose connection dies must not crash the test process. (Dropping the
+  // database right after pool.end() can still catch sockets that are closing: not worth a word.)
+  let cleaningUp = false;
+  pool.on('error', (error) => {
+    if (!cleaningUp) process.stderr.write(`[test pool] idle client failed: ${error.message}\n`);
+  });
+  const store = new PostgresEventStore(pool, options);
+
+  /** Runs `sql` with the append-only trigger disabled, as someone with table rights could. */
+  const bypassingTrigger = async (sql: string, values: unknown[]): Promise<void> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('ALTER TABLE ledger_events DISABLE TRIGGER ledger_events_append_only');
+      const result = await client.query(sql, values);
+      if (result.rowCount !== 1) throw new Error(`tampering changed ${result.rowCount} rows`);
+      await client.query('ALTER TABLE ledger_events ENABLE TRIGGER ledger_events_append_only');
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+
+  return {
+    store,
+    pool,
+    database,
+    async cleanup() {
+      cleaningUp = true;
+      await store.close();
+      await pool.end();
+      await database.drop();
+    },
+    tamper: {
+      alterEventData: (streamId, revision, data) =>
+        bypassingTrigger(
+          'UPDATE ledger_events SET data = $3 WHERE stream_id = $1 AND stream_revision = $2',
+          [streamId, revision, JSON.stringify(data)],
+        ),
+      removeEvent: (streamId, revision) =>
+        bypassingTrigger(
+          'DELETE FROM ledger_events WHERE stream_id = $1 AND stream_revision = $2',
+          [streamId, revision],
+        ),
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { ConfigError, loadConfig } from '../../src/infrastructure/config/app-config.js';
+
+describe('configuration', () => {
+  it('runs on embedded defaults with nothing set', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.database).toEqual({ kind: 'embedded', dataDir: '.data/postgres', port: 54329 });
+    expect(config.demoUsers).toBe(true);
+    expect(config.calls).toEqual({
+      ringTimeoutSeconds: 60,
+      reconnectGraceSeconds: 30,
+      patientsMayInitiate: false,
+    });
+    expect(config.ice.turnTtlSeconds).toBe(600);
+    expect(config.auth.jwtSecretGenerated).toBe(true);
+  });
+
+  it('uses the given database and turns demo users off in production', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u@127.0.0.1:5432/db',
+      JWT_SECRET: 'a'.repeat(32),
+      RECORDING_KEK: 'ab'.repeat(32),
+    });
+    expect(config.database).toEqual({ kind: 'external', url: 'postgres://u@127.0.0.1:5432/db' });
+    expect(config.demoUsers).toBe(false);
+    expect(config.host).toBe('0.0.0.0');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ RING_TIMEOUT_SECONDS: '0' }, 'RING_TIMEOUT_SECONDS'],
+    [{ RING_TIMEOUT_SECONDS: '1.5' }, 'RING_TIMEOUT_SECONDS'],
+    [{ RECONNECT_GRACE_SECONDS: '-3' }, 'RECONNECT_GRACE_SECONDS'],
+    [{ DEMO_USERS: 'maybe' }, 'DEMO_USERS'],
+    [{ DATABASE_URL: 'mysql://x@127.0.0.1/db' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'http://127.0.0.1' }, 'REDIS_URL'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ TURN_URLS: 'turn:127.0.0.1:3478' }, 'TURN_SECRET'],
+    [{ STUN_URLS: 'http://127.0.0.1' }, 'STUN_URLS'],
+    [{ TURN_TTL_SECONDS: '5' }, 'TURN_TTL_SECONDS'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32) }, 'RECORDING_KEK'],
+    [{ RECORDING_KEK: 'too-short' }, 'RECORDING_KEK'],
+    [{ RECORDING_RETENTION_DAYS: '0' }, 'RECORDING_RETENTION_DAYS'],
+    [{ RECORDING_MAX_BYTES: 'lots' }, 'RECORDING_MAX_BYTES'],
+    [{ S3_BUCKET: 'Bad_Bucket' }, 'S3_BUCKET'],
+    [{ S3_BUCKET: 'recordings', S3_ACCESS_KEY_ID: 'id' }, 'S3_SECRET_ACCESS_KEY'],
+    [{ S3_BUCKET: 'recordings', S3_ENDPOINT: 'ftp://x' }, 'S3_ENDPOINT'],
+  ])('refuses %j naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(variable));
+  });
+
+  it('configures recordings: local by default, S3 with S3_BUCKET', () => {
+    const local = loadConfig({}).recordings;
+    expect(local).toMatchObject({
+      storage: { kind: 'local', dir: '.data/recordings' },
+      kekGenerated: true,
+      retentionDays: 2555,
+      maxBytes: 2 * 1024 ** 3,
+      uploadTimeoutSeconds: 3600,
+    });
+    const s3 = loadConfig({
+      RECORDING_KEK: Buffer.alloc(32, 7).toString('base64'),
+      RECORDING_RETENTION_DAYS: '30',
+      RECORDING_MAX_BYTES: '1048576',
+      S3_BUCKET: 'recordings',
+      S3_ENDPOINT: 'http://127.0.0.1:4569',
+      S3_REGION: 'eu-west-1',
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_ACCESS_KEY_ID: 'id',
+      S3_SECRET_ACCESS_KEY: 'secret',
+    }).recordings;
+    expect(s3).toMatchObject({
+      storage: {
+        kind: 's3',
+        bucket: 'recordings',
+        endpoint: 'http://127.0.0.1:4569',
+        region: 'eu-west-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'id', secretAccessKey: 'secret' },
+      },
+      kekGenerated: false,
+      retentionDays: 30,
+      maxBytes: 1048576,
+    });
+    expect(Buffer.from(s3.kek).equals(Buffer.alloc(32, 7))).toBe(true);
+  });
+});
