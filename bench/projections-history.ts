@@ -146,7 +146,9 @@ export class CallHistory {
     const callId = uuidFrom(this.next);
     const stream = `call-${callId}`;
     // A skewed spread: the first provider takes about a quarter of the calls.
-    const providerId = this.chance(0.25) ? (this.providers[0] as string) : this.pick(this.providers);
+    const providerId = this.chance(0.25)
+      ? (this.providers[0] as string)
+      : this.pick(this.providers);
     const patientId = this.pick(this.patients);
     const provider: Actor = { userId: providerId, role: 'provider' };
     const patient: Actor = { userId: patientId, role: 'patient' };
@@ -199,7 +201,12 @@ export class CallHistory {
         t += this.between(60, 3000) * 1000;
         commit(
           t,
-          event('CallCancelled', { cancelledBy: providerId, reason: null, at: iso(t) }, provider, t),
+          event(
+            'CallCancelled',
+            { cancelledBy: providerId, reason: null, at: iso(t) },
+            provider,
+            t,
+          ),
         );
         return;
       }
@@ -213,7 +220,12 @@ export class CallHistory {
     t += 700;
     commit(t, event('ParticipantConnected', { userId: providerId, at: iso(t) }, provider, t));
     const leaveProvider = (at: number): EventToAppend =>
-      event('ParticipantLeft', { userId: providerId, at: iso(at), reason: 'call_ended' }, SYSTEM, at);
+      event(
+        'ParticipantLeft',
+        { userId: providerId, at: iso(at), reason: 'call_ended' },
+        SYSTEM,
+        at,
+      );
 
     const outcome = this.next();
     if (outcome < 0.18) {
@@ -235,7 +247,12 @@ export class CallHistory {
         t += this.between(3, 40) * 1000;
         commit(
           t,
-          event('CallCancelled', { cancelledBy: providerId, reason: null, at: iso(t) }, provider, t),
+          event(
+            'CallCancelled',
+            { cancelledBy: providerId, reason: null, at: iso(t) },
+            provider,
+            t,
+          ),
           leaveProvider(t),
         );
       } else {
@@ -326,7 +343,6 @@ export class CallHistory {
         ),
       );
     }
-    let recordingId: string | null = null;
     if (this.chance(0.3)) {
       let at = step();
       commit(at, event('RecordingConsentGiven', { userId: providerId, at: iso(at) }, provider, at));
@@ -334,7 +350,8 @@ export class CallHistory {
       commit(at, event('RecordingConsentGiven', { userId: patientId, at: iso(at) }, patient, at));
       if (this.chance(0.8)) {
         at = step();
-        recordingId = uuidFrom(this.next);
+        const recordingId = uuidFrom(this.next);
+        let running = true;
         commit(
           at,
           event(
@@ -369,7 +386,7 @@ export class CallHistory {
             ),
           );
           this.afterRecording(stream, recordingId, at, out, event);
-          recordingId = null;
+          running = false;
         } else if (this.chance(0.5)) {
           at = step();
           commit(
@@ -388,16 +405,13 @@ export class CallHistory {
             ),
           );
           this.afterRecording(stream, recordingId, at, out, event);
-          recordingId = null;
+          running = false;
         }
-        if (recordingId !== null) {
+        if (running) {
           // Still running at the end: the call's end stops it.
-          const started = recordingStart;
-          const id = recordingId;
-          recordingId = null;
           this.endCall(stream, callId, providerId, patientId, startedAt, end, out, event, {
-            id,
-            started,
+            id: recordingId,
+            started: recordingStart,
           });
           this.maybeAccess(callId, end, out);
           return;
@@ -431,19 +445,19 @@ export class CallHistory {
     if (this.chance(0.02)) {
       commit(
         end,
-        event(
-          'CallFailed',
-          { reason: 'all_peers_lost', details: null, at: iso(end) },
-          SYSTEM,
-          end,
-        ),
+        event('CallFailed', { reason: 'all_peers_lost', details: null, at: iso(end) }, SYSTEM, end),
         event(
           'ParticipantLeft',
           { userId: providerId, at: iso(end), reason: 'call_ended' },
           SYSTEM,
           end,
         ),
-        event('ParticipantLeft', { userId: patientId, at: iso(end), reason: 'call_ended' }, SYSTEM, end),
+        event(
+          'ParticipantLeft',
+          { userId: patientId, at: iso(end), reason: 'call_ended' },
+          SYSTEM,
+          end,
+        ),
       );
     } else {
       this.endCall(stream, callId, providerId, patientId, startedAt, end, out, event, null);
@@ -525,6 +539,7 @@ export class CallHistory {
               keyId: 'kek-2025-01',
               contentType: 'video/webm',
               expiresAt: new Date(at + 2_592_000_000).toISOString(),
+              at: new Date(at).toISOString(),
             },
             SYSTEM,
             at,
@@ -536,14 +551,28 @@ export class CallHistory {
         out.push({
           streamId: stream,
           at: later,
-          events: [event('RecordingLegalHoldSet', { recordingId }, SYSTEM, later)],
+          events: [
+            event(
+              'RecordingLegalHoldSet',
+              { recordingId, at: new Date(later).toISOString() },
+              SYSTEM,
+              later,
+            ),
+          ],
         });
       }
     } else {
       out.push({
         streamId: stream,
         at,
-        events: [event('RecordingFailed', { recordingId, reason: 'upload_timeout' }, SYSTEM, at)],
+        events: [
+          event(
+            'RecordingFailed',
+            { recordingId, reason: 'upload_timeout', at: new Date(at).toISOString() },
+            SYSTEM,
+            at,
+          ),
+        ],
       });
     }
   }

@@ -26,7 +26,7 @@ import { CallHistory, insertCommits } from './projections-history.js';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 100_000);
 const QUERY_CALLS = Number(process.env.BENCH_QUERY_CALLS ?? 1_000_000);
-const BATCH = Number(process.env.BENCH_BATCH ?? 2000);
+const BATCH = Number(process.env.BENCH_BATCH ?? 5000);
 const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 2000);
 const RUNNERS = process.env.BENCH_RUNNERS === '1';
 
@@ -42,12 +42,18 @@ async function withRss<T>(work: () => Promise<T>): Promise<{
   peakRss: number;
   startRss: number;
   samples: number[];
+  heap: number[];
   cpuSeconds: number;
 }> {
   const samples: number[] = [];
+  const heap: number[] = [];
   const cpu = process.cpuUsage();
   const startRss = process.memoryUsage().rss;
-  const timer = setInterval(() => samples.push(process.memoryUsage().rss), 100);
+  const timer = setInterval(() => {
+    const memory = process.memoryUsage();
+    samples.push(memory.rss);
+    heap.push(memory.heapUsed);
+  }, 100);
   const started = performance.now();
   try {
     const result = await work();
@@ -60,6 +66,7 @@ async function withRss<T>(work: () => Promise<T>): Promise<{
       peakRss: Math.max(startRss, ...samples),
       startRss,
       samples,
+      heap,
       cpuSeconds: (used.user + used.system) / 1e6,
     };
   } finally {
@@ -119,7 +126,9 @@ async function limitLoop(knex: Knex, store: PostgresEventStore): Promise<number>
 }
 
 async function seedQueryCalls(knex: Knex, providers: readonly string[]): Promise<number> {
-  const { rows } = await knex.raw<{ rows: Array<{ n: string }> }>('SELECT count(*) AS n FROM calls');
+  const { rows } = await knex.raw<{ rows: Array<{ n: string }> }>(
+    'SELECT count(*) AS n FROM calls',
+  );
   const existing = Number(rows[0]?.n ?? 0);
   const missing = Math.max(0, QUERY_CALLS - existing);
   const chunk = 250_000;
@@ -150,7 +159,8 @@ async function measureQueries(
   client: pg.Client,
   busiestProvider: string,
 ): Promise<Array<{ who: string; p50: number; p99: number; max: number; rows: number }>> {
-  const columns = 'id, type, status, provider_id, patient_id, initiated_at, ended_at, duration_seconds';
+  const columns =
+    'id, type, status, provider_id, patient_id, initiated_at, ended_at, duration_seconds';
   const cursors = (
     await client.query<{ initiated_at: Date; id: string }>(
       'SELECT initiated_at, id FROM calls TABLESAMPLE SYSTEM (1) LIMIT 5000',
@@ -204,8 +214,16 @@ async function measureQueries(
         rows += result.rowCount ?? 0;
       }
     }
-    const plan = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${scenario.sql}`, scenario.params());
-    log(`${scenario.who}: ${plan.rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).slice(0, 3).join(' | ')}`);
+    const plan = await client.query(
+      `EXPLAIN (ANALYZE, BUFFERS) ${scenario.sql}`,
+      scenario.params(),
+    );
+    log(
+      `${scenario.who}: ${plan.rows
+        .map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN'])
+        .slice(0, 3)
+        .join(' | ')}`,
+    );
     times.sort((a, b) => a - b);
     results.push({
       who: scenario.who,
@@ -232,7 +250,9 @@ function table(headers: readonly string[], rows: ReadonlyArray<readonly string[]
 async function main(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    process.stderr.write('Set DATABASE_URL to a PostgreSQL server: the benchmark creates its own database there.\n');
+    process.stderr.write(
+      'Set DATABASE_URL to a PostgreSQL server: the benchmark creates its own database there.\n',
+    );
     process.exit(2);
   }
   const name = `ledger_bench_${randomBytes(4).toString('hex')}`;
@@ -242,7 +262,11 @@ async function main(): Promise<void> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const connectionString = url.toString();
-  const knex = knexFactory({ client: 'pg', connection: connectionString, pool: { min: 0, max: 8 } });
+  const knex = knexFactory({
+    client: 'pg',
+    connection: connectionString,
+    pool: { min: 0, max: 8 },
+  });
   const pool = new pg.Pool({ connectionString, max: 8 });
   const store = new PostgresEventStore(pool, { idleReadMs: 100 });
   const benchStarted = performance.now();
@@ -256,7 +280,9 @@ async function main(): Promise<void> {
     for (const commits of history.windows()) {
       seeded += await insertCommits(pool, commits, 2000);
       if (history.counts.calls % 10_000 === 0) {
-        log(`seeded ${history.counts.calls.toLocaleString('en-US')} calls, ${seeded.toLocaleString('en-US')} events`);
+        log(
+          `seeded ${history.counts.calls.toLocaleString('en-US')} calls, ${seeded.toLocaleString('en-US')} events`,
+        );
       }
     }
     await knex.raw('VACUUM ANALYZE ledger_events');
@@ -271,7 +297,9 @@ async function main(): Promise<void> {
     // --- the limit ----------------------------------------------------------------------------
     log('the limit: plain INSERT ... ON CONFLICT + checkpoint loop');
     const limit = await withRss(() => limitLoop(knex, store));
-    log(`limit: ${limit.result} events in ${limit.seconds.toFixed(1)} s (${rate(limit.result, limit.seconds)}), node CPU ${limit.cpuSeconds.toFixed(1)} s`);
+    log(
+      `limit: ${limit.result} events in ${limit.seconds.toFixed(1)} s (${rate(limit.result, limit.seconds)}), node CPU ${limit.cpuSeconds.toFixed(1)} s`,
+    );
 
     // --- rebuild ------------------------------------------------------------------------------
     log('rebuild: read-models + audit-log into shadow tables, then swap');
@@ -296,14 +324,18 @@ async function main(): Promise<void> {
           }
           if (performance.now() - lastLog > 5000) {
             lastLog = performance.now();
-            log(`rebuild ${p.phase}: ${p.done.toLocaleString('en-US')} / ${p.total?.toLocaleString('en-US')}`);
+            log(
+              `rebuild ${p.phase}: ${p.done.toLocaleString('en-US')} / ${p.total?.toLocaleString('en-US')}`,
+            );
           }
         },
       }),
     );
     phases[lastPhase] = (performance.now() - phaseStarted) / 1000;
     const rebuilt = rebuild.result.events;
-    log(`rebuild: ${rebuilt} events in ${rebuild.seconds.toFixed(1)} s (${rate(rebuilt, rebuild.seconds)}), node CPU ${rebuild.cpuSeconds.toFixed(1)} s`);
+    log(
+      `rebuild: ${rebuilt} events in ${rebuild.seconds.toFixed(1)} s (${rate(rebuilt, rebuild.seconds)}), node CPU ${rebuild.cpuSeconds.toFixed(1)} s`,
+    );
     const counts = (
       await knex.raw<{ rows: Array<Record<string, string>> }>(
         `SELECT (SELECT count(*) FROM calls) AS calls, (SELECT count(*) FROM call_participants) AS participants,
@@ -314,7 +346,8 @@ async function main(): Promise<void> {
     ).rows[0]!;
 
     // --- live runners catching up (optional) ----------------------------------------------------
-    let runners: { seconds: number; peakRss: number; samples: number[] } | null = null;
+    let runners: { seconds: number; peakRss: number; samples: number[]; heap: number[] } | null =
+      null;
     if (RUNNERS) {
       log('live runners: catching up from zero on the live tables (batch 500)');
       await knex.raw(`TRUNCATE calls, call_participants, call_recordings, call_quality_samples,
@@ -354,7 +387,11 @@ async function main(): Promise<void> {
         `PostgreSQL ${(await knex.raw<{ rows: Array<{ v: string }> }>("SELECT current_setting('server_version') AS v")).rows[0]?.v}, ` +
         `Node ${process.version}.`,
     );
-    out.push('', 'Event mix: ' + mix.map((m) => `${m.type} ${Number(m.n).toLocaleString('en-US')}`).join(', '), '');
+    out.push(
+      '',
+      'Event mix: ' + mix.map((m) => `${m.type} ${Number(m.n).toLocaleString('en-US')}`).join(', '),
+      '',
+    );
     const rows: string[][] = [
       [
         'the limit: INSERT ... ON CONFLICT + checkpoint',
@@ -364,6 +401,7 @@ async function main(): Promise<void> {
         '100%',
         mb(limit.peakRss),
         shape(limit.samples),
+        shape(limit.heap),
       ],
       [
         'rebuild read-models + audit-log (incl. indexes, swap)',
@@ -373,6 +411,7 @@ async function main(): Promise<void> {
         `${Math.round((100 * (rebuilt / rebuild.seconds)) / (limit.result / limit.seconds))}%`,
         mb(rebuild.peakRss),
         shape(rebuild.samples),
+        shape(rebuild.heap),
       ],
     ];
     if (runners) {
@@ -384,21 +423,45 @@ async function main(): Promise<void> {
         `${Math.round((100 * (rebuilt / runners.seconds)) / (limit.result / limit.seconds))}%`,
         mb(runners.peakRss),
         shape(runners.samples),
+        shape(runners.heap),
       ]);
     }
     out.push(
-      table(['run', 'events', 'seconds', 'rate', 'of limit', 'peak RSS', 'RSS at 10/50/90%'], rows),
+      table(
+        [
+          'run',
+          'events',
+          'seconds',
+          'rate',
+          'of limit',
+          'peak RSS',
+          'RSS at 10/50/90%',
+          'heap used at 10/50/90%',
+        ],
+        rows,
+      ),
     );
     out.push(
       '',
-      `Rebuild phases (s): ${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}.`,
-      `Rows: ${Object.entries(counts).map(([k, v]) => `${k} ${Number(v).toLocaleString('en-US')}`).join(', ')}.`,
+      `Node CPU: limit ${limit.cpuSeconds.toFixed(1)} s, rebuild ${rebuild.cpuSeconds.toFixed(1)} s. ` +
+        `Rebuild phases (s): ${Object.entries(phases)
+          .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+          .join(', ')}.`,
+      `Rows: ${Object.entries(counts)
+        .map(([k, v]) => `${k} ${Number(v).toLocaleString('en-US')}`)
+        .join(', ')}.`,
       '',
       `History page (keyset, LIMIT 20) over ${queryCalls.toLocaleString('en-US')} calls, ${QUERY_RUNS} runs each:`,
       '',
       table(
         ['who', 'p50 ms', 'p99 ms', 'max ms', 'rows/page'],
-        queries.map((q) => [q.who, q.p50.toFixed(2), q.p99.toFixed(2), q.max.toFixed(2), q.rows.toFixed(1)]),
+        queries.map((q) => [
+          q.who,
+          q.p50.toFixed(2),
+          q.p99.toFixed(2),
+          q.max.toFixed(2),
+          q.rows.toFixed(1),
+        ]),
       ),
       '',
       `Whole benchmark: ${((performance.now() - benchStarted) / 1000).toFixed(0)} s.`,

@@ -5,6 +5,8 @@
  *   gateway  this project's /webrtc gateway: the whole server (auth, ledger, validation, rooms)
  *   raw-ws   a bare `ws` relay: parse, stamp the sender, forward (the floor: nothing is cheaper)
  *   peerjs   the PeerJS server (npm `peer`), the reference signaling server of STYLE.md
+ *   socket.io  (optional) a bare socket.io relay with the gateway's rooms, no auth, no checks:
+ *            what socket.io itself costs, to tell it apart from what the gateway adds
  *
  * Started as `node signaling-targets.js <target> <pairs>`; reports `{ type: 'ready', ... }`
  * over IPC and runs until killed.
@@ -13,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 
-export type TargetName = 'gateway' | 'raw-ws' | 'peerjs';
+export type TargetName = 'gateway' | 'raw-ws' | 'peerjs' | 'socket.io';
 
 export interface BenchUser {
   readonly id: string;
@@ -78,6 +80,37 @@ async function peerjs(): Promise<void> {
   ready({ type: 'ready', port, pairs: [] });
 }
 
+/** socket.io with the gateway's room layout and nothing else. */
+async function socketIo(): Promise<void> {
+  const { Server } = await import('socket.io');
+  const server = http.createServer();
+  const io = new Server(server, { serveClient: false, maxHttpBufferSize: 128 * 1024 });
+  io.of('/webrtc').on('connection', (socket) => {
+    const userId = String((socket.handshake.auth as { token?: unknown }).token);
+    socket.on('join-call', (payload: { callId: string }, ack: (body: unknown) => void) => {
+      void socket.join(`call:${payload.callId}:user:${userId}`);
+      ack({ ok: true });
+    });
+    socket.on('offer', (payload: { callId: string; to: string; sdp: unknown }) => {
+      socket
+        .to(`call:${payload.callId}:user:${payload.to}`)
+        .emit('offer', { callId: payload.callId, from: userId, sdp: payload.sdp });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  // Users whose "token" is their id: this relay checks nothing.
+  const pairs = Array.from({ length: Number(process.argv[3] ?? 100) }, () => {
+    const [provider, patient] = [randomUUID(), randomUUID()];
+    return {
+      provider: { id: provider, token: provider },
+      patient: { id: patient, token: patient },
+    };
+  });
+  ready({ type: 'ready', port, pairs });
+}
+
 /**
  * The real server on a database of its own, with bench users (a provider and a patient per
  * pair, so that no user room holds more than one socket). The per-socket rate limit is raised:
@@ -102,10 +135,14 @@ async function gateway(pairs: number): Promise<void> {
     SIGNALING_RATE_LIMIT_BURST: '1000000',
   });
   const server = await startServer(config);
+  let stopping = false;
   const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
     void server
       .close()
       .then(() => database.drop())
+      .catch(() => undefined)
       .finally(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
@@ -158,7 +195,9 @@ const run =
       ? rawWs()
       : target === 'peerjs'
         ? peerjs()
-        : Promise.reject(new Error(`unknown target ${String(target)}`));
+        : target === 'socket.io'
+          ? socketIo()
+          : Promise.reject(new Error(`unknown target ${String(target)}`));
 run.catch((error: unknown) => {
   process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);

@@ -25,45 +25,9 @@ const TARGETS = (process.env['BENCH_TARGETS'] ?? 'raw-ws,peerjs,gateway').split(
 ) as TargetName[];
 const PACED_SECONDS = Number(process.env['BENCH_PACED_SECONDS'] ?? 20);
 const PINGPONG_SECONDS = Number(process.env['BENCH_PINGPONG_SECONDS'] ?? 10);
-const MESSAGE_CHARS = 1536;
 /** Each endpoint sends every 200 ms: 10 msg/s per pair. */
 const PACED_PERIOD_MS = 200;
 const TICK_MS = 5;
-
-const FILLER = (() => {
-  const lines = [
-    'v=0',
-    'o=- 4611731400430051336 2 IN IP4 127.0.0.1',
-    's=-',
-    't=0 0',
-    'a=group:BUNDLE 0 1',
-    'a=extmap-allow-mixed',
-    'a=msid-semantic: WMS stream',
-    'm=audio 9 UDP/TLS/RTP/SAVPF 111 63 103 104 9 0 8 106 105 13 110 112 113 126',
-    'c=IN IP4 0.0.0.0',
-    'a=rtcp:9 IN IP4 0.0.0.0',
-    'a=ice-ufrag:Ab3x',
-    'a=ice-pwd:4fTq0bHk2mWlq8Vn1aP3zY7c',
-    'a=fingerprint:sha-256 7B:2E:91:4C:5D:0A:6F:13:88:2B:E4:AF:09:7C:31:D2:4E:55:10:9A:BC:3F:62:7D:1E:08:C9:A4:5B:F0:36:21',
-    'a=setup:actpass',
-    'a=mid:0',
-    'a=rtpmap:111 opus/48000/2',
-    'a=fmtp:111 minptime=10;useinbandfec=1',
-  ];
-  let text = '';
-  while (text.length < MESSAGE_CHARS) text += `${lines.join('\r\n')}\r\n`;
-  return text;
-})();
-
-/** An SDP-like text of exactly 1.5 KB that carries its send time. */
-function message(sentAt: number): string {
-  const prefix = `${sentAt.toFixed(3)}|`;
-  return prefix + FILLER.slice(0, MESSAGE_CHARS - prefix.length);
-}
-
-function sentAtOf(text: string): number {
-  return Number(text.slice(0, text.indexOf('|')));
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -123,12 +87,12 @@ class ProcessSampler {
 
 /** Routes every endpoint's received texts to the phase that is running. */
 class Receiver {
-  onText: (pair: number, side: 'a' | 'b', text: string) => void = () => undefined;
+  onArrival: (pair: number, side: 'a' | 'b', sentAt: number) => void = () => undefined;
 
   attach(pairs: readonly Pair[]): void {
     pairs.forEach((pair, index) => {
-      pair.a.onText((text) => this.onText(index, 'a', text));
-      pair.b.onText((text) => this.onText(index, 'b', text));
+      pair.a.onArrival((sentAt) => this.onArrival(index, 'a', sentAt));
+      pair.b.onArrival((sentAt) => this.onArrival(index, 'b', sentAt));
     });
   }
 }
@@ -141,9 +105,8 @@ async function drain(result: { sent: number; delivered: number }, maxMs: number)
 async function paced(pairs: readonly Pair[], receiver: Receiver, seconds: number) {
   const result = { sent: 0, delivered: 0, latencies: [] as number[] };
   const buckets = new Map<number, number>();
-  receiver.onText = (_pair, _side, text) => {
+  receiver.onArrival = (_pair, _side, sentAt) => {
     result.delivered++;
-    const sentAt = sentAtOf(text);
     const latency = performance.now() - sentAt;
     result.latencies.push(latency);
     if (process.env['BENCH_DEBUG']) {
@@ -166,7 +129,7 @@ async function paced(pairs: readonly Pair[], receiver: Receiver, seconds: number
       const due = Math.floor((Math.min(now, end) - started) / TICK_MS);
       for (; done < due; done++) {
         for (const endpoint of bySlot[done % slots] ?? []) {
-          endpoint.send(message(performance.now()));
+          endpoint.send(performance.now());
           result.sent++;
         }
       }
@@ -189,16 +152,16 @@ async function paced(pairs: readonly Pair[], receiver: Receiver, seconds: number
 async function pingPong(pairs: readonly Pair[], receiver: Receiver, seconds: number) {
   const result = { sent: 0, delivered: 0, latencies: [] as number[] };
   const end = performance.now() + seconds * 1000;
-  receiver.onText = (index, side, text) => {
+  receiver.onArrival = (index, side, sentAt) => {
     result.delivered++;
-    result.latencies.push(performance.now() - sentAtOf(text));
+    result.latencies.push(performance.now() - sentAt);
     const pair = pairs[index];
     if (!pair || performance.now() >= end) return;
-    (side === 'a' ? pair.a : pair.b).send(message(performance.now()));
+    (side === 'a' ? pair.a : pair.b).send(performance.now());
     result.sent++;
   };
   for (const pair of pairs) {
-    pair.a.send(message(performance.now()));
+    pair.a.send(performance.now());
     result.sent++;
   }
   await sleep(seconds * 1000);

@@ -27,7 +27,6 @@ import { JoseTokenIssuer } from './infrastructure/auth/jose-token-issuer.adapter
 import { CleanupStack } from './infrastructure/system/cleanup-stack.js';
 import type { AppConfig } from './infrastructure/config/app-config.js';
 import { PinoNestLogger, createLogger } from './infrastructure/observability/logger.js';
-import { openDatabase } from './infrastructure/postgres/open-database.js';
 import { RandomIdGenerator } from './infrastructure/system/random-id-generator.adapter.js';
 import { SystemClock } from './infrastructure/system/system-clock.adapter.js';
 import { PostgresTimerStore } from './infrastructure/timers/postgres-timer-store.adapter.js';

@@ -592,7 +592,8 @@ class BatchFold {
     call.avg_packet_loss_pct = call.quality_packet_loss_pct_sum / count;
     call.avg_mos = call.quality_mos_sum / count;
     if (sample.candidate_type === 'relay') call.connectivity = 'relay';
-    else if (sample.candidate_type !== null && call.connectivity === null) call.connectivity = 'p2p';
+    else if (sample.candidate_type !== null && call.connectivity === null)
+      call.connectivity = 'p2p';
     call.last_position = event.position;
     call.updated_at = occurredAt(event);
   }

@@ -45,6 +45,13 @@ export interface ProjectionStatus {
 
 class CheckpointMovedError extends Error {}
 
+interface HeldLock {
+  readonly client: pg.PoolClient;
+  /** Its connection failed: it must be destroyed, not returned to the pool. */
+  broken: boolean;
+  onError: () => void;
+}
+
 /** After a handover or a moved checkpoint, look for the lock this often for a while. */
 const QUICK_RETRY_MS = 200;
 const QUICK_RETRY_WINDOW_MS = 30_000;
@@ -58,7 +65,7 @@ const QUICK_RETRY_WINDOW_MS = 30_000;
 export class ProjectionRunner {
   private stopped = false;
   private lockClient: pg.PoolClient | null = null;
-  private lockClientError: ((error: Error) => void) | null = null;
+  private held: HeldLock | null = null;
   private subscription: EventSubscription | null = null;
   private position: LedgerPosition | null = null;
   private lastAppliedAt: Date | null = null;
@@ -257,6 +264,14 @@ export class ProjectionRunner {
 
   private async acquireLock(): Promise<boolean> {
     const client = await this.options.lockPool.connect();
+    const held: HeldLock = { client, broken: false, onError: () => undefined };
+    held.onError = (): void => {
+      held.broken = true;
+      // The lock died with its connection: stop and compete for it again.
+      if (this.lockClient === client) void this.release(true).then(() => this.retryLater());
+    };
+    // Listen before the first query: a termination can arrive right behind a query's answer.
+    client.on('error', held.onError);
     let locked: boolean;
     try {
       locked = await tryLockProjection(client, this.projection.name);
@@ -264,17 +279,13 @@ export class ProjectionRunner {
       client.release(true);
       throw error;
     }
-    if (!locked) {
-      client.release();
+    if (!locked || held.broken) {
+      if (!held.broken) client.off('error', held.onError);
+      client.release(held.broken ? true : undefined);
       return false;
     }
-    const onError = (): void => {
-      // The lock died with its connection: stop and compete for it again.
-      void this.release(true).then(() => this.retryLater());
-    };
-    client.on('error', onError);
     this.lockClient = client;
-    this.lockClientError = onError;
+    this.held = held;
     return true;
   }
 
@@ -320,22 +331,27 @@ export class ProjectionRunner {
     this.subscription = null;
     await subscription?.close();
     const client = this.lockClient;
-    const onError = this.lockClientError;
+    const held = this.held;
     this.lockClient = null;
-    this.lockClientError = null;
-    if (!client) return;
-    if (connectionBroken) {
-      // Keep a listener: the broken client may still emit errors until it is destroyed.
+    this.held = null;
+    if (!client || !held) return;
+    if (connectionBroken || held.broken) {
+      // Keep the listener: a broken client may still emit errors until it is destroyed.
       client.release(true);
       return;
     }
     try {
       await unlockProjection(client, this.projection.name);
-      if (onError) client.off('error', onError);
-      client.release();
     } catch {
       client.release(true);
+      return;
     }
+    if (held.broken) {
+      client.release(true);
+      return;
+    }
+    client.off('error', held.onError);
+    client.release();
   }
 
   private retryLater(): void {

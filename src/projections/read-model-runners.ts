@@ -38,15 +38,18 @@ export interface ReadModelRunners {
 export function startReadModelRunners(options: ReadModelRunnersOptions): ReadModelRunners {
   const runners = READ_MODEL_PROJECTIONS.map(
     (definition) =>
-      new ProjectionRunner(definition.create((table) => table, { rebuild: false }), {
-        store: options.store,
-        knex: options.knex,
-        lockPool: options.pool,
-        logger: options.logger,
-        ...(options.metrics ? { metrics: options.metrics } : {}),
-        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-        ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
-      }),
+      new ProjectionRunner(
+        definition.create((table) => table, { rebuild: false }),
+        {
+          store: options.store,
+          knex: options.knex,
+          lockPool: options.pool,
+          logger: options.logger,
+          ...(options.metrics ? { metrics: options.metrics } : {}),
+          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+          ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
+        },
+      ),
   );
   const monitor = new ProjectionMonitor({
     runners,

@@ -71,11 +71,17 @@ describe('read-model projections on a real ledger', () => {
     const rows = (await knex('audit_log').orderBy('position')) as Row[];
     expect(rows.map((row) => String(row['position']))).toEqual(events.map((e) => e.position));
     const byType = new Map(rows.map((row) => [String(row['action']), row]));
-    expect(byType.get('CallAnswered')).toMatchObject({ outcome: 'IN_PROGRESS', actor_role: 'patient' });
+    expect(byType.get('CallAnswered')).toMatchObject({
+      outcome: 'IN_PROGRESS',
+      actor_role: 'patient',
+    });
     expect(byType.get('CallMissed')).toMatchObject({ outcome: 'MISSED', actor_id: 'system' });
     expect(byType.get('RecordingConsentGiven')).toMatchObject({ outcome: 'consented' });
     expect(byType.get('RecordingStarted')?.['recording_id']).toEqual(expect.any(String));
-    expect(byType.get('CallDetailsRead')).toMatchObject({ outcome: 'granted', actor_role: 'auditor' });
+    expect(byType.get('CallDetailsRead')).toMatchObject({
+      outcome: 'granted',
+      actor_role: 'auditor',
+    });
     const quality = byType.get('QualitySampleRecorded');
     expect(quality?.['call_id']).toEqual(expect.any(String));
     expect(byType.get('CallInitiated')?.['origin']).toEqual({
@@ -159,14 +165,18 @@ describe('read-model projections on a real ledger', () => {
             : recording.status;
         expect(projected?.['status']).toBe(expected);
         expect(projected?.['duration_seconds'] ?? null).toBe(recording.durationSeconds);
-        expect(projected?.['legal_hold']).toBe(later.some((e) => e.type === 'RecordingLegalHoldSet'));
+        expect(projected?.['legal_hold']).toBe(
+          later.some((e) => e.type === 'RecordingLegalHoldSet'),
+        );
       }
     }
   });
 
   it('summarises quality samples per call and keeps every sample once', async () => {
     const samples = events.filter((e) => e.type === 'QualitySampleRecorded');
-    expect(await count(knex, 'SELECT count(*) AS n FROM call_quality_samples')).toBe(samples.length);
+    expect(await count(knex, 'SELECT count(*) AS n FROM call_quality_samples')).toBe(
+      samples.length,
+    );
     const { rows } = await knex.raw<{ rows: Row[] }>(`
       SELECT c.id, c.quality_sample_count, c.avg_rtt_ms, c.avg_mos, c.connectivity,
              count(q.*) AS n, avg(q.rtt_ms) AS rtt, avg(q.mos) AS mos,

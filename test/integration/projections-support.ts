@@ -4,8 +4,14 @@ import {
   CALL_READ_MODEL_TABLES,
   callReadModelsProjection,
 } from '../../src/projections/call-read-models.projection.js';
-import { AUDIT_LOG_TABLES, auditLogProjection } from '../../src/projections/audit-log.projection.js';
-import { ProjectionRunner, type ProjectionRunnerOptions } from '../../src/projections/projection-runner.js';
+import {
+  AUDIT_LOG_TABLES,
+  auditLogProjection,
+} from '../../src/projections/audit-log.projection.js';
+import {
+  ProjectionRunner,
+  type ProjectionRunnerOptions,
+} from '../../src/projections/projection-runner.js';
 import type { Projection } from '../../src/projections/projection.js';
 import type pg from 'pg';
 
@@ -20,14 +26,18 @@ export const READ_MODEL_TABLES: ReadonlyArray<{ table: string; order: string }> 
 ];
 
 export function openKnex(connectionString: string): Knex {
-  return knexFactory({ client: 'pg', connection: connectionString, pool: { min: 0, max: 6 } });
+  const quiet = (): void => undefined;
+  return knexFactory({
+    client: 'pg',
+    connection: connectionString,
+    pool: { min: 0, max: 6 },
+    // Tests kill connections on purpose; knex would print each one.
+    log: { warn: quiet, error: quiet, debug: quiet, deprecate: quiet },
+  });
 }
 
 /** Each table's rows, in key order, as JSON text (exact: every column, every bit). */
-export async function snapshotTables(
-  knex: Knex,
-  suffix = '',
-): Promise<Record<string, string[]>> {
+export async function snapshotTables(knex: Knex, suffix = ''): Promise<Record<string, string[]>> {
   const snapshot: Record<string, string[]> = {};
   for (const { table, order } of READ_MODEL_TABLES) {
     const { rows } = await knex.raw<{ rows: Array<{ row: string }> }>(

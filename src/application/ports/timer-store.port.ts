@@ -1,10 +1,7 @@
 export const TIMER_STORE = Symbol('TIMER_STORE');
 
 export type TimerKind =
-  | 'ring-timeout'
-  | 'reconnect-grace'
-  | 'recording-upload-timeout'
-  | 'recording-retention';
+  'ring-timeout' | 'reconnect-grace' | 'recording-upload-timeout' | 'recording-retention';
 
 export interface DueTimer {
   readonly id: string;

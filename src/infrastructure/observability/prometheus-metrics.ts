@@ -40,8 +40,10 @@ export class PrometheusMetrics implements CommandMetrics {
 
   // --- projections (labels: the projection's name only) -----------------------------------------
   private projectionLagSource: (() => Promise<readonly ProjectionLagSample[]>) | null = null;
-  private projectionLagSnapshot: { at: number; samples: Promise<readonly ProjectionLagSample[]> } | null =
-    null;
+  private projectionLagSnapshot: {
+    at: number;
+    samples: Promise<readonly ProjectionLagSample[]>;
+  } | null = null;
   private readonly projectionEvents = new Counter({
     name: 'ledger_projection_events_total',
     help: 'Events applied by this instance, by projection',

@@ -36,14 +36,15 @@ function config(): AppConfig {
 /** Opens the database and event store (migrating them), runs `work`, and always closes. */
 async function withResources(work: (resources: Resources) => Promise<number>): Promise<void> {
   const settings = config();
-  const resources = await openResources(settings, createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel));
-  let exitCode = 1;
+  const resources = await openResources(
+    settings,
+    createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel),
+  );
   try {
-    exitCode = await work(resources);
+    process.exitCode = await work(resources);
   } finally {
     await resources.close();
   }
-  process.exitCode = exitCode;
 }
 
 function requireCallId(callId: string): string {
@@ -121,7 +122,7 @@ program
   .description(
     `rebuild read models from the whole ledger into shadow tables, then swap them in (${READ_MODEL_PROJECTIONS.map((p) => p.name).join(', ')}; default: all)`,
   )
-  .option('--batch-size <events>', 'events per batch (one transaction)', '2000')
+  .option('--batch-size <events>', 'events per batch (one transaction)', '5000')
   .action((name: string | undefined, flags: { batchSize: string }) =>
     withResources(async ({ eventStore, knex, pool }) => {
       const selected = name === undefined ? READ_MODEL_PROJECTIONS : [readModelProjection(name)];

@@ -67,7 +67,7 @@ export class ProgressBar {
     if (this.output.isTTY) {
       if (!phaseChanged && time - this.lastDraw < (this.options.redrawMs ?? 100)) return;
       this.lastDraw = time;
-      const columns = this.output.columns ?? 100;
+      const columns = this.output.columns || 120;
       const line = formatProgress(snapshot).slice(0, Math.max(20, columns - 1));
       // Carriage return, the line, then clear what a longer previous line left behind.
       this.output.write(`\r${line}\x1b[K`);

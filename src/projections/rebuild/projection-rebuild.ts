@@ -49,7 +49,7 @@ export interface RebuildOptions {
   /** Advisory locks are held on connections from this pool. */
   readonly pool: pg.Pool;
   readonly projections: readonly RebuildableProjection[];
-  /** Events per batch (one transaction). Default 2000. */
+  /** Events per batch (one transaction per projection). Default 5000. */
   readonly batchSize?: number;
   /** false: build and keep the shadow tables, swap nothing (to compare or inspect). */
   readonly swap?: boolean;
@@ -118,7 +118,7 @@ function feedPrefixes(targets: readonly Target[]): string[] | null {
  */
 export async function rebuildProjections(options: RebuildOptions): Promise<RebuildResult> {
   const { knex, store } = options;
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? 5000;
   const started = performance.now();
   const lockClient = await options.pool.connect();
   const names = [...options.projections].map((p) => p.name).sort();
@@ -257,7 +257,9 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     for (let attempt = 1; ; attempt += 1) {
       try {
         await knex.transaction(async (trx) => {
-          await trx.raw(`SET LOCAL lock_timeout = ${Math.round(options.swapLockTimeoutMs ?? 10_000)}`);
+          await trx.raw(
+            `SET LOCAL lock_timeout = ${Math.round(options.swapLockTimeoutMs ?? 10_000)}`,
+          );
           await swapShadowTables(
             trx,
             targets.flatMap((t) => t.shadows),
@@ -291,7 +293,8 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     };
   } catch (error) {
     for (const target of targets) {
-      for (const shadow of target.shadows) await dropShadowTable(knex, shadow).catch(() => undefined);
+      for (const shadow of target.shadows)
+        await dropShadowTable(knex, shadow).catch(() => undefined);
     }
     throw error;
   } finally {
@@ -301,7 +304,9 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       try {
         for (const name of heldProjectionLocks) await unlockProjection(lockClient, name);
         for (const name of heldRebuildLocks) {
-          await lockClient.query('SELECT pg_advisory_unlock(hashtext($1))', [rebuildLockName(name)]);
+          await lockClient.query('SELECT pg_advisory_unlock(hashtext($1))', [
+            rebuildLockName(name),
+          ]);
         }
         lockClient.release();
       } catch {

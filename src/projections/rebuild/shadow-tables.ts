@@ -70,7 +70,9 @@ export async function createShadowTable(
   );
   const s = quoteIdentifier(shadow);
   await knex.raw(`DROP TABLE IF EXISTS ${s}`);
-  await knex.raw(`CREATE TABLE ${s} (LIKE ${quoteIdentifier(live)} INCLUDING ALL EXCLUDING INDEXES)`);
+  await knex.raw(
+    `CREATE TABLE ${s} (LIKE ${quoteIdentifier(live)} INCLUDING ALL EXCLUDING INDEXES)`,
+  );
   // Only the primary key now (ON CONFLICT and lookups need it); unique constraints are built after
   // the load, which sorts once instead of inserting at random (a uuid) row by row.
   const early = options.keysAfterLoad ? [] : constraints.filter((c) => c.primaryKey);
@@ -201,12 +203,15 @@ export async function swapShadowTables(
 
   for (const table of tables) {
     const live = quoteIdentifier(table.live);
-    await trx.raw(`ALTER TABLE ${live} RENAME TO ${quoteIdentifier(`${table.live}${RETIRED_SUFFIX}`)}`);
+    await trx.raw(
+      `ALTER TABLE ${live} RENAME TO ${quoteIdentifier(`${table.live}${RETIRED_SUFFIX}`)}`,
+    );
     await trx.raw(`ALTER TABLE ${quoteIdentifier(table.shadow)} RENAME TO ${live}`);
   }
   // Views are bound to tables, not names: re-create each from its text, now naming the new tables.
   for (const view of views) {
-    const options = view.options && view.options.length > 0 ? ` WITH (${view.options.join(', ')})` : '';
+    const options =
+      view.options && view.options.length > 0 ? ` WITH (${view.options.join(', ')})` : '';
     await trx.raw(`CREATE OR REPLACE VIEW ${view.name}${options} AS ${view.definition}`);
   }
   for (const table of tables) {

@@ -1,0 +1,162 @@
+import type { Knex } from 'knex';
+import { CallHistory, appendCommits } from '../../bench/projections-history.js';
+import { READ_MODEL_PROJECTIONS } from '../../src/projections/read-model-projections.js';
+import {
+  rebuildProjections,
+  type RebuildProgress,
+} from '../../src/projections/rebuild/projection-rebuild.js';
+import { DEMO, TestServer } from '../support/test-server.js';
+import { count, differences, openKnex } from './projections-support.js';
+
+const ALL = ['read-models', 'audit-log'];
+
+describe('rebuilding the read models while the service runs', () => {
+  let server: TestServer;
+  let knex: Knex;
+
+  beforeAll(async () => {
+    server = await TestServer.start();
+    knex = openKnex(server.database.connectionString);
+  }, 60_000);
+
+  afterAll(async () => {
+    await knex?.destroy();
+    await server?.stop();
+  });
+
+  const store = () => server.server.runtime.eventStore;
+  const caughtUp = async (): Promise<void> => {
+    const head = await store().headPosition();
+    expect(await server.server.projections.waitFor(ALL, head ?? '0', 30_000)).toBe(true);
+  };
+  const rebuild = (options: Partial<Parameters<typeof rebuildProjections>[0]> = {}) =>
+    rebuildProjections({
+      store: store(),
+      knex,
+      pool: server.server.runtime.pool,
+      projections: READ_MODEL_PROJECTIONS,
+      batchSize: 150,
+      ...options,
+    });
+
+  it('builds shadow tables with exactly the rows the runners made incrementally', async () => {
+    const created = await server.as<{ id: string; position: string }>(
+      'provider',
+      'POST',
+      '/webrtc/calls',
+      {
+        body: { patientId: DEMO.patient.id, type: 'VIDEO' },
+      },
+    );
+    expect(created.status).toBe(201);
+    const history = new CallHistory({ calls: 90, windowCalls: 30, seed: 5 });
+    for (const commits of history.windows()) await appendCommits(store(), commits);
+    await caughtUp();
+
+    const result = await rebuild({ swap: false });
+    expect(result.swapped).toBe(false);
+    expect(await differences(knex, '', '__rebuild')).toEqual({});
+    for (const table of result.shadowTables) await knex.raw(`DROP TABLE "${table}"`);
+  });
+
+  it('swaps in rebuilt tables while queries keep being answered and the runners keep going', async () => {
+    await knex.raw(
+      'CREATE VIEW call_status_counts AS SELECT status, count(*) AS calls FROM calls GROUP BY status',
+    );
+    await knex.raw('GRANT SELECT ON calls TO PUBLIC');
+    const before = await count(knex, 'SELECT count(*) AS n FROM calls');
+    const more = new CallHistory({ calls: 40, windowCalls: 20, seed: 6 });
+    const windows = [...more.windows()];
+
+    const phases: string[] = [];
+    const answers: number[] = [];
+    let appended = false;
+    const onProgress = async (progress: RebuildProgress): Promise<void> => {
+      if (!phases.includes(progress.phase)) phases.push(progress.phase);
+      if (progress.phase !== 'copying' || progress.done === 0) return;
+      // While the shadows fill: the service answers from the live tables, and the ledger grows.
+      const history = await server.as<{ total: number }>('provider', 'GET', '/webrtc/calls');
+      answers.push(history.status);
+      expect(history.body.total).toBeGreaterThanOrEqual(1);
+      if (!appended) {
+        appended = true;
+        await appendCommits(store(), windows[0] ?? []);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    const result = await rebuild({ onProgress });
+    expect(result.swapped).toBe(true);
+    expect(phases).toEqual(['copying', 'indexing', 'catching-up', 'swapping', 'done']);
+    expect(answers.length).toBeGreaterThan(3);
+    expect(answers.every((status) => status === 200)).toBe(true);
+
+    // The checkpoints point where the new tables stand; the runners go on from there.
+    const checkpoints = await knex('projection_checkpoints')
+      .whereIn('name', ALL)
+      .select('position');
+    expect(checkpoints.map((row) => String(row.position))).toEqual([
+      result.position,
+      result.position,
+    ]);
+    await appendCommits(store(), windows[1] ?? []);
+    await caughtUp();
+    expect(await count(knex, 'SELECT count(*) AS n FROM calls')).toBe(before + 40);
+    const mine = await server.as<{ calls: Array<{ id: string }> }>(
+      'provider',
+      'GET',
+      '/webrtc/calls',
+    );
+    expect(mine.status).toBe(200);
+    expect(mine.body.calls.length).toBeGreaterThanOrEqual(1);
+
+    // Same schema as before: index and key names, the view (on the new table), the grant.
+    const { rows: indexes } = await knex.raw<{ rows: Array<{ indexname: string }> }>(
+      "SELECT indexname FROM pg_indexes WHERE tablename = 'calls' ORDER BY indexname",
+    );
+    expect(indexes.map((row) => row.indexname)).toEqual([
+      'calls_history',
+      'calls_patient_history',
+      'calls_pkey',
+      'calls_provider_history',
+    ]);
+    expect(
+      await count(
+        knex,
+        "SELECT count(*) AS n FROM pg_class WHERE relname LIKE '%\\_\\_rebuild' OR relname LIKE '%\\_\\_retired'",
+      ),
+    ).toBe(0);
+    expect(await count(knex, 'SELECT sum(calls) AS n FROM call_status_counts')).toBe(before + 40);
+    expect(
+      await count(knex, "SELECT has_table_privilege('public', 'calls', 'SELECT')::int AS n"),
+    ).toBe(1);
+
+    // And what the runners added on the new tables is what a clean rebuild gives.
+    const clean = await rebuild({ swap: false });
+    expect(await differences(knex, '', '__rebuild')).toEqual({});
+    for (const table of clean.shadowTables) await knex.raw(`DROP TABLE "${table}"`);
+
+    const lag = await server.server.projections.lag();
+    expect(
+      lag.map((entry) => [entry.name, entry.active, entry.eventsBehind, entry.secondsBehind]),
+    ).toEqual([
+      ['read-models', true, 0, 0],
+      ['audit-log', true, 0, 0],
+    ]);
+    const metrics = await server.request<string>('GET', '/metrics');
+    expect(metrics.body).toContain('ledger_projection_events_behind{projection="read-models"} 0');
+    expect(metrics.body).toContain('ledger_projection_active{projection="audit-log"} 1');
+  }, 120_000);
+
+  it('refuses a second rebuild of the same projection while one runs', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first = rebuild({ swap: false, onProgress: () => gate });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect(rebuild({ swap: false })).rejects.toThrow(/already running/);
+    release();
+    const result = await first;
+    for (const table of result.shadowTables) await knex.raw(`DROP TABLE "${table}"`);
+  });
+});
