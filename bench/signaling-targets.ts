@@ -188,6 +188,8 @@ async function gateway(pairs: number): Promise<void> {
 }
 
 const [, , target, pairs] = process.argv;
+// A normal exit on SIGTERM (the gateway handles its own), so that --cpu-prof writes its profile.
+if (target !== 'gateway') process.on('SIGTERM', () => process.exit(0));
 const run =
   target === 'gateway'
     ? gateway(Number(pairs ?? 100))

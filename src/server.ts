@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -25,6 +26,7 @@ import { SYSTEM_ACTOR } from './domain/shared/actor.js';
 import { Argon2PasswordHasher } from './infrastructure/auth/argon2-password-hasher.adapter.js';
 import { JoseTokenIssuer } from './infrastructure/auth/jose-token-issuer.adapter.js';
 import { CleanupStack } from './infrastructure/system/cleanup-stack.js';
+import { loadOrCreateLocalKey } from './infrastructure/crypto/local-development-key.js';
 import type { AppConfig } from './infrastructure/config/app-config.js';
 import { PinoNestLogger, createLogger } from './infrastructure/observability/logger.js';
 import { RandomIdGenerator } from './infrastructure/system/random-id-generator.adapter.js';
@@ -94,16 +96,34 @@ export async function startServer(
       );
     }
     const clock = options.clock ?? new SystemClock();
-    if (config.recordings.kekGenerated) {
+    let kek: Buffer = Buffer.from(config.recordings.kek);
+    if (config.recordings.kekGenerated && config.database.kind === 'embedded') {
+      const keyFile = path.join(path.dirname(config.database.dataDir), 'recording-kek.local');
+      kek = loadOrCreateLocalKey(keyFile);
+      logger.warn(
+        'RECORDING_KEK is not set: using the local development key beside the embedded database',
+      );
+    } else if (config.recordings.kekGenerated) {
       logger.warn(
         'RECORDING_KEK is not set: recordings are sealed with a per-process key and unreadable after a restart',
       );
     }
     const recordingStorage = await openRecordingStorage(config.recordings.storage);
     cleanup.push(() => recordingStorage.close());
-    const kek = Buffer.from(config.recordings.kek);
     // The runners that feed each read model; queries wait on them for read-your-writes.
     const readModelRunners: Record<ReadModelName, ProjectionRunner[]> = { calls: [], audit: [] };
+    // The read models (calls & co., the audit log): a runner each, and their lag for /metrics.
+    const readModels = startReadModelRunners({
+      store: eventStore,
+      knex,
+      pool,
+      logger: pinoAdapter(logger),
+      metrics,
+      postgresLedger: config.eventStoreConnectionString === null,
+    });
+    cleanup.push(() => readModels.stop());
+    readModelRunners.calls.push(readModels.runner(CALL_READ_MODELS_PROJECTION));
+    readModelRunners.audit.push(readModels.runner(AUDIT_LOG_PROJECTION));
     const runtime: AppRuntime = {
       knex,
       pool,
@@ -176,18 +196,6 @@ export async function startServer(
     });
     timerRunner.start();
     cleanup.push(() => timerRunner.stop());
-    // The read models (calls & co., the audit log): a runner each, and their lag for /metrics.
-    const readModels = startReadModelRunners({
-      store: eventStore,
-      knex,
-      pool,
-      logger: pinoAdapter(logger),
-      metrics,
-      postgresLedger: config.eventStoreConnectionString === null,
-    });
-    cleanup.push(() => readModels.stop());
-    readModelRunners.calls.push(readModels.runner(CALL_READ_MODELS_PROJECTION));
-    readModelRunners.audit.push(readModels.runner(AUDIT_LOG_PROJECTION));
     const timers = new TimerWorker({
       store: new PostgresTimerStore(knex),
       clock,

@@ -69,7 +69,11 @@ export class WebRtcGateway
   @WebSocketServer() private readonly server!: SignalingNamespace;
 
   private readonly logger = new Logger('WebRtcGateway');
-  private readonly buckets = new WeakMap<SignalingSocket, TokenBucket>();
+  /** Per socket: its rate limit and its handler context (made once, not per message). */
+  private readonly sessions = new WeakMap<
+    SignalingSocket,
+    { bucket: TokenBucket; context: SignalContext }
+  >();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly quality: QualityStatsRequester;
   private notifier: LedgerNotifier | null = null;
@@ -100,10 +104,10 @@ export class WebRtcGateway
 
   handleConnection(socket: SignalingSocket): void {
     void socket.join(userRoom(socket.data.userId));
-    this.buckets.set(
-      socket,
-      new TokenBucket(this.settings.rateLimitPerSecond, this.settings.rateLimitBurst),
-    );
+    this.sessions.set(socket, {
+      bucket: new TokenBucket(this.settings.rateLimitPerSecond, this.settings.rateLimitBurst),
+      context: this.context(socket),
+    });
     socket.onAny((event: unknown, ...args: unknown[]) => this.dispatch(socket, event, args));
     socket.on('disconnecting', () => this.onDisconnecting(socket));
   }
@@ -170,7 +174,8 @@ export class WebRtcGateway
         socket.emit('error', { event: name.slice(0, 64), code: body.code, message: body.message });
       }
     };
-    if (!this.buckets.get(socket)?.take()) {
+    const session = this.sessions.get(socket);
+    if (!session?.bucket.take()) {
       reply({
         ok: false,
         code: 'SIGNAL.RATE_LIMITED',
@@ -197,7 +202,7 @@ export class WebRtcGateway
     }
     try {
       const payload = validatePayload(handler.payload, args[0]);
-      const result = handler.handle(this.context(socket), payload);
+      const result = handler.handle(session.context, payload);
       if (result instanceof Promise) {
         result.then(reply, (error: unknown) => reply(this.failure(name, error)));
       } else {

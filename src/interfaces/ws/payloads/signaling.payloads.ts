@@ -19,6 +19,7 @@ import {
 } from '../../../domain/call-quality/call-quality.values.js';
 import { NestedPayload } from './nested-payload.js';
 import { MaxBytes, MaxJsonBytes } from './size.validators.js';
+import { cacheValidationMetadata } from './validation-metadata-cache.js';
 
 /**
  * The payload of every client event of the /webrtc namespace (DESIGN.md, API contract). Validated
@@ -157,3 +158,15 @@ export class ConnectionQualityPayload {
   @IsIn(CONNECTION_STATES)
   connectionState?: ConnectionState | null;
 }
+
+cacheValidationMetadata(
+  CallRefPayload,
+  OfferSdpPayload,
+  AnswerSdpPayload,
+  OfferPayload,
+  AnswerPayload,
+  IceCandidateInitPayload,
+  IceCandidatePayload,
+  UpdateMediaPayload,
+  ConnectionQualityPayload,
+);

@@ -8,14 +8,18 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_DEPTH = 4;
 
 /** The first key path that must not be copied, or a too deep nesting, else null. */
-function unsafeKey(value: unknown, path: string, depth: number): string | null {
+function unsafeKey(value: unknown, depth: number): string | null {
   if (typeof value !== 'object' || value === null) return null;
-  if (depth > MAX_DEPTH) return `${path} is nested too deeply`;
-  for (const key of Object.keys(value)) {
-    const keyPath = path ? `${path}.${key}` : key;
-    if (FORBIDDEN_KEYS.has(key)) return `property ${keyPath} should not exist`;
-    const problem = unsafeKey((value as Record<string, unknown>)[key], keyPath, depth + 1);
-    if (problem) return problem;
+  if (depth > MAX_DEPTH) return 'the payload is nested too deeply';
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    if (FORBIDDEN_KEYS.has(key)) return `property ${key} should not exist`;
+    const nested = record[key];
+    if (typeof nested === 'object' && nested !== null) {
+      const problem = unsafeKey(nested, depth + 1);
+      if (problem) return problem;
+    }
   }
   return null;
 }
@@ -50,7 +54,7 @@ export function validatePayload<T extends object>(type: new () => T, raw: unknow
   if (!isPlainObject(raw)) {
     throw new SignalError('SIGNAL.INVALID_PAYLOAD', 'The payload must be a JSON object');
   }
-  const unsafe = unsafeKey(raw, '', 0);
+  const unsafe = unsafeKey(raw, 0);
   if (unsafe) throw new SignalError('SIGNAL.INVALID_PAYLOAD', unsafe);
   const instance = toInstance(type, raw);
   const errors = validateSync(instance, {
