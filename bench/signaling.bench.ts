@@ -9,7 +9,7 @@
  * receiver live in this process and share its clock), and the server process's peak RSS and
  * CPU. Each server runs in a child process of its own; the clients all run here.
  *
- * Knobs: BENCH_PAIRS=100,1000  BENCH_TARGETS=raw-ws,peerjs,gateway  BENCH_PACED_SECONDS=20
+ * Knobs: BENCH_PAIRS=100,1000  BENCH_TARGETS=raw-ws,peerjs,socket.io,gateway  BENCH_PACED_SECONDS=20
  * BENCH_PINGPONG_SECONDS=10; DATABASE_URL for the gateway's PostgreSQL (default 127.0.0.1:5432).
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -20,7 +20,7 @@ import { connectPairs, type Pair } from './signaling-clients.js';
 import type { TargetName, TargetReady } from './signaling-targets.js';
 
 const PAIR_COUNTS = (process.env['BENCH_PAIRS'] ?? '100,1000').split(',').map(Number);
-const TARGETS = (process.env['BENCH_TARGETS'] ?? 'raw-ws,peerjs,gateway').split(
+const TARGETS = (process.env['BENCH_TARGETS'] ?? 'raw-ws,peerjs,socket.io,gateway').split(
   ',',
 ) as TargetName[];
 const PACED_SECONDS = Number(process.env['BENCH_PACED_SECONDS'] ?? 20);

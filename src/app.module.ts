@@ -62,6 +62,7 @@ import { TOKEN_ISSUER, type TokenIssuer } from './application/ports/token-issuer
 import { USER_DIRECTORY, type UserDirectory } from './application/ports/user-directory.port.js';
 import type { PrometheusMetrics } from './infrastructure/observability/prometheus-metrics.js';
 import { KNEX, PG_POOL } from './infrastructure/postgres/database.tokens.js';
+import { ProjectionMonitor } from './projections/projection-monitor.js';
 import { KnexCallReadModel } from './infrastructure/read-models/knex-call-read-model.js';
 import { AuditController } from './interfaces/http/audit/audit.controller.js';
 import { CallQueriesController } from './interfaces/http/calls/call-queries.controller.js';
@@ -92,6 +93,7 @@ export interface AppRuntime {
   readonly tokens: TokenIssuer;
   readonly callPolicy: CallPolicy;
   readonly readModelProgress: ReadModelProgress;
+  readonly projections: ProjectionMonitor;
   readonly loginAttemptsPerMinute: number;
   /** The socket.io gateway's settings and the ICE servers (STUN/TURN). */
   readonly signaling: SignalingRuntime;
@@ -147,6 +149,7 @@ export class AppModule {
       { provide: TOKEN_ISSUER, useValue: runtime.tokens },
       { provide: CALL_POLICY, useValue: runtime.callPolicy },
       { provide: READ_MODEL_PROGRESS, useValue: runtime.readModelProgress },
+      { provide: ProjectionMonitor, useValue: runtime.projections },
       { provide: CALL_READ_MODEL, useValue: new KnexCallReadModel(runtime.knex) },
       { provide: RECORDING_STORAGE, useValue: runtime.recordings.storage },
       { provide: RECORDING_CRYPTO, useValue: runtime.recordings.crypto },

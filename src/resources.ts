@@ -30,6 +30,11 @@ export async function openResources(config: AppConfig, logger: Logger): Promise<
     );
     cleanup.push(() => database.release());
     const pool = new pg.Pool({ connectionString: database.connectionString, max: 10 });
+    // An idle connection dropped by the server (restart, failover) must not crash the process:
+    // the pool replaces it on next use.
+    pool.on('error', (error) =>
+      logger.warn({ err: { message: error.message } }, 'idle database connection lost'),
+    );
     cleanup.push(() => pool.end());
     const knex = knexFactory({
       client: 'pg',

@@ -128,6 +128,7 @@ export async function startServer(
       knex,
       pool,
       eventStore,
+      projections: readModels.monitor,
       clock,
       ids: new RandomIdGenerator(),
       metrics,

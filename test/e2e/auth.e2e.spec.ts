@@ -58,9 +58,21 @@ describe('authentication and the directory', () => {
   });
 
   it('serves health, metrics and the OpenAPI document without a token', async () => {
-    const health = await api.request<{ status: string }>('GET', '/health');
+    const health = await api.request<{ status: string; details: Record<string, unknown> }>(
+      'GET',
+      '/health',
+    );
     expect(health.status).toBe(200);
     expect(health.body.status).toBe('ok');
+    expect(health.body.details).toMatchObject({
+      database: { status: 'up' },
+      eventStore: { status: 'up' },
+      projections: {
+        status: 'up',
+        'read-models': { running: true, secondsBehind: expect.any(Number) },
+        'audit-log': { running: true },
+      },
+    });
     await api.as('provider', 'POST', '/webrtc/calls', {
       body: { patientId: DEMO.patient.id, type: 'VIDEO' },
     });
@@ -69,6 +81,7 @@ describe('authentication and the directory', () => {
       /ledger_commands_total\{type="InitiateCall",outcome="accepted"\} 1/,
     );
     expect(metrics.body).toMatch(/ledger_append_duration_seconds_count [1-9]/);
+    expect(metrics.body).toMatch(/ledger_projection_seconds_behind\{projection="read-models"\}/);
     const docs = await api.request('GET', '/docs-json');
     expect(docs.status).toBe(200);
     expect(JSON.stringify(docs.body)).toContain('/webrtc/calls/{id}/record');

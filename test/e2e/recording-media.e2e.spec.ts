@@ -99,13 +99,12 @@ describe('recording media: upload, download, retention', () => {
   }
 
   /** The timer projection schedules asynchronously: fire until something fired. */
-  async function fireTimers(): Promise<number> {
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const fired = await api.server.timers.fireDue();
-      if (fired > 0) return fired;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+  /** Timers are scheduled from the ledger asynchronously: fire until `done` holds. */
+  async function fireTimersUntil(done: () => Promise<boolean>): Promise<void> {
+    for (let attempt = 0; attempt < 100 && !(await done()); attempt++) {
+      await api.server.timers.fireDue();
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    return 0;
   }
 
   it('uploads once (provider only), encrypted at rest, and streams it back to those allowed', async () => {
@@ -264,12 +263,16 @@ describe('recording media: upload, download, retention', () => {
     ).toBe(403);
 
     clock.advanceSeconds(601);
-    expect(await fireTimers()).toBeGreaterThan(0);
+    await fireTimersUntil(async () =>
+      (await api.ledgerEvents(`call-${lost.callId}`)).some((e) => e.type === 'RecordingFailed'),
+    );
     const lostTypes = (await api.ledgerEvents(`call-${lost.callId}`)).map((event) => event.type);
     expect(lostTypes.at(-1)).toBe('RecordingFailed');
 
     clock.advanceSeconds(31 * 86400);
-    expect(await fireTimers()).toBeGreaterThan(0);
+    await fireTimersUntil(async () =>
+      (await api.ledgerEvents(`call-${purged.callId}`)).some((e) => e.type === 'RecordingPurged'),
+    );
     const purgedEvents = await api.ledgerEvents(`call-${purged.callId}`);
     expect(purgedEvents.at(-1)).toMatchObject({
       type: 'RecordingPurged',
@@ -286,7 +289,9 @@ describe('recording media: upload, download, retention', () => {
       `/webrtc/calls/${kept.callId}/recordings/${kept.recordingId}/legal-hold`,
     );
     expect(release.status).toBe(200);
-    expect(await fireTimers()).toBeGreaterThan(0);
+    await fireTimersUntil(async () =>
+      (await api.ledgerEvents(`call-${kept.callId}`)).some((e) => e.type === 'RecordingPurged'),
+    );
     const released = await api.ledgerEvents(`call-${kept.callId}`);
     expect(released.at(-1)?.type).toBe('RecordingPurged');
     const remaining = await sealedFiles();

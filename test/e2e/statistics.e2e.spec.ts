@@ -110,7 +110,9 @@ describe('GET /webrtc/stats against a data set with known answers', () => {
     clock.advanceSeconds(61);
     // Ring timers are scheduled from the ledger; wait until all 17 calls have theirs.
     for (let tries = 0; tries < 100; tries++) {
-      const [row] = await api.server.runtime.knex('ledger_timers').count<{ count: string }[]>('* as count');
+      const [row] = await api.server.runtime
+        .knex('ledger_timers')
+        .count<{ count: string }[]>('* as count');
       if (Number(row?.count) >= 17) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -133,6 +133,7 @@ describe('rebuilding the read models while the service runs', () => {
     ).toBe(1);
 
     // And what the runners added on the new tables is what a clean rebuild gives.
+    await caughtUp();
     const clean = await rebuild({ swap: false });
     expect(await differences(knex, '', '__rebuild')).toEqual({});
     for (const table of clean.shadowTables) await knex.raw(`DROP TABLE "${table}"`);

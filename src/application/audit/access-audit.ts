@@ -7,10 +7,7 @@ import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
 
 export type AccessEventType =
-  | 'CallDetailsRead'
-  | 'CallTimelineRead'
-  | 'CallStateRead'
-  | 'RecordingDownloaded';
+  'CallDetailsRead' | 'CallTimelineRead' | 'CallStateRead' | 'RecordingDownloaded';
 
 export const accessStreamId = (callId: string): string => `access-${callId}`;
 

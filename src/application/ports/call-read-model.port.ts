@@ -114,7 +114,11 @@ export interface CallStatistics {
     readonly avgPacketLossPct: number | null;
     readonly avgMos: number | null;
   };
-  readonly connectivity: { readonly p2p: number; readonly relay: number; readonly relayShare: number | null };
+  readonly connectivity: {
+    readonly p2p: number;
+    readonly relay: number;
+    readonly relayShare: number | null;
+  };
 }
 
 export interface AuditEntry {
@@ -143,7 +147,10 @@ export interface AuditFilter {
 export interface CallReadModel {
   history(filter: HistoryFilter): Promise<Page<CallSummary> & { total: number }>;
   findCall(callId: string): Promise<CallDetails | null>;
-  recordings(callId: string, page: { limit: number; cursor: string | null }): Promise<Page<RecordingView>>;
+  recordings(
+    callId: string,
+    page: { limit: number; cursor: string | null },
+  ): Promise<Page<RecordingView>>;
   findRecording(callId: string, recordingId: string): Promise<RecordingView | null>;
   statistics(range: { from: Date; to: Date; providerId: string | null }): Promise<CallStatistics>;
   auditLog(filter: AuditFilter): Promise<Page<AuditEntry>>;

@@ -139,7 +139,10 @@ export class KnexCallReadModel implements CallReadModel {
       ])
       .limit(filter.limit + 1);
     if (filter.cursor) {
-      page.whereRaw('(c.initiated_at, c.id) < (?::timestamptz, ?::uuid)', decodeCursor(filter.cursor, 2));
+      page.whereRaw(
+        '(c.initiated_at, c.id) < (?::timestamptz, ?::uuid)',
+        decodeCursor(filter.cursor, 2),
+      );
     }
     const [rows, counted] = await Promise.all([
       page as Promise<Row[]>,
@@ -150,7 +153,8 @@ export class KnexCallReadModel implements CallReadModel {
     return {
       items,
       total: Number(counted[0]?.count ?? 0),
-      nextCursor: rows.length > filter.limit && last ? encodeCursor([last.initiatedAt, last.id]) : null,
+      nextCursor:
+        rows.length > filter.limit && last ? encodeCursor([last.initiatedAt, last.id]) : null,
     };
   }
 
@@ -168,7 +172,9 @@ export class KnexCallReadModel implements CallReadModel {
         .select('p.*', 'u.display_name')
         .where('p.call_id', callId)
         .orderBy('p.role', 'desc') as Promise<Row[]>,
-      this.knex('call_recordings').where({ call_id: callId }).orderBy(['started_at', 'id']) as Promise<Row[]>,
+      this.knex('call_recordings')
+        .where({ call_id: callId })
+        .orderBy(['started_at', 'id']) as Promise<Row[]>,
     ]);
     const participantViews = participants.map(toParticipant);
     const present = participantViews.filter((participant) => participant.status !== 'LEFT');
@@ -216,7 +222,11 @@ export class KnexCallReadModel implements CallReadModel {
     return row ? toRecording(row) : null;
   }
 
-  async statistics(range: { from: Date; to: Date; providerId: string | null }): Promise<CallStatistics> {
+  async statistics(range: {
+    from: Date;
+    to: Date;
+    providerId: string | null;
+  }): Promise<CallStatistics> {
     const scope = (alias: string): Knex.QueryBuilder => {
       const query = this.knex(`calls as ${alias}`)
         .where(`${alias}.initiated_at`, '>=', range.from)
@@ -231,7 +241,9 @@ export class KnexCallReadModel implements CallReadModel {
         .whereNotNull('c.duration_seconds')
         .first(
           this.knex.raw('avg(c.duration_seconds) AS average'),
-          this.knex.raw('percentile_cont(0.5) WITHIN GROUP (ORDER BY c.duration_seconds) AS median'),
+          this.knex.raw(
+            'percentile_cont(0.5) WITHIN GROUP (ORDER BY c.duration_seconds) AS median',
+          ),
         ) as Promise<Row | undefined>,
       scope('c')
         .join('call_recordings as r', 'r.call_id', 'c.id')
@@ -249,11 +261,10 @@ export class KnexCallReadModel implements CallReadModel {
           this.knex.raw('avg(q.mos) AS mos'),
         ) as Promise<Row | undefined>,
     ]);
-    const connectivity = (await scope('c')
-      .first(
-        this.knex.raw("count(*) FILTER (WHERE c.connectivity = 'p2p') AS p2p"),
-        this.knex.raw("count(*) FILTER (WHERE c.connectivity = 'relay') AS relay"),
-      )) as Row | undefined;
+    const connectivity = (await scope('c').first(
+      this.knex.raw("count(*) FILTER (WHERE c.connectivity = 'p2p') AS p2p"),
+      this.knex.raw("count(*) FILTER (WHERE c.connectivity = 'relay') AS relay"),
+    )) as Row | undefined;
     const byStatus = Object.fromEntries(CALL_STATUSES.map((status) => [status, 0])) as Record<
       CallStatus,
       number
@@ -289,7 +300,9 @@ export class KnexCallReadModel implements CallReadModel {
   }
 
   async auditLog(filter: AuditFilter): Promise<Page<AuditEntry>> {
-    const query = this.knex('audit_log').orderBy('position', 'asc').limit(filter.limit + 1);
+    const query = this.knex('audit_log')
+      .orderBy('position', 'asc')
+      .limit(filter.limit + 1);
     if (filter.actorId) query.where('actor_id', filter.actorId);
     if (filter.callId) query.where('call_id', filter.callId);
     if (filter.action) query.where('action', filter.action);

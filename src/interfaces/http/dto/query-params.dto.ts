@@ -1,14 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsIn,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { CALL_STATUSES, type CallStatus } from '../../../domain/call/call.values.js';
 import { PageQueryDto } from './page-query.dto.js';
 
@@ -32,9 +24,14 @@ export class PagedFreshnessQueryDto extends PageQueryDto {
 }
 
 export class CallHistoryQueryDto extends PagedFreshnessQueryDto {
-  @ApiPropertyOptional({ description: 'One status or a comma-separated list', example: 'ENDED,MISSED' })
+  @ApiPropertyOptional({
+    description: 'One status or a comma-separated list',
+    example: 'ENDED,MISSED',
+  })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',') : value))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.split(',') : value,
+  )
   @IsIn(CALL_STATUSES, { each: true })
   status?: CallStatus[];
 

@@ -2,8 +2,10 @@ import { getMetadataStorage } from 'class-validator';
 type Storage = ReturnType<typeof getMetadataStorage>;
 type ValidationMetadata = ReturnType<Storage['getTargetValidationMetadatas']>[number];
 type Grouped = ReturnType<Storage['groupByPropertyName']>;
+/** What class-validator calls a target: the class (its constructor). */
+type Target = Parameters<Storage['getTargetValidationMetadatas']>[0];
 
-const cachedClasses = new Set<Function>();
+const cachedClasses = new Set<Target>();
 let installed = false;
 
 /**
@@ -12,14 +14,14 @@ let installed = false;
  * here, whose decorators have all run when their module loaded, the lists cannot change, so they
  * are kept. Validations of other classes (the HTTP DTOs), or with groups, go through unchanged.
  */
-export function cacheValidationMetadata(...classes: Function[]): void {
+export function cacheValidationMetadata(...classes: ReadonlyArray<new () => object>): void {
   for (const type of classes) cachedClasses.add(type);
   if (installed) return;
   installed = true;
   const storage = getMetadataStorage();
   const targetMetadatas = storage.getTargetValidationMetadatas.bind(storage);
   const groupByPropertyName = storage.groupByPropertyName.bind(storage);
-  const lists = new Map<Function, ValidationMetadata[]>();
+  const lists = new Map<Target, ValidationMetadata[]>();
   const stable = new WeakSet<ValidationMetadata[]>();
   const grouped = new WeakMap<ValidationMetadata[], Grouped>();
 

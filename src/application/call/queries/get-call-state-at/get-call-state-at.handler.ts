@@ -26,6 +26,11 @@ export class GetCallStateAtHandler implements IQueryHandler<GetCallStateAtQuery>
       query.envelope,
     );
     const then = await loadAggregate(this.store, callDecider, callStreamId(query.callId), query.at);
-    return { callId: query.callId, at: query.at.toISOString(), revision: then.revision, state: then.state };
+    return {
+      callId: query.callId,
+      at: query.at.toISOString(),
+      revision: then.revision,
+      state: then.state,
+    };
   }
 }

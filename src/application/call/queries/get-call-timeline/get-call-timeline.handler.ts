@@ -18,7 +18,13 @@ export class GetCallTimelineHandler implements IQueryHandler<GetCallTimelineQuer
   async execute(query: GetCallTimelineQuery): Promise<CallTimeline> {
     const events = await this.store.readStream(callStreamId(query.callId));
     if (events.length === 0) throw new CallNotFoundError(query.callId);
-    await this.access.record(query.callId, 'CallTimelineRead', { view: 'timeline' }, query.actor, query.envelope);
+    await this.access.record(
+      query.callId,
+      'CallTimelineRead',
+      { view: 'timeline' },
+      query.actor,
+      query.envelope,
+    );
     return { callId: query.callId, events, integrity: verifyStreamIntegrity(events) };
   }
 }
