@@ -25,4 +25,5 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   testTimeout: 30000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/support/plain-summary-reporter.cjs'],
 };
