@@ -28,6 +28,8 @@ const PINGPONG_SECONDS = Number(process.env['BENCH_PINGPONG_SECONDS'] ?? 10);
 /** Each endpoint sends every 200 ms: 10 msg/s per pair. */
 const PACED_PERIOD_MS = 200;
 const TICK_MS = 5;
+/** How long a phase waits for its messages still in flight. */
+const DRAIN_MS = 20_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -106,6 +108,8 @@ async function paced(pairs: readonly Pair[], receiver: Receiver, seconds: number
   const result = { sent: 0, delivered: 0, latencies: [] as number[] };
   const buckets = new Map<number, number>();
   receiver.onArrival = (_pair, _side, sentAt) => {
+    // A late arrival from an earlier phase is not this phase's.
+    if (sentAt < started) return;
     result.delivered++;
     const latency = performance.now() - sentAt;
     result.latencies.push(latency);
@@ -139,7 +143,7 @@ async function paced(pairs: readonly Pair[], receiver: Receiver, seconds: number
       }
     }, TICK_MS);
   });
-  await drain(result, 3_000);
+  await drain(result, DRAIN_MS);
   if (process.env['BENCH_DEBUG']) {
     const worst = [...buckets]
       .sort((x, y) => x[0] - y[0])
@@ -151,8 +155,10 @@ async function paced(pairs: readonly Pair[], receiver: Receiver, seconds: number
 
 async function pingPong(pairs: readonly Pair[], receiver: Receiver, seconds: number) {
   const result = { sent: 0, delivered: 0, latencies: [] as number[] };
-  const end = performance.now() + seconds * 1000;
+  const started = performance.now();
+  const end = started + seconds * 1000;
   receiver.onArrival = (index, side, sentAt) => {
+    if (sentAt < started) return;
     result.delivered++;
     result.latencies.push(performance.now() - sentAt);
     const pair = pairs[index];
@@ -165,7 +171,7 @@ async function pingPong(pairs: readonly Pair[], receiver: Receiver, seconds: num
     result.sent++;
   }
   await sleep(seconds * 1000);
-  await drain(result, 3_000);
+  await drain(result, DRAIN_MS);
   return { ...result, seconds };
 }
 
