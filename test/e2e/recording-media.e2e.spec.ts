@@ -166,6 +166,28 @@ describe('recording media: upload, download, retention', () => {
       null,
       'bytes=70000-70009',
     ]);
+    // Each download shows in the auditors' log, with who and from where.
+    const lastDownload = (await api.server.runtime.eventStore.readStream(`access-${callId}`)).at(
+      -1,
+    );
+    const log = await api.as<{
+      entries: Array<{ action: string; actorRole: string; recordingId: string; origin: unknown }>;
+    }>(
+      'auditor',
+      'GET',
+      `/audit/events?callId=${callId}&action=RecordingDownloaded&limit=100&minPosition=${lastDownload?.position ?? '0'}`,
+    );
+    expect(log.body.entries.map((entry) => entry.actorRole)).toEqual([
+      'provider',
+      'patient',
+      'auditor',
+      'admin',
+      'patient',
+    ]);
+    expect(log.body.entries[0]).toMatchObject({
+      recordingId,
+      origin: expect.objectContaining({ ip: expect.any(String) }),
+    });
   });
 
   it('refuses an upload over RECORDING_MAX_BYTES, leaving no file and no event', async () => {
