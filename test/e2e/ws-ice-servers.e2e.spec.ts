@@ -9,6 +9,7 @@ const TURN = ['turn:127.0.0.1:3478?transport=udp', 'turn:127.0.0.1:3478?transpor
 interface IceServers {
   iceServers: Array<{ urls: string[]; username?: string; credential?: string }>;
   ttlSeconds: number;
+  iceTransportPolicy: 'all' | 'relay';
 }
 
 describe('GET /webrtc/ice-servers', () => {
@@ -36,7 +37,11 @@ describe('GET /webrtc/ice-servers', () => {
   it('gives STUN only to someone who is in no live call, never cached', async () => {
     const response = await api.as<IceServers>('patient2', 'GET', '/webrtc/ice-servers');
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ iceServers: [{ urls: [STUN] }], ttlSeconds: 900 });
+    expect(response.body).toEqual({
+      iceServers: [{ urls: [STUN] }],
+      ttlSeconds: 900,
+      iceTransportPolicy: 'all',
+    });
     expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
@@ -119,5 +124,31 @@ describe('GET /webrtc/ice-servers', () => {
     expect(await finder.hasLiveCall(DEMO.admin.id)).toBe(false);
     const response = await api.as<IceServers>('provider2', 'GET', '/webrtc/ice-servers');
     expect(response.body.iceServers.map((server) => server.urls)).toEqual([[STUN], TURN]);
+  });
+});
+
+describe('GET /webrtc/ice-servers with ICE_TRANSPORT_POLICY=relay', () => {
+  it('tells the browser to use TURN only', async () => {
+    const api = await TestServer.start({
+      TURN_URLS: STUN.replace('stun:', 'turn:'),
+      TURN_SECRET,
+      ICE_TRANSPORT_POLICY: 'relay',
+    });
+    try {
+      const call = await api.as<{ id: string }>('provider', 'POST', '/webrtc/calls', {
+        body: { patientId: DEMO.patient.id, type: 'VIDEO' },
+      });
+      const response = await api.as<IceServers>(
+        'patient',
+        'GET',
+        `/webrtc/ice-servers?callId=${call.body.id}`,
+      );
+      expect(response.body.iceTransportPolicy).toBe('relay');
+      expect(response.body.iceServers.map((server) => server.urls)).toEqual([
+        [STUN.replace('stun:', 'turn:')],
+      ]);
+    } finally {
+      await api.stop();
+    }
   });
 });

@@ -193,6 +193,13 @@ describe('signaling gateway /webrtc', () => {
     // 9. Recording, with everyone's consent.
     for (const user of ['provider', 'patient'] as const) {
       await api.as(user, 'POST', `/webrtc/calls/${callId}/consent`, { body: { consented: true } });
+      for (const client of [provider, patient]) {
+        expect(await client.next('recording-consent-updated')).toMatchObject({
+          callId,
+          userId: DEMO[user].id,
+          consented: true,
+        });
+      }
     }
     const recording = await api.as<{ id: string }>(
       'provider',

@@ -12,6 +12,8 @@ describe('configuration', () => {
       patientsMayInitiate: false,
     });
     expect(config.ice.turnTtlSeconds).toBe(600);
+    expect(config.ice.transportPolicy).toBe('all');
+    expect(config.webClientDir).toBe('web/dist');
     expect(config.auth.jwtSecretGenerated).toBe(true);
   });
 
@@ -34,6 +36,7 @@ describe('configuration', () => {
     [{ RING_TIMEOUT_SECONDS: '1.5' }, 'RING_TIMEOUT_SECONDS'],
     [{ RECONNECT_GRACE_SECONDS: '-3' }, 'RECONNECT_GRACE_SECONDS'],
     [{ DEMO_USERS: 'maybe' }, 'DEMO_USERS'],
+    [{ ICE_TRANSPORT_POLICY: 'turn-only' }, 'ICE_TRANSPORT_POLICY'],
     [{ DATABASE_URL: 'mysql://x@127.0.0.1/db' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
     [{ REDIS_URL: 'http://127.0.0.1' }, 'REDIS_URL'],

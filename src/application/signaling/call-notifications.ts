@@ -55,8 +55,7 @@ export function roomSnapshot(call: ExistingCall): JsonObject {
  * What the sockets hear of one call event, given the call after it. Call-level news (ringing,
  * answered, ended, recordings, quality) goes to both parties' own rooms, whether or not they have
  * joined; room news (who joined, left, dropped, changed media) goes to the call room, except to the
- * participant it is about. Consent changes and ParticipantConnected have no socket event in the
- * contract; the REST resource shows them.
+ * participant it is about. ParticipantConnected has no socket event; the REST resource shows it.
  */
 export function notificationsFor(event: CallEvent, call: ExistingCall): CallNotification[] {
   const { callId } = call;
@@ -164,9 +163,17 @@ export function notificationsFor(event: CallEvent, call: ExistingCall): CallNoti
           samples: event.data.samples,
         }),
       ];
-    case 'ParticipantConnected':
     case 'RecordingConsentGiven':
     case 'RecordingConsentWithdrawn':
+      return [
+        toUsers(parties, 'recording-consent-updated', {
+          callId,
+          userId: event.data.userId,
+          consented: event.type === 'RecordingConsentGiven',
+          at: event.data.at,
+        }),
+      ];
+    case 'ParticipantConnected':
     case 'RecordingUploaded':
     case 'RecordingFailed':
     case 'RecordingPurged':

@@ -2,12 +2,13 @@ export const ICE_SETTINGS = Symbol('ICE_SETTINGS');
 export const TURN_CREDENTIALS = Symbol('TURN_CREDENTIALS');
 export const LIVE_CALL_FINDER = Symbol('LIVE_CALL_FINDER');
 
-/** STUN_URLS, TURN_URLS, TURN_SECRET, TURN_TTL_SECONDS, as configured. */
+/** STUN_URLS, TURN_URLS, TURN_SECRET, TURN_TTL_SECONDS, ICE_TRANSPORT_POLICY, as configured. */
 export interface IceSettings {
   readonly stunUrls: readonly string[];
   readonly turnUrls: readonly string[];
   readonly turnSecret: string | null;
   readonly turnTtlSeconds: number;
+  readonly transportPolicy: 'all' | 'relay';
 }
 
 export interface TurnCredential {

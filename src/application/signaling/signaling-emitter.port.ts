@@ -1,6 +1,10 @@
 import type { JsonObject } from '../../domain/shared/event.js';
 
-/** The socket.io events the server sends (DESIGN.md, API contract), minus the relayed ones. */
+/**
+ * The socket.io events the server sends (DESIGN.md, API contract), minus the relayed ones.
+ * `recording-consent-updated` is our addition to the contract: the web client's record button and
+ * consent panel follow it instead of polling the call.
+ */
 export const NOTIFICATION_EVENTS = [
   'incoming-call',
   'call-answered',
@@ -14,6 +18,7 @@ export const NOTIFICATION_EVENTS = [
   'quality-warning',
   'recording-started',
   'recording-stopped',
+  'recording-consent-updated',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 

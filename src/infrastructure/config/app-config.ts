@@ -31,6 +31,8 @@ export interface AppConfig {
     readonly turnUrls: readonly string[];
     readonly turnSecret: string | null;
     readonly turnTtlSeconds: number;
+    /** `relay` makes browsers use TURN only (hides their addresses from each other). */
+    readonly transportPolicy: 'all' | 'relay';
   };
   readonly signaling: {
     /** Per socket: sustained messages per second, and the burst allowed on top. */
@@ -42,6 +44,8 @@ export interface AppConfig {
     readonly redisStreamName: string;
   };
   readonly recordings: RecordingsConfig;
+  /** The built web client (web/dist), served at /; absent, the API runs alone. */
+  readonly webClientDir: string;
 }
 
 export interface RecordingsConfig {
@@ -256,6 +260,7 @@ export function loadConfig(env: Env): AppConfig {
       turnUrls,
       turnSecret,
       turnTtlSeconds: integer(env, 'TURN_TTL_SECONDS', 600, 60, 86400),
+      transportPolicy: oneOf(env, 'ICE_TRANSPORT_POLICY', ['all', 'relay'], 'all'),
     },
     signaling: {
       rateLimitPerSecond: integer(env, 'SIGNALING_RATE_LIMIT_PER_SECOND', 50, 1, 1_000_000),
@@ -271,5 +276,6 @@ export function loadConfig(env: Env): AppConfig {
       maxBytes: integer(env, 'RECORDING_MAX_BYTES', 2 * 1024 ** 3, 1, 1024 ** 4),
       uploadTimeoutSeconds: integer(env, 'RECORDING_UPLOAD_TIMEOUT_SECONDS', 3600, 1, 7 * 86400),
     },
+    webClientDir: text(env, 'WEB_CLIENT_DIR') ?? 'web/dist',
   };
 }

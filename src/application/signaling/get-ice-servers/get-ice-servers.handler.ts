@@ -37,7 +37,11 @@ export class GetIceServersHandler implements IQueryHandler<GetIceServersQuery> {
     if (live && turnConfigured) {
       iceServers.push({ urls: [...this.settings.turnUrls], ...this.turn.issue(actor.userId) });
     }
-    return { iceServers, ttlSeconds: this.settings.turnTtlSeconds };
+    return {
+      iceServers,
+      ttlSeconds: this.settings.turnTtlSeconds,
+      iceTransportPolicy: this.settings.transportPolicy,
+    };
   }
 
   /** Strangers to the call get 404, like everywhere else. */

@@ -11,6 +11,8 @@ export interface IceServer {
 export interface IceServersResult {
   readonly iceServers: IceServer[];
   readonly ttlSeconds: number;
+  /** The RTCConfiguration.iceTransportPolicy the browser must use (ICE_TRANSPORT_POLICY). */
+  readonly iceTransportPolicy: 'all' | 'relay';
 }
 
 /**
