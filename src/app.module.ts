@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { DEMO_ACCOUNTS, type DemoAccounts } from './application/auth/demo-accounts.js';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
@@ -95,6 +96,7 @@ export interface AppRuntime {
   readonly readModelProgress: ReadModelProgress;
   readonly projections: ProjectionMonitor;
   readonly loginAttemptsPerMinute: number;
+  readonly demoAccounts: DemoAccounts;
   /** The socket.io gateway's settings and the ICE servers (STUN/TURN). */
   readonly signaling: SignalingRuntime;
   /** Where sealed recordings live, how they are sealed, and the limits from configuration. */
@@ -147,6 +149,7 @@ export class AppModule {
       { provide: USER_DIRECTORY, useValue: runtime.users },
       { provide: PASSWORD_HASHER, useValue: runtime.passwords },
       { provide: TOKEN_ISSUER, useValue: runtime.tokens },
+      { provide: DEMO_ACCOUNTS, useValue: runtime.demoAccounts },
       { provide: CALL_POLICY, useValue: runtime.callPolicy },
       { provide: READ_MODEL_PROGRESS, useValue: runtime.readModelProgress },
       { provide: ProjectionMonitor, useValue: runtime.projections },

@@ -38,11 +38,12 @@ import {
   connectSignalingRedis,
 } from './infrastructure/signaling/signaling-redis.js';
 import { KnexUserDirectory } from './infrastructure/users/knex-user-directory.adapter.js';
-import { seedDemoUsers } from './infrastructure/users/demo-users.js';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemoUsers } from './infrastructure/users/demo-users.js';
 import { jsonBodyParsing } from './interfaces/http/body-parsing.js';
 import { ErrorFilter } from './interfaces/http/error.filter.js';
 import { requestLogging } from './interfaces/http/request-logging.js';
 import { validationPipe } from './interfaces/http/validation.js';
+import { serveWebClient } from './interfaces/http/web-client.js';
 import { callTimersProjection } from './projections/call-timers.projection.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 import { RunnerReadModelProgress } from './projections/read-model-progress.js';
@@ -142,6 +143,12 @@ export async function startServer(
       callPolicy: config.calls,
       readModelProgress: new RunnerReadModelProgress(readModelRunners),
       loginAttemptsPerMinute: config.auth.loginAttemptsPerMinute,
+      demoAccounts: config.demoUsers
+        ? {
+            password: DEMO_PASSWORD,
+            users: DEMO_USERS.map(({ email, role, displayName }) => ({ email, role, displayName })),
+          }
+        : { password: null, users: [] },
       signaling: { settings: config.signaling, ice: config.ice },
       recordings: {
         storage: recordingStorage.storage,
@@ -170,6 +177,9 @@ export async function startServer(
       }),
     );
     app.disable('x-powered-by');
+    if (!serveWebClient(app, config.webClientDir)) {
+      logger.warn('the web client is not built (npm run build:web): serving the API only');
+    }
     app.use(requestLogging(logger));
     for (const middleware of jsonBodyParsing([RECORDING_MEDIA_ROUTE])) app.use(middleware);
     app.useGlobalPipes(validationPipe);

@@ -28,6 +28,23 @@ describe('authentication and the directory', () => {
     });
   });
 
+  it('lists the demo accounts for the login page, without a token', async () => {
+    const demo = await api.request<{ password: string; users: Array<{ email: string }> }>(
+      'GET',
+      '/auth/demo-users',
+    );
+    expect(demo.status).toBe(200);
+    expect(demo.body.password).toBe('demo');
+    expect(demo.body.users.map((user) => user.email)).toEqual(
+      Object.values(DEMO).map((user) => user.email),
+    );
+    expect(demo.body.users[0]).toEqual({
+      email: 'provider@demo.test',
+      role: 'provider',
+      displayName: 'Dr. Ada Provider',
+    });
+  });
+
   it('gives the same answer for a wrong password and an unknown email', async () => {
     const wrongPassword = await api.request('POST', '/auth/login', {
       body: { email: DEMO.patient.email, password: 'nope' },
@@ -108,5 +125,17 @@ describe('login rate limit', () => {
     expect(limited.status).toBe(429);
     expect(limited.body).toMatchObject({ code: 'REQUEST.RATE_LIMITED' });
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+describe('without demo users', () => {
+  it('lists no demo accounts', async () => {
+    const api = await TestServer.start({ DEMO_USERS: 'false' });
+    try {
+      const demo = await api.request('GET', '/auth/demo-users');
+      expect(demo.body).toEqual({ password: null, users: [] });
+    } finally {
+      await api.stop();
+    }
   });
 });

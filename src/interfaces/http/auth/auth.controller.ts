@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Actor } from '../../../domain/shared/actor.js';
 import { LoginService } from '../../../application/auth/login.service.js';
+import { DEMO_ACCOUNTS, type DemoAccounts } from '../../../application/auth/demo-accounts.js';
 import {
   USER_DIRECTORY,
   type UserDirectory,
@@ -17,7 +18,15 @@ export class AuthController {
   constructor(
     private readonly logins: LoginService,
     @Inject(USER_DIRECTORY) private readonly users: UserDirectory,
+    @Inject(DEMO_ACCOUNTS) private readonly demoAccounts: DemoAccounts,
   ) {}
+
+  @Public()
+  @Get('demo-users')
+  @ApiOperation({ summary: 'The demo accounts the login page lists (empty unless DEMO_USERS)' })
+  demoUsers() {
+    return this.demoAccounts;
+  }
 
   @Public()
   @UseGuards(ThrottlerGuard)

@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process';
+import { chromium, type Browser } from 'playwright-core';
+
+/**
+ * Debian's chromium (`which chromium`), or CHROMIUM_PATH; never a downloaded browser. Null when
+ * there is none: the browser tests then report themselves as skipped.
+ */
+export function findChromium(): string | null {
+  const configured = process.env['CHROMIUM_PATH'];
+  if (configured) return configured;
+  const found = spawnSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() : null;
+}
+
+/**
+ * Headless chromium with fake camera and microphone (a test pattern and a beep) that need no
+ * permission prompt. The background-networking flags keep it from calling out of this sandbox.
+ */
+export function launchChromium(executablePath: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}

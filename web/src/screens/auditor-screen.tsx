@@ -1,0 +1,126 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { CallTimeline } from '../api/contract';
+import { formatDateTime } from '../components/format';
+import { Notice } from '../components/notice';
+import { useSession } from '../session/session';
+
+interface AuditEntry {
+  readonly position: string;
+  readonly occurredAt: string;
+  readonly actorId: string;
+  readonly actorRole: string;
+  readonly action: string;
+  readonly callId: string | null;
+  readonly outcome: string;
+}
+
+/**
+ * The compliance view: the latest audit-log entries, and any call's timeline replayed event by
+ * event with the hash chain's verdict. Opening a timeline is itself recorded in the ledger.
+ */
+export function AuditorScreen() {
+  const { api } = useSession();
+  const [entries, setEntries] = useState<AuditEntry[]>([]);
+  const [callId, setCallId] = useState('');
+  const [timeline, setTimeline] = useState<CallTimeline | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    api
+      .get<{ entries: AuditEntry[] }>('/audit/events?limit=50')
+      .then((page) => setEntries(page.entries))
+      .catch((failure: unknown) =>
+        setError(failure instanceof Error ? failure.message : 'Loading failed.'),
+      );
+  }, [api]);
+
+  const open = async (id: string) => {
+    setError(null);
+    setCallId(id);
+    try {
+      setTimeline(await api.get<CallTimeline>(`/audit/calls/${id}/timeline`));
+    } catch (failure) {
+      setTimeline(null);
+      setError(failure instanceof Error ? failure.message : 'The timeline could not be loaded.');
+    }
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void open(callId.trim());
+  };
+
+  return (
+    <main className="audit">
+      <h1>Audit</h1>
+      <form className="panel inline-form" onSubmit={onSubmit}>
+        <label>
+          Call id
+          <input
+            value={callId}
+            onChange={(e) => setCallId(e.target.value)}
+            required
+            pattern="[0-9a-fA-F-]{36}"
+          />
+        </label>
+        <button type="submit" className="button-primary">
+          Replay timeline
+        </button>
+      </form>
+      {error && <Notice tone="error">{error}</Notice>}
+      {timeline && (
+        <section className="panel" aria-labelledby="timeline-heading">
+          <h2 id="timeline-heading">Timeline of call {timeline.callId}</h2>
+          <Notice tone={timeline.integrity.verified ? 'info' : 'error'}>
+            {timeline.integrity.verified
+              ? `Integrity verified: ${timeline.integrity.checkedEvents} events, hash chain intact.`
+              : `Integrity check FAILED at ${String(timeline.integrity.brokenAt)}.`}
+          </Notice>
+          <ol className="timeline">
+            {timeline.events.map((event) => (
+              <li key={event.position}>
+                <time dateTime={event.occurredAt}>{formatDateTime(event.occurredAt)}</time> ·{' '}
+                <strong>{event.type}</strong> · {event.actor.role} {event.actor.userId}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+      <section className="panel" aria-labelledby="log-heading">
+        <h2 id="log-heading">Latest audit-log entries</h2>
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Actor</th>
+              <th scope="col">Action</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">Call</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((entry) => (
+              <tr key={entry.position}>
+                <td>{formatDateTime(entry.occurredAt)}</td>
+                <td>{entry.actorRole}</td>
+                <td>{entry.action}</td>
+                <td>{entry.outcome}</td>
+                <td>
+                  {entry.callId && (
+                    <button
+                      type="button"
+                      className="button-quiet"
+                      onClick={() => void open(entry.callId ?? '')}
+                    >
+                      {entry.callId.slice(0, 8)}…
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,81 @@
+import { io, type Socket } from 'socket.io-client';
+
+export type Ack =
+  { ok: true; [field: string]: unknown } | { ok: false; code: string; message: string };
+
+/** A refused socket request: the server's `{ ok: false, code, message }`. */
+export class SignalingError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SignalingError';
+  }
+}
+
+type Listener = (payload: Record<string, unknown>) => void;
+
+/**
+ * The session's one socket.io connection to /webrtc. socket.io reconnects by itself; listeners of
+ * `connection` hear every change so screens can say "network lost" and calls can rejoin.
+ */
+export class SignalingClient {
+  private readonly socket: Socket;
+  private readonly connectionListeners = new Set<(connected: boolean) => void>();
+
+  constructor(token: string) {
+    this.socket = io('/webrtc', {
+      auth: { token },
+      transports: ['websocket'],
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 3000,
+    });
+    this.socket.on('connect', () => this.connectionChanged(true));
+    this.socket.on('disconnect', () => this.connectionChanged(false));
+    this.socket.on('connect_error', () => this.connectionChanged(false));
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  onConnection(listener: (connected: boolean) => void): () => void {
+    this.connectionListeners.add(listener);
+    return () => this.connectionListeners.delete(listener);
+  }
+
+  on(event: string, listener: Listener): () => void {
+    this.socket.on(event, listener);
+    return () => this.socket.off(event, listener);
+  }
+
+  /** Sends a client event and resolves with the ack, or rejects with the server's refusal. */
+  request(
+    event: string,
+    payload: Record<string, unknown>,
+    timeoutMs = 10_000,
+  ): Promise<Ack & { ok: true }> {
+    return new Promise((resolve, reject) => {
+      this.socket.timeout(timeoutMs).emit(event, payload, (error: Error | null, ack: Ack) => {
+        if (error) reject(new SignalingError('TIMEOUT', 'The server did not answer in time.'));
+        else if (ack.ok) resolve(ack);
+        else reject(new SignalingError(ack.code, ack.message));
+      });
+    });
+  }
+
+  /** Fire and forget (relayed signals); refusals come back as `error` events. */
+  send(event: string, payload: Record<string, unknown>): void {
+    this.socket.emit(event, payload);
+  }
+
+  close(): void {
+    this.socket.close();
+    this.connectionListeners.clear();
+  }
+
+  private connectionChanged(connected: boolean): void {
+    for (const listener of this.connectionListeners) listener(connected);
+  }
+}
