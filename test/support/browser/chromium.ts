@@ -13,16 +13,22 @@ export function findChromium(): string | null {
 }
 
 /**
- * Headless chromium with fake camera and microphone (a test pattern and a beep) that need no
- * permission prompt. The background-networking flags keep it from calling out of this sandbox.
+ * Headless chromium with fake camera and microphone (a test pattern and a beep). By default they
+ * need no permission prompt; with `mediaPermission: 'prompt'` the prompt stays, and headless
+ * chromium answers it "no", as a user who refuses the camera would. The background-networking
+ * flags keep it from calling out of this sandbox.
  */
-export function launchChromium(executablePath: string): Promise<Browser> {
+export function launchChromium(
+  executablePath: string,
+  options: { mediaPermission?: 'granted' | 'prompt' } = {},
+): Promise<Browser> {
+  const grant = (options.mediaPermission ?? 'granted') === 'granted';
   return chromium.launch({
     executablePath,
     headless: true,
     args: [
       '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
+      ...(grant ? ['--use-fake-ui-for-media-stream'] : []),
       '--autoplay-policy=no-user-gesture-required',
       '--no-sandbox',
       '--disable-gpu',

@@ -53,11 +53,12 @@ export async function openAs(
   browser: Browser,
   baseUrl: string,
   displayName: string,
+  options: { viewport?: { width: number; height: number }; grantMedia?: boolean } = {},
 ): Promise<CallParty> {
   const context = await browser.newContext({
     baseURL: baseUrl,
-    permissions: ['camera', 'microphone'],
-    viewport: { width: 1280, height: 800 },
+    permissions: options.grantMedia === false ? [] : ['camera', 'microphone'],
+    viewport: options.viewport ?? { width: 1280, height: 800 },
   });
   await context.addInitScript(WATCH_WEBRTC);
   const page = await context.newPage();
