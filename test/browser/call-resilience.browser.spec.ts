@@ -9,6 +9,7 @@ import {
   waitForRemoteVideoPlaying,
   type CallParty,
 } from '../support/browser/video-call-driver.js';
+import { SignalingClient } from '../support/socket-client.js';
 import { TestServer } from '../support/test-server.js';
 
 /**
@@ -140,6 +141,38 @@ async function connectedBoth(clinician: Page, patient: Page): Promise<void> {
     await patient.getByText('The caller hung up before you answered.').waitFor();
     expect(await patient.getByRole('alertdialog').count()).toBe(0);
   }, 60_000);
+
+  it('shares the screen in place of the camera, and offers audio only on a poor connection', async () => {
+    const [clinician, patient] = await twoParties();
+    const callId = await startCall(clinician, patient);
+    await clinician.getByRole('button', { name: 'Share screen' }).click();
+    await clinician.getByRole('button', { name: 'Stop sharing' }).waitFor();
+    await patient.getByText('Sharing screen').waitFor();
+    await videoKeepsPlaying(patient);
+    await clinician.getByRole('button', { name: 'Stop sharing' }).click();
+    await patient.getByText('Sharing screen').waitFor({ state: 'detached' });
+
+    // The patient's link turns poor (reported here by a second socket of theirs): both are told.
+    const patientSocket = await SignalingClient.as(api, 'patient');
+    try {
+      expect(await patientSocket.request('reconnect-call', { callId })).toMatchObject({ ok: true });
+      const poor = { callId, rttMs: 450, jitterMs: 45, packetLossPct: 7, bitrateKbps: 300 };
+      for (let sample = 0; sample < 3; sample++) {
+        expect(await patientSocket.request('connection-quality', poor)).toMatchObject({ ok: true });
+      }
+      await patient.getByText(/Your connection is poor/).waitFor();
+      await clinician.getByText(/Pat Patient’s connection is poor/).waitFor();
+      await clinician.getByRole('button', { name: 'Switch to audio only' }).click();
+      await clinician.getByRole('button', { name: 'Camera on' }).waitFor();
+      expect(await patientSocket.next('participant-media-updated')).toMatchObject({
+        callId,
+        video: false,
+      });
+    } finally {
+      patientSocket.close();
+    }
+    await hangUp(clinician);
+  }, 90_000);
 
   it('works at phone width with the keyboard alone', async () => {
     const [clinician, patient] = await twoParties({ viewport: { width: 390, height: 844 } });
