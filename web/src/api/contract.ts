@@ -13,77 +13,26 @@ export interface LoginResponse {
   readonly user: User;
 }
 
-export type CallStatus =
-  | 'SCHEDULED'
-  | 'RINGING'
-  | 'IN_PROGRESS'
-  | 'ENDED'
-  | 'MISSED'
-  | 'DECLINED'
-  | 'CANCELLED'
-  | 'FAILED';
-
-export type CallType = 'VIDEO' | 'AUDIO' | 'SCREEN_SHARE';
-
-export interface CallSummary {
-  readonly id: string;
-  readonly type: CallType;
-  readonly status: CallStatus;
-  readonly providerId: string;
-  readonly providerName: string | null;
-  readonly patientId: string;
-  readonly patientName: string | null;
-  readonly initiatedAt: string;
-  readonly startedAt: string | null;
-  readonly endedAt: string | null;
-  readonly duration: number | null;
-  readonly recordingEnabled: boolean;
-  readonly recordingCount: number;
-}
+/*
+ * The read side's resources are the server's own types (type-only: nothing of the server is
+ * bundled), so the client cannot drift from what the API answers.
+ */
+export type { CallStatus, CallType } from '../../../src/domain/call/call.values.js';
+export type {
+  AuditEntry,
+  CallDetails,
+  CallStatistics,
+  CallSummary,
+  ParticipantView as Participant,
+  QualitySummary,
+  RecordingView as Recording,
+} from '../../../src/application/ports/call-read-model.port.js';
+import type { CallSummary } from '../../../src/application/ports/call-read-model.port.js';
 
 export interface CallHistory {
   readonly calls: CallSummary[];
   readonly total: number;
   readonly nextCursor: string | null;
-}
-
-export interface Participant {
-  readonly userId: string;
-  readonly displayName: string | null;
-  readonly role: 'provider' | 'patient';
-  readonly status: string;
-  readonly joinedAt: string | null;
-  readonly leftAt: string | null;
-  readonly consentedToRecording: boolean;
-}
-
-export type RecordingStatus = 'RECORDING' | 'STOPPED' | 'COMPLETED' | 'FAILED' | 'PURGED';
-
-export interface Recording {
-  readonly id: string;
-  readonly status: RecordingStatus;
-  readonly startedAt: string;
-  readonly stoppedAt: string | null;
-  readonly duration: number | null;
-  readonly sizeBytes?: number | null;
-  readonly contentType?: string | null;
-}
-
-export interface QualitySummary {
-  readonly samples: number;
-  readonly avgRttMs: number | null;
-  readonly avgJitterMs: number | null;
-  readonly avgPacketLossPct: number | null;
-  readonly avgMos: number | null;
-  readonly warnings: number;
-  readonly connectivity: 'p2p' | 'relay' | null;
-}
-
-export interface CallDetails extends CallSummary {
-  readonly participants: Participant[];
-  readonly recordings: Recording[];
-  readonly recordingConsentObtained: boolean;
-  readonly quality: QualitySummary;
 }
 
 /** A command's answer: the resource plus where the ledger now stands. */
@@ -101,35 +50,6 @@ export interface IceConfiguration {
   readonly iceServers: RTCIceServer[];
   readonly ttlSeconds: number;
   readonly iceTransportPolicy: RTCIceTransportPolicy;
-}
-
-export interface CallStatistics {
-  readonly from: string;
-  readonly to: string;
-  readonly totals: {
-    readonly calls: number;
-    readonly byStatus: Partial<Record<CallStatus, number>>;
-  };
-  readonly successRate: number | null;
-  readonly averageDurationSeconds: number | null;
-  readonly medianDurationSeconds: number | null;
-  readonly recordings: {
-    readonly started: number;
-    readonly completed: number;
-    readonly failed: number;
-    readonly successRate: number | null;
-  };
-  readonly quality: {
-    readonly avgRttMs: number | null;
-    readonly avgJitterMs: number | null;
-    readonly avgPacketLossPct: number | null;
-    readonly avgMos: number | null;
-  };
-  readonly connectivity: {
-    readonly p2p: number;
-    readonly relay: number;
-    readonly relayShare: number | null;
-  };
 }
 
 export interface TimelineEvent {

@@ -1,18 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { CallTimeline } from '../api/contract';
+import type { AuditEntry, CallTimeline } from '../api/contract';
 import { formatDateTime } from '../components/format';
 import { Notice } from '../components/notice';
 import { useSession } from '../session/session';
-
-interface AuditEntry {
-  readonly position: string;
-  readonly occurredAt: string;
-  readonly actorId: string;
-  readonly actorRole: string;
-  readonly action: string;
-  readonly callId: string | null;
-  readonly outcome: string;
-}
 
 /**
  * The compliance view: the latest audit-log entries, and any call's timeline replayed event by
