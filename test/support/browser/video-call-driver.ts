@@ -68,7 +68,7 @@ export async function openAs(
   }
   await page.goto('/');
   await page.getByRole('button', { name: new RegExp(`^Log in as ${displayName}`) }).click();
-  await page.getByText(displayName, { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Log out' }).waitFor();
   return { context, page };
 }
 

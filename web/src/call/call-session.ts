@@ -263,20 +263,20 @@ export class CallSession {
     await this.uploadRecording(recording.id);
   }
 
-  async end(): Promise<void> {
-    try {
-      await this.api.post(`/webrtc/calls/${this.callId}/end`, {});
-    } catch (error) {
-      // Already over (the other side ended it first): the call-ended event says how.
-      if (!(error instanceof ApiError && error.status === 409)) this.notify(messageOf(error));
-    }
-    if (!this.state.ended) await this.refreshEnded();
+  end(): Promise<void> {
+    return this.finishOverRest('end');
   }
 
-  async cancel(): Promise<void> {
+  /** The clinician hangs up before the patient answered. */
+  cancel(): Promise<void> {
+    return this.finishOverRest('cancel');
+  }
+
+  private async finishOverRest(action: 'end' | 'cancel'): Promise<void> {
     try {
-      await this.api.post(`/webrtc/calls/${this.callId}/cancel`, {});
+      await this.api.post(`/webrtc/calls/${this.callId}/${action}`, {});
     } catch (error) {
+      // Already over (the other side ended it first): the call-ended event says how.
       if (!(error instanceof ApiError && error.status === 409)) this.notify(messageOf(error));
     }
     if (!this.state.ended) await this.refreshEnded();
@@ -295,30 +295,34 @@ export class CallSession {
 
   // --- the call's lifecycle ------------------------------------------------------------------
 
-  /** join-call; a page reload or a dropped network comes back with reconnect-call. */
-  private async enter(): Promise<void> {
+  /**
+   * Into the call's room with `first`, or with `fallback` when the server says `first` does not
+   * fit where we stand (already in the room after a reload; already out after a long drop).
+   */
+  private async enterWith(
+    first: 'join-call' | 'reconnect-call',
+    fallback: 'join-call' | 'reconnect-call',
+    fallbackCode: string,
+  ): Promise<void> {
     let ack: Payload;
     try {
-      ack = await this.signaling.request('join-call', { callId: this.callId });
+      ack = await this.signaling.request(first, { callId: this.callId });
     } catch (error) {
-      if (!(error instanceof SignalingError) || error.code !== 'PARTICIPANT.ALREADY_PRESENT')
-        throw error;
-      ack = await this.signaling.request('reconnect-call', { callId: this.callId });
+      if (!(error instanceof SignalingError) || error.code !== fallbackCode) throw error;
+      ack = await this.signaling.request(fallback, { callId: this.callId });
     }
     this.absorbRoom(ack);
   }
 
+  /** join-call; a page reload comes back with reconnect-call. */
+  private enter(): Promise<void> {
+    return this.enterWith('join-call', 'reconnect-call', 'PARTICIPANT.ALREADY_PRESENT');
+  }
+
+  /** After a network drop: reconnect-call, or join-call again once the grace has passed. */
   private async rejoin(): Promise<void> {
     try {
-      let ack: Payload;
-      try {
-        ack = await this.signaling.request('reconnect-call', { callId: this.callId });
-      } catch (error) {
-        if (!(error instanceof SignalingError) || error.code !== 'PARTICIPANT.NOT_DISCONNECTED')
-          throw error;
-        ack = await this.signaling.request('join-call', { callId: this.callId });
-      }
-      this.absorbRoom(ack);
+      await this.enterWith('reconnect-call', 'join-call', 'PARTICIPANT.NOT_DISCONNECTED');
       // The network came back: the media path may not have; find a new one.
       if (this.link && this.link.connection.connectionState !== 'connected')
         await this.restartIce();
