@@ -8,7 +8,10 @@
  *    writing one row per event with one INSERT ... ON CONFLICT DO NOTHING plus the checkpoint, per
  *    transaction.
  * 3. The rebuild of every read-model projection (read-models + audit-log, one pass) into shadow
- *    tables, indexes, swap: events/s and resident memory sampled every 100 ms.
+ *    tables, indexes, swap: events/s and resident memory sampled every 100 ms, reported at
+ *    fractions of the events and as its range between 10% and 90% of them.
+ *    Each measured phase starts after a CHECKPOINT, and the limit's table is dropped before the
+ *    rebuild, so neither phase pays for the other's writes.
  * 4. Optionally (BENCH_RUNNERS=1) the live runners catching up from zero on the live tables.
  * 5. History page queries (keyset, 20 rows) with BENCH_QUERY_CALLS calls (default 1,000,000) in
  *    `calls`: p50/p99 for a provider, a patient and an admin (no filter).
@@ -35,38 +38,49 @@ const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MB`;
 const rate = (events: number, seconds: number): string =>
   `${Math.round(events / seconds).toLocaleString('en-US')} ev/s`;
 
-/** Samples process.memoryUsage().rss every 100 ms while `work` runs. */
-async function withRss<T>(work: () => Promise<T>): Promise<{
+/** One memory sample, with how far through the events the run was (0..1) when it was taken. */
+interface MemorySample {
+  readonly progress: number;
+  readonly rss: number;
+  readonly heapUsed: number;
+}
+
+/**
+ * Samples memory every 100 ms while `work` runs. `progress` says how far through the events the
+ * work is, so that memory can be reported at fractions of the events (not of the wall time, which
+ * for a rebuild also covers building indexes after the last event).
+ */
+async function withRss<T>(
+  work: () => Promise<T>,
+  progress: () => number,
+): Promise<{
   result: T;
   seconds: number;
   peakRss: number;
   startRss: number;
-  samples: number[];
-  heap: number[];
+  samples: MemorySample[];
   cpuSeconds: number;
 }> {
-  const samples: number[] = [];
-  const heap: number[] = [];
+  const samples: MemorySample[] = [];
   const cpu = process.cpuUsage();
   const startRss = process.memoryUsage().rss;
   const timer = setInterval(() => {
     const memory = process.memoryUsage();
-    samples.push(memory.rss);
-    heap.push(memory.heapUsed);
+    samples.push({ progress: progress(), rss: memory.rss, heapUsed: memory.heapUsed });
   }, 100);
   const started = performance.now();
   try {
     const result = await work();
     const seconds = (performance.now() - started) / 1000;
-    samples.push(process.memoryUsage().rss);
+    const memory = process.memoryUsage();
+    samples.push({ progress: progress(), rss: memory.rss, heapUsed: memory.heapUsed });
     const used = process.cpuUsage(cpu);
     return {
       result,
       seconds,
-      peakRss: Math.max(startRss, ...samples),
+      peakRss: Math.max(startRss, ...samples.map((sample) => sample.rss)),
       startRss,
       samples,
-      heap,
       cpuSeconds: (used.user + used.system) / 1e6,
     };
   } finally {
@@ -78,20 +92,46 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
-/** Memory at 10/50/90% of a run, to show it stays flat. */
-function shape(samples: readonly number[]): string {
-  if (samples.length === 0) return '-';
-  const at = (f: number): string => mb(samples[Math.floor(f * (samples.length - 1))] ?? 0);
-  return `${at(0.1)} / ${at(0.5)} / ${at(0.9)}`;
+const SHAPE_POINTS = [0.1, 0.3, 0.5, 0.7, 0.9] as const;
+
+/** The first sample taken once `fraction` of the events were done. */
+function sampleAt(samples: readonly MemorySample[], fraction: number): MemorySample | undefined {
+  return samples.find((sample) => sample.progress >= fraction);
 }
 
-async function limitLoop(knex: Knex, store: PostgresEventStore): Promise<number> {
+/** Memory at 10/30/50/70/90% of the events, to show whether it stays flat. */
+function shape(samples: readonly MemorySample[], value: (sample: MemorySample) => number): string {
+  const points = SHAPE_POINTS.map((f) => sampleAt(samples, f));
+  if (points.some((point) => point === undefined)) return '-';
+  return points.map((point) => mb(value(point as MemorySample)).replace(' MB', '')).join(' / ');
+}
+
+/** How much RSS varied between 10% and 90% of the events, over every sample in between. */
+function rssSpread(samples: readonly MemorySample[]): string {
+  const between = samples.filter((s) => s.progress >= 0.1 && s.progress <= 0.9).map((s) => s.rss);
+  if (between.length === 0) return '-';
+  const low = Math.min(...between);
+  const high = Math.max(...between);
+  return `${(low / 1048576).toFixed(0)}-${mb(high)} (+${Math.round((100 * (high - low)) / low)}%)`;
+}
+
+/** Starts a measured phase from a quiet server: no dirty buffers left by the previous phase. */
+async function settle(knex: Knex): Promise<void> {
+  await knex.raw('CHECKPOINT');
+}
+
+async function limitLoop(
+  knex: Knex,
+  store: PostgresEventStore,
+  onProgress: (events: number) => void,
+): Promise<number> {
   await knex.raw(`CREATE TABLE bench_limit (
     position numeric(40,0) PRIMARY KEY, event_id uuid NOT NULL, stream_id text NOT NULL,
     type text NOT NULL, occurred_at timestamptz NOT NULL)`);
   let after: string | null = null;
   let events = 0;
   for (;;) {
+    onProgress(events);
     const batch = await store.readAll({ after, limit: BATCH });
     if (batch.length === 0) return events;
     const last = batch[batch.length - 1]!.position;
@@ -296,40 +336,56 @@ async function main(): Promise<void> {
 
     // --- the limit ----------------------------------------------------------------------------
     log('the limit: plain INSERT ... ON CONFLICT + checkpoint loop');
-    const limit = await withRss(() => limitLoop(knex, store));
+    await settle(knex);
+    let limitDone = 0;
+    const limit = await withRss(
+      () =>
+        limitLoop(knex, store, (events) => {
+          limitDone = events;
+        }),
+      () => limitDone / seeded,
+    );
     log(
       `limit: ${limit.result} events in ${limit.seconds.toFixed(1)} s (${rate(limit.result, limit.seconds)}), node CPU ${limit.cpuSeconds.toFixed(1)} s`,
     );
 
     // --- rebuild ------------------------------------------------------------------------------
     log('rebuild: read-models + audit-log into shadow tables, then swap');
+    // The limit's table would otherwise be vacuumed and analysed by autovacuum during the rebuild.
+    await knex.raw('DROP TABLE bench_limit');
+    await settle(knex);
     const feed = new PostgresFeedStatistics(knex);
+    let copied = 0;
     const phases: Record<string, number> = {};
     let lastPhase = '';
     let phaseStarted = performance.now();
     let lastLog = 0;
-    const rebuild = await withRss(() =>
-      rebuildProjections({
-        store,
-        knex,
-        pool,
-        projections: READ_MODEL_PROJECTIONS,
-        batchSize: BATCH,
-        countEvents: (prefixes) => feed.countEvents(null, prefixes),
-        onProgress: (p) => {
-          if (p.phase !== lastPhase) {
-            if (lastPhase) phases[lastPhase] = (performance.now() - phaseStarted) / 1000;
-            lastPhase = p.phase;
-            phaseStarted = performance.now();
-          }
-          if (performance.now() - lastLog > 5000) {
-            lastLog = performance.now();
-            log(
-              `rebuild ${p.phase}: ${p.done.toLocaleString('en-US')} / ${p.total?.toLocaleString('en-US')}`,
-            );
-          }
-        },
-      }),
+    const rebuild = await withRss(
+      () =>
+        rebuildProjections({
+          store,
+          knex,
+          pool,
+          projections: READ_MODEL_PROJECTIONS,
+          batchSize: BATCH,
+          countEvents: (prefixes) => feed.countEvents(null, prefixes),
+          onProgress: (p) => {
+            if (p.phase === 'copying' && p.total) copied = p.done / p.total;
+            else if (p.phase !== 'copying') copied = 1;
+            if (p.phase !== lastPhase) {
+              if (lastPhase) phases[lastPhase] = (performance.now() - phaseStarted) / 1000;
+              lastPhase = p.phase;
+              phaseStarted = performance.now();
+            }
+            if (performance.now() - lastLog > 5000) {
+              lastLog = performance.now();
+              log(
+                `rebuild ${p.phase}: ${p.done.toLocaleString('en-US')} / ${p.total?.toLocaleString('en-US')}`,
+              );
+            }
+          },
+        }),
+      () => copied,
     );
     phases[lastPhase] = (performance.now() - phaseStarted) / 1000;
     const rebuilt = rebuild.result.events;
@@ -346,8 +402,7 @@ async function main(): Promise<void> {
     ).rows[0]!;
 
     // --- live runners catching up (optional) ----------------------------------------------------
-    let runners: { seconds: number; peakRss: number; samples: number[]; heap: number[] } | null =
-      null;
+    let runners: { seconds: number; peakRss: number; samples: MemorySample[] } | null = null;
     if (RUNNERS) {
       log('live runners: catching up from zero on the live tables (batch 500)');
       await knex.raw(`TRUNCATE calls, call_participants, call_recordings, call_quality_samples,
@@ -362,10 +417,16 @@ async function main(): Promise<void> {
             { store, knex, lockPool: pool, logger: quiet },
           ),
       );
-      const measured = await withRss(async () => {
-        for (const runner of list) runner.start();
-        for (const runner of list) await runner.waitFor(head, 900_000);
-      });
+      // The audit log follows every stream, so its runner's count is a fraction of all events.
+      const audit = list.find((runner) => runner.name === 'audit-log');
+      await settle(knex);
+      const measured = await withRss(
+        async () => {
+          for (const runner of list) runner.start();
+          for (const runner of list) await runner.waitFor(head, 900_000);
+        },
+        () => (audit?.status().eventsApplied ?? 0) / seeded,
+      );
       for (const runner of list) await runner.stop();
       runners = measured;
       log(`runners: ${rebuilt} events in ${measured.seconds.toFixed(1)} s`);
@@ -400,8 +461,9 @@ async function main(): Promise<void> {
         rate(limit.result, limit.seconds),
         '100%',
         mb(limit.peakRss),
-        shape(limit.samples),
-        shape(limit.heap),
+        shape(limit.samples, (sample) => sample.rss),
+        rssSpread(limit.samples),
+        shape(limit.samples, (sample) => sample.heapUsed),
       ],
       [
         'rebuild read-models + audit-log (incl. indexes, swap)',
@@ -410,8 +472,9 @@ async function main(): Promise<void> {
         rate(rebuilt, rebuild.seconds),
         `${Math.round((100 * (rebuilt / rebuild.seconds)) / (limit.result / limit.seconds))}%`,
         mb(rebuild.peakRss),
-        shape(rebuild.samples),
-        shape(rebuild.heap),
+        shape(rebuild.samples, (sample) => sample.rss),
+        rssSpread(rebuild.samples),
+        shape(rebuild.samples, (sample) => sample.heapUsed),
       ],
     ];
     if (runners) {
@@ -422,8 +485,9 @@ async function main(): Promise<void> {
         rate(rebuilt, runners.seconds),
         `${Math.round((100 * (rebuilt / runners.seconds)) / (limit.result / limit.seconds))}%`,
         mb(runners.peakRss),
-        shape(runners.samples),
-        shape(runners.heap),
+        shape(runners.samples, (sample) => sample.rss),
+        rssSpread(runners.samples),
+        shape(runners.samples, (sample) => sample.heapUsed),
       ]);
     }
     out.push(
@@ -435,8 +499,9 @@ async function main(): Promise<void> {
           'rate',
           'of limit',
           'peak RSS',
-          'RSS at 10/50/90%',
-          'heap used at 10/50/90%',
+          'RSS MB at 10/30/50/70/90% of events',
+          'RSS from 10% to 90%',
+          'heap used MB at 10/30/50/70/90%',
         ],
         rows,
       ),
