@@ -160,25 +160,31 @@ for (const [title, mode, available] of modes) {
         .getByText('The recording was saved to the call’s record.')
         .waitFor({ timeout: 20_000 });
 
-      // The uploaded recording plays from the call details page (a second tab, same login).
-      const details = await clinician.context.newPage();
-      await details.goto(`/#/calls/${callId}`);
-      await details.getByRole('button', { name: 'Play recording' }).click();
-      const recording = details.getByTestId('recording-video');
-      await recording.waitFor();
-      const played = await until(
-        () =>
-          recording.evaluate(
-            (element) => (element as unknown as { currentTime: number }).currentTime,
-          ),
-        (seconds) => seconds > 1,
-      );
-      expect(played).toBeGreaterThan(1);
-      await details.screenshot({
-        path: path.join(ARTIFACTS, `${mode.name}-recording-playback.png`),
-        fullPage: true,
-      });
-      await details.close();
+      // The uploaded recording plays from the call details page (a second tab, same login),
+      // for the clinician and for the patient.
+      for (const [party, who] of [
+        [clinician, 'clinician'],
+        [patient, 'patient'],
+      ] as const) {
+        const details = await party.context.newPage();
+        await details.goto(`/#/calls/${callId}`);
+        await details.getByRole('button', { name: 'Play recording' }).click();
+        const recording = details.getByTestId('recording-video');
+        await recording.waitFor();
+        const played = await until(
+          () =>
+            recording.evaluate(
+              (element) => (element as unknown as { currentTime: number }).currentTime,
+            ),
+          (seconds) => seconds > 1,
+        );
+        expect(played).toBeGreaterThan(1);
+        await details.screenshot({
+          path: path.join(ARTIFACTS, `${mode.name}-${who}-recording-playback.png`),
+          fullPage: true,
+        });
+        await details.close();
+      }
 
       // End: both see it ended, then find it in their history with its duration.
       await endCall(doctor);
