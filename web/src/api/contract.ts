@@ -70,3 +70,11 @@ export interface CallTimeline {
     readonly brokenAt: string | number | null;
   };
 }
+
+/** GET /audit/calls/:id/state?at= : the call folded from its events up to that instant. */
+export interface CallStateAt {
+  readonly callId: string;
+  readonly at: string;
+  readonly revision: number;
+  readonly state: { readonly status: string } & Record<string, unknown>;
+}

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { AuditEntry, CallTimeline } from '../api/contract';
+import type { AuditEntry, CallStateAt, CallTimeline } from '../api/contract';
 import { formatDateTime } from '../components/format';
 import { Notice } from '../components/notice';
 import { useSession } from '../session/session';
@@ -13,6 +13,7 @@ export function AuditorScreen() {
   const [entries, setEntries] = useState<AuditEntry[]>([]);
   const [callId, setCallId] = useState('');
   const [timeline, setTimeline] = useState<CallTimeline | null>(null);
+  const [stateAt, setStateAt] = useState<CallStateAt | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -26,6 +27,7 @@ export function AuditorScreen() {
 
   const open = async (id: string) => {
     setError(null);
+    setStateAt(null);
     setCallId(id);
     try {
       setTimeline(await api.get<CallTimeline>(`/audit/calls/${id}/timeline`));
@@ -33,6 +35,31 @@ export function AuditorScreen() {
       setTimeline(null);
       setError(failure instanceof Error ? failure.message : 'The timeline could not be loaded.');
     }
+  };
+
+  /** The call as the decider saw it right after this event (read again from the ledger). */
+  const showStateAt = async (occurredAt: string) => {
+    if (!timeline) return;
+    try {
+      setStateAt(
+        await api.get<CallStateAt>(
+          `/audit/calls/${timeline.callId}/state?at=${encodeURIComponent(occurredAt)}`,
+        ),
+      );
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : 'The state could not be loaded.');
+    }
+  };
+
+  /** The timeline as the API gave it, integrity verdict included, as a JSON file. */
+  const exportTimeline = () => {
+    if (!timeline) return;
+    const file = new Blob([JSON.stringify(timeline, null, 2)], { type: 'application/json' });
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(file);
+    link.download = `call-${timeline.callId}-timeline.json`;
+    link.click();
+    URL.revokeObjectURL(link.href);
   };
 
   const onSubmit = (event: FormEvent) => {
@@ -66,14 +93,35 @@ export function AuditorScreen() {
               ? `Integrity verified: ${timeline.integrity.checkedEvents} events, hash chain intact.`
               : `Integrity check FAILED at ${String(timeline.integrity.brokenAt)}.`}
           </Notice>
+          <button type="button" className="button-secondary" onClick={exportTimeline}>
+            Export timeline (JSON)
+          </button>
           <ol className="timeline">
             {timeline.events.map((event) => (
               <li key={event.position}>
                 <time dateTime={event.occurredAt}>{formatDateTime(event.occurredAt)}</time> ·{' '}
-                <strong>{event.type}</strong> · {event.actor.role} {event.actor.userId}
+                <strong>{event.type}</strong> · {event.actor.role} {event.actor.userId}{' '}
+                <button
+                  type="button"
+                  className="button-quiet"
+                  onClick={() => void showStateAt(event.occurredAt)}
+                  aria-label={`State after ${event.type} at ${formatDateTime(event.occurredAt)}`}
+                >
+                  State
+                </button>
               </li>
             ))}
           </ol>
+          {stateAt && (
+            <section aria-labelledby="state-heading">
+              <h3 id="state-heading">
+                State at {formatDateTime(stateAt.at)} (revision {stateAt.revision})
+              </h3>
+              <pre className="state" data-testid="state-at">
+                {JSON.stringify(stateAt.state, null, 2)}
+              </pre>
+            </section>
+          )}
         </section>
       )}
       <section className="panel" aria-labelledby="log-heading">
