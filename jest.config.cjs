@@ -18,6 +18,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.test.ts'],
+  // The browser tests run after these, one file at a time (jest.browser.config.cjs): two chromium
+  // instances encoding video would starve the timing-sensitive tests of a 2-core machine.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swc] },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose|uuid|@event-driven-io)/)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

@@ -102,23 +102,37 @@ export function remoteVideo(page: Page): Promise<RemoteVideoState> {
 
 /** Waits until the remote <video> shows decoded frames and its clock moves. */
 export async function waitForRemoteVideoPlaying(page: Page, timeoutMs = 20_000): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const page = globalThis as unknown as WatchedPage;
-      const video = page.document.querySelector(
-        '[data-testid="remote-video"]',
-      ) as VideoElement | null;
-      return (
-        !!video &&
-        !video.paused &&
-        video.readyState >= 2 &&
-        video.videoWidth > 0 &&
-        video.currentTime > 0
-      );
-    },
-    undefined,
-    { timeout: timeoutMs, polling: 20 },
-  );
+  try {
+    await page.waitForFunction(
+      () => {
+        const page = globalThis as unknown as WatchedPage;
+        const video = page.document.querySelector(
+          '[data-testid="remote-video"]',
+        ) as VideoElement | null;
+        return (
+          !!video &&
+          !video.paused &&
+          video.readyState >= 2 &&
+          video.videoWidth > 0 &&
+          video.currentTime > 0
+        );
+      },
+      undefined,
+      { timeout: timeoutMs, polling: 20 },
+    );
+  } catch (error) {
+    // Say what the page saw, so a failure can be told apart from slowness.
+    const status = await page
+      .locator('.call-status')
+      .textContent()
+      .catch(() => null);
+    const stats = await peerStats(page).catch(() => null);
+    const video = await remoteVideo(page).catch(() => null);
+    throw new Error(
+      `remote video not playing: ${(error as Error).message}; status ${JSON.stringify(status)}, ` +
+        `peer ${JSON.stringify(stats)}, video ${JSON.stringify(video)}`,
+    );
+  }
 }
 
 export interface PeerStats {
