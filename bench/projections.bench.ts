@@ -106,13 +106,35 @@ function shape(samples: readonly MemorySample[], value: (sample: MemorySample) =
   return points.map((point) => mb(value(point as MemorySample)).replace(' MB', '')).join(' / ');
 }
 
-/** How much RSS varied between 10% and 90% of the events, over every sample in between. */
+const rssBetween = (samples: readonly MemorySample[], from: number, to: number): number[] =>
+  samples.filter((s) => s.progress >= from && s.progress <= to).map((s) => s.rss);
+
+/**
+ * How much RSS varied between 10% and 90% of the events, over every sample in between: this
+ * includes the garbage collector's sawtooth (the heap fills with garbage up to a limit, then is
+ * collected), which even the limit's plain loop shows.
+ */
 function rssSpread(samples: readonly MemorySample[]): string {
-  const between = samples.filter((s) => s.progress >= 0.1 && s.progress <= 0.9).map((s) => s.rss);
+  const between = rssBetween(samples, 0.1, 0.9);
   if (between.length === 0) return '-';
   const low = Math.min(...between);
   const high = Math.max(...between);
   return `${(low / 1048576).toFixed(0)}-${mb(high)} (+${Math.round((100 * (high - low)) / low)}%)`;
+}
+
+/**
+ * Whether memory grows with the events: the highest RSS between 10% and 50% of them against the
+ * highest between 50% and 90%. A leak, or anything that grows with the events, shows as a rise;
+ * the sawtooth alone shows about the same peak in both halves.
+ */
+function rssGrowth(samples: readonly MemorySample[]): string {
+  const first = rssBetween(samples, 0.1, 0.5);
+  const second = rssBetween(samples, 0.5, 0.9);
+  if (first.length === 0 || second.length === 0) return '-';
+  const before = Math.max(...first);
+  const after = Math.max(...second);
+  const change = Math.round((100 * (after - before)) / before);
+  return `${(before / 1048576).toFixed(0)} -> ${mb(after)} (${change >= 0 ? '+' : ''}${change}%)`;
 }
 
 /** Starts a measured phase from a quiet server: no dirty buffers left by the previous phase. */
@@ -463,6 +485,7 @@ async function main(): Promise<void> {
         mb(limit.peakRss),
         shape(limit.samples, (sample) => sample.rss),
         rssSpread(limit.samples),
+        rssGrowth(limit.samples),
         shape(limit.samples, (sample) => sample.heapUsed),
       ],
       [
@@ -474,6 +497,7 @@ async function main(): Promise<void> {
         mb(rebuild.peakRss),
         shape(rebuild.samples, (sample) => sample.rss),
         rssSpread(rebuild.samples),
+        rssGrowth(rebuild.samples),
         shape(rebuild.samples, (sample) => sample.heapUsed),
       ],
     ];
@@ -487,6 +511,7 @@ async function main(): Promise<void> {
         mb(runners.peakRss),
         shape(runners.samples, (sample) => sample.rss),
         rssSpread(runners.samples),
+        rssGrowth(runners.samples),
         shape(runners.samples, (sample) => sample.heapUsed),
       ]);
     }
@@ -501,6 +526,7 @@ async function main(): Promise<void> {
           'peak RSS',
           'RSS MB at 10/30/50/70/90% of events',
           'RSS from 10% to 90%',
+          'RSS peak 10-50% -> 50-90%',
           'heap used MB at 10/30/50/70/90%',
         ],
         rows,
