@@ -131,6 +131,7 @@ export async function waitForRemoteVideoPlaying(page: Page, timeoutMs = 20_000):
     throw new Error(
       `remote video not playing: ${(error as Error).message}; status ${JSON.stringify(status)}, ` +
         `peer ${JSON.stringify(stats)}, video ${JSON.stringify(video)}`,
+      { cause: error },
     );
   }
 }
