@@ -65,6 +65,24 @@ describe('signaling gateway /webrtc', () => {
     });
   });
 
+  it('delivers an offer sent the instant participant-joined arrives to the one who joined', async () => {
+    const provider = await connect('provider');
+    const patient = await connect('patient');
+    for (let round = 0; round < 5; round++) {
+      const callId = await ringingCall();
+      expect(await provider.request('join-call', { callId })).toMatchObject({ ok: true });
+      await api.as('patient', 'POST', `/webrtc/calls/${callId}/answer`);
+      // The clinician offers the moment the ledger says the patient is in, as the web client does.
+      provider.socket.once('participant-joined', () =>
+        provider.send('offer', { callId, to: DEMO.patient.id, sdp: { type: 'offer', sdp: 'v=0' } }),
+      );
+      expect(await patient.request('join-call', { callId })).toMatchObject({ ok: true });
+      const offer = await patient.next('offer', (payload) => payload['callId'] === callId);
+      expect(offer).toMatchObject({ from: DEMO.provider.id });
+      await api.as('provider', 'POST', `/webrtc/calls/${callId}/end`, { body: {} });
+    }
+  });
+
   it('runs the whole seed flow: incoming call, answer, join, offer/answer/ICE, media, quality warning, recording, end', async () => {
     const provider = await connect('provider');
     const patient = await connect('patient');

@@ -61,6 +61,9 @@ export async function openAs(
     viewport: options.viewport ?? { width: 1280, height: 800 },
   });
   await context.addInitScript(WATCH_WEBRTC);
+  if (process.env['BROWSER_DEBUG']) {
+    await context.addInitScript("localStorage.setItem('vytalwatch.debug', '1')");
+  }
   const page = await context.newPage();
   if (process.env['BROWSER_DEBUG']) {
     page.on('console', (message) => process.stdout.write(`[${displayName}] ${message.text()}\n`));

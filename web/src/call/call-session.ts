@@ -11,6 +11,7 @@ import {
 } from './connection-sample';
 import { openLocalMedia, stopTracks } from './local-media';
 import { PeerLink } from './peer-link';
+import { traceCall } from './call-debug';
 
 export type CallPhase =
   'loading' | 'ringing' | 'connecting' | 'connected' | 'reconnecting' | 'ended';
@@ -54,6 +55,9 @@ export interface CallView {
 
 const QUALITY_SAMPLE_MS = 2_000;
 const QUALITY_REPORT_MS = 10_000;
+/** How long a negotiated link may take to connect before its ICE is restarted, and how often. */
+const CONNECT_PATIENCE_MS = 5_000;
+const MAX_CONNECT_RESTARTS = 3;
 
 const REMOTE_STATUS: Record<string, RemoteStatus> = {
   INVITED: 'waiting',
@@ -134,6 +138,15 @@ export class CallSession {
     } catch (error) {
       this.finish('UNAVAILABLE', null, messageOf(error));
       return;
+    }
+    if (call.status === 'RINGING' && call.calleeId === this.me.id) {
+      // Opened from a join link while it rings: coming in is answering.
+      try {
+        await this.api.post(`/webrtc/calls/${this.callId}/answer`, {});
+        call = await this.api.getFresh<CallDetails>(`/webrtc/calls/${this.callId}`);
+      } catch (error) {
+        this.notify(messageOf(error));
+      }
     }
     this.absorbCall(call);
     if (this.state.ended || this.disposed) return;
@@ -334,6 +347,7 @@ export class CallSession {
   }
 
   private absorbRoom(ack: Payload): void {
+    traceCall('room', ack['participants']);
     const participants = (ack['participants'] as Payload[] | undefined) ?? [];
     const other = participants.find((participant) => participant['userId'] !== this.me.id);
     if (!other) return;
@@ -411,6 +425,7 @@ export class CallSession {
     on('call-cancelled', () => this.finish('CANCELLED', null));
     on('participant-joined', (payload) => {
       if (payload['userId'] === this.me.id) return;
+      traceCall('participant-joined', payload['reconnected']);
       // Ledger-driven news may arrive after the media already flows: it must not set us back.
       const linked = this.link?.connection.connectionState === 'connected';
       this.updateRemote({ status: linked ? 'connected' : 'connecting' });
@@ -440,6 +455,7 @@ export class CallSession {
     on('ice-candidate', (payload) =>
       this.enqueue(async () => {
         if (payload['from'] !== this.state.remote?.userId) return;
+        traceCall('received candidate');
         await this.ensureLink().receiveCandidate(payload['candidate'] as RTCIceCandidateInit);
       }),
     );
@@ -470,6 +486,7 @@ export class CallSession {
     );
     this.unsubscribe.push(
       this.signaling.on('error', (payload) => {
+        traceCall('signaling error', payload['event'], payload['code']);
         if (typeof payload['message'] === 'string') this.notify(payload['message']);
       }),
     );
@@ -489,6 +506,7 @@ export class CallSession {
 
   private ensureLink(): PeerLink {
     if (this.link) return this.link;
+    traceCall('new peer link');
     const remoteId = this.state.remote?.userId ?? '';
     const configuration: RTCConfiguration = {
       iceServers: this.ice?.iceServers ?? [],
@@ -500,14 +518,18 @@ export class CallSession {
       this.me.role !== 'provider',
       this.currentLocalStream(),
       {
-        description: (sdp) =>
+        description: (sdp) => {
+          traceCall('send', sdp.type);
           this.signaling.send(sdp.type === 'offer' ? 'offer' : 'answer', {
             callId: this.callId,
             to: remoteId,
             sdp,
-          }),
-        candidate: (candidate) =>
-          this.signaling.send('ice-candidate', { callId: this.callId, to: remoteId, candidate }),
+          });
+        },
+        candidate: (candidate) => {
+          traceCall('send candidate', candidate.candidate?.split(' ')[7] ?? '');
+          this.signaling.send('ice-candidate', { callId: this.callId, to: remoteId, candidate });
+        },
       },
       {
         remoteStream: (stream) => {
@@ -515,6 +537,7 @@ export class CallSession {
         },
         stateChange: (state) => {
           if (this.link !== link) return;
+          traceCall('connection', state);
           if (state === 'connected') {
             this.updateRemote({ status: 'connected' });
             void this.sample(true);
@@ -527,6 +550,15 @@ export class CallSession {
     );
     this.link = link;
     this.counters = null;
+    this.watchConnecting(link);
+    traceCall(
+      'ice configuration',
+      configuration.iceTransportPolicy,
+      configuration.iceServers?.length,
+    );
+    link.connection.addEventListener('icegatheringstatechange', () =>
+      traceCall('gathering', link.connection.iceGatheringState),
+    );
     if (this.screenTrack) void link.replaceVideoTrack(this.screenTrack);
     return link;
   }
@@ -547,12 +579,14 @@ export class CallSession {
     const description = payload['sdp'] as RTCSessionDescriptionInit;
     try {
       const outcome = await this.ensureLink().receiveDescription(description);
+      traceCall('received', description.type, outcome);
       if (outcome === 'replaced') {
         this.replaceLink();
         await this.ensureLink().receiveDescription(description);
       }
-    } catch {
+    } catch (error) {
       // A description this connection cannot take (the other side started over): start over too.
+      traceCall('description refused', description.type, String(error));
       this.replaceLink();
       this.ensureLink();
     }
@@ -562,6 +596,33 @@ export class CallSession {
     this.link?.close();
     this.link = null;
     this.update({ remoteStream: null });
+  }
+
+  /**
+   * A link whose negotiation is done but whose connection has not come up within a few seconds
+   * (candidates lost in a crossing of offers, a network change meanwhile) gets an ICE restart,
+   * a few times; 'failed' restarts it too (see stateChange).
+   */
+  private watchConnecting(link: PeerLink): void {
+    let restarts = 0;
+    let waitingSince = performance.now();
+    const timer = window.setInterval(() => {
+      const { connectionState, signalingState } = link.connection;
+      if (this.link !== link || this.disposed || connectionState === 'closed') {
+        window.clearInterval(timer);
+        return;
+      }
+      if (connectionState === 'connected' || signalingState !== 'stable') {
+        waitingSince = performance.now();
+        return;
+      }
+      if (performance.now() - waitingSince < CONNECT_PATIENCE_MS) return;
+      if (restarts >= MAX_CONNECT_RESTARTS) return;
+      restarts += 1;
+      waitingSince = performance.now();
+      traceCall('no connection yet: ICE restart', restarts);
+      void this.restartIce();
+    }, 1_000);
   }
 
   /** ICE restart with fresh TURN credentials (they expire after TURN_TTL_SECONDS). */

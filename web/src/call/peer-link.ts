@@ -87,6 +87,8 @@ export class PeerLink {
   }
 
   async receiveCandidate(candidate: RTCIceCandidateInit): Promise<void> {
+    // Candidates of an offer we are ignoring belong to a negotiation that will not happen.
+    if (this.ignoreOffer) return;
     if (!this.connection.remoteDescription) {
       this.pendingCandidates.push(candidate);
       return;

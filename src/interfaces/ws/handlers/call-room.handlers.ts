@@ -8,10 +8,40 @@ import { callRoom, callUserRoom } from '../rooms.js';
 import type { AckSuccess } from '../signal-error.js';
 import { defineHandler, type SignalContext } from './signal-handler.js';
 
+function roomsOf(callId: string, userId: string): [string, string] {
+  return [callRoom(callId), callUserRoom(callId, userId)];
+}
+
 /**
- * Puts the socket in the call's rooms. On a reconnect, any other socket of the same participant
- * is taken out of them first (on whichever instance it lives): the newest connection is the one
- * that takes part, and the old one's eventual disconnect then records nothing.
+ * Runs a join or reconnect with the socket already in its own room of the call (where offers and
+ * candidates for this user are relayed), so that what the other participant sends as soon as it
+ * hears `participant-joined` (an offer, at once) finds this socket: the ledger's notification can
+ * reach them before this handler would otherwise have joined. Only that private room: the call's
+ * shared room, where call news goes, waits until the command has said the user belongs there. If
+ * the command is refused, the socket leaves the room again (unless it was in it before).
+ */
+async function withOwnCallRoomJoined<Result extends CallCommandResult>(
+  context: SignalContext,
+  callId: string,
+  command: () => Promise<Result>,
+): Promise<Result> {
+  const { socket, actor } = context;
+  const ownRoom = callUserRoom(callId, actor.userId);
+  const wasIn = socket.rooms.has(ownRoom);
+  socket.join(ownRoom);
+  try {
+    return await command();
+  } catch (error) {
+    if (!wasIn) void socket.leave(ownRoom);
+    throw error;
+  }
+}
+
+/**
+ * Records the socket as in the call (it may now send offers and the like). On a reconnect, any
+ * other socket of the same participant is taken out of the call's rooms first (on whichever
+ * instance it lives): the newest connection is the one that takes part, and the old one's
+ * eventual disconnect then records nothing.
  */
 function enterCall(
   context: SignalContext,
@@ -20,12 +50,8 @@ function enterCall(
 ): AckSuccess {
   if (call.status === 'NONE') throw new Error('a call command left no call behind');
   const { socket, actor, server } = context;
-  const rooms = [callRoom(call.callId), callUserRoom(call.callId, actor.userId)];
-  if (evictOthers)
-    server
-      .in(rooms[1] as string)
-      .except(socket.id)
-      .socketsLeave(rooms);
+  const rooms = roomsOf(call.callId, actor.userId);
+  if (evictOthers) server.in(rooms[1]).except(socket.id).socketsLeave(rooms);
   socket.join(rooms);
   socket.data.calls[call.callId] = {
     providerId: call.providerId,
@@ -47,8 +73,8 @@ export function leaveCallRooms(context: SignalContext, callId: string): void {
 export const joinCall = defineHandler({
   payload: CallRefPayload,
   async handle(context, { callId }) {
-    const result = await context.commands.execute(
-      new JoinCallCommand(callId, context.actor, context.envelope()),
+    const result = await withOwnCallRoomJoined(context, callId, () =>
+      context.commands.execute(new JoinCallCommand(callId, context.actor, context.envelope())),
     );
     return enterCall(context, result, false);
   },
@@ -68,8 +94,8 @@ export const leaveCall = defineHandler({
 export const reconnectCall = defineHandler({
   payload: CallRefPayload,
   async handle(context, { callId }) {
-    const result = await context.commands.execute(
-      new ReconnectCallCommand(callId, context.actor, context.envelope()),
+    const result = await withOwnCallRoomJoined(context, callId, () =>
+      context.commands.execute(new ReconnectCallCommand(callId, context.actor, context.envelope())),
     );
     return { ...enterCall(context, result, true), resumed: result.resumed };
   },
