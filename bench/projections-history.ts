@@ -3,6 +3,7 @@ import type {
   EventMetadata,
   EventStore,
   EventToAppend,
+  LedgerPosition,
 } from '../src/application/ports/event-store.port.js';
 import {
   chainHash,
@@ -603,11 +604,22 @@ export class CallHistory {
   }
 }
 
-/** Appends every commit through the event store, as the service would. */
-export async function appendCommits(store: EventStore, commits: readonly Commit[]): Promise<void> {
+/**
+ * Appends every commit through the event store, as the service would; resolves with the position
+ * of the last event appended (null for no commits).
+ */
+export async function appendCommits(
+  store: EventStore,
+  commits: readonly Commit[],
+): Promise<LedgerPosition | null> {
+  let last: LedgerPosition | null = null;
   for (const commit of commits) {
-    await store.appendToStream(commit.streamId, commit.events, { expectedRevision: 'any' });
+    const appended = await store.appendToStream(commit.streamId, commit.events, {
+      expectedRevision: 'any',
+    });
+    last = appended.position;
   }
+  return last;
 }
 
 /**
