@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './infrastructure/config/app-config.js';
 import { startServer } from './server.js';
+import { onShutdownSignal } from './infrastructure/system/shutdown-signals.js';
 
 async function main(): Promise<void> {
   let config;
@@ -13,18 +14,13 @@ async function main(): Promise<void> {
     throw error;
   }
   const server = await startServer(config);
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
+  onShutdownSignal((signal) => {
     server.logger.info({ signal }, 'shutting down');
     void server.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  });
 }
 
 main().catch((error: unknown) => {

@@ -18,6 +18,7 @@ import {
 import { openResources, type Resources } from '../../resources.js';
 import { ProgressBar, formatDuration } from './progress-bar.js';
 import { startServer } from '../../server.js';
+import { onShutdownSignal } from '../../infrastructure/system/shutdown-signals.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -64,9 +65,7 @@ program
   .description('start the server (as npm start does)')
   .action(async () => {
     const server = await startServer(config());
-    const stop = (): void => void server.close().then(() => process.exit(0));
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    onShutdownSignal(() => void server.close().then(() => process.exit(0)));
   });
 
 program
