@@ -106,6 +106,10 @@ export class CallSession {
   private reportTimer: number | undefined;
   private counters: { lost: number; received: number } | null = null;
   private disposed = false;
+  /** When call-answered said the call was answered (the read model may still say RINGING). */
+  private answeredAt: string | null = null;
+  /** The other participant's connection is gone (participant-disconnected) until they are back. */
+  private remoteAway = false;
   private wasOffline = false;
 
   constructor(
@@ -358,10 +362,17 @@ export class CallSession {
       video: other['video'] !== false,
       screenShare: other['screenShare'] === true,
     });
-    if (status === 'connecting' || status === 'reconnecting') this.ensureLink();
+    // Who enters a room where the other already is makes the offer; who was there answers it.
+    // (Both offering at once works too, but the polite side's rollback can stall its ICE
+    // gathering in chromium; see the closing note of session 2.) Someone away will offer when back.
+    if (status === 'connecting') this.ensureLink();
   }
 
-  private absorbCall(call: CallDetails): void {
+  private absorbCall(read: CallDetails): void {
+    const call: CallDetails =
+      read.status === 'RINGING' && this.answeredAt
+        ? { ...read, status: 'IN_PROGRESS', startedAt: read.startedAt ?? this.answeredAt }
+        : read;
     const other = call.participants.find((participant) => participant.userId !== this.me.id);
     const otherId =
       other?.userId ?? (this.me.id === call.providerId ? call.patientId : call.providerId);
@@ -405,15 +416,12 @@ export class CallSession {
 
     on('call-answered', (payload) => {
       // The answer is the other side's write: the read model may not have it yet, the event has.
+      // It may even arrive before this session has read the call: kept for absorbCall.
+      const answeredAt = String(payload['startedAt'] ?? new Date().toISOString());
+      this.answeredAt = answeredAt;
       const call = this.state.call;
-      if (call) {
-        this.update({
-          call: {
-            ...call,
-            status: 'IN_PROGRESS',
-            startedAt: String(payload['startedAt'] ?? call.startedAt),
-          },
-        });
+      if (call?.status === 'RINGING') {
+        this.update({ call: { ...call, status: 'IN_PROGRESS', startedAt: answeredAt } });
       }
     });
     on('call-ended', (payload) =>
@@ -426,13 +434,17 @@ export class CallSession {
     on('participant-joined', (payload) => {
       if (payload['userId'] === this.me.id) return;
       traceCall('participant-joined', payload['reconnected']);
+      this.remoteAway = false;
       // Ledger-driven news may arrive after the media already flows: it must not set us back.
       const linked = this.link?.connection.connectionState === 'connected';
       this.updateRemote({ status: linked ? 'connected' : 'connecting' });
-      this.ensureLink();
+      // No link made here: the newcomer offers (see absorbRoom), and its offer makes ours.
     });
     on('participant-disconnected', (payload) => {
-      if (payload['userId'] !== this.me.id) this.updateRemote({ status: 'reconnecting' });
+      if (payload['userId'] === this.me.id) return;
+      // No ICE restarts toward someone who is not there: they come back with an offer of their own.
+      this.remoteAway = true;
+      this.updateRemote({ status: 'reconnecting' });
     });
     on('participant-left', (payload) => {
       if (payload['userId'] === this.me.id) return;
@@ -456,7 +468,8 @@ export class CallSession {
       this.enqueue(async () => {
         if (payload['from'] !== this.state.remote?.userId) return;
         traceCall('received candidate');
-        await this.ensureLink().receiveCandidate(payload['candidate'] as RTCIceCandidateInit);
+        // Candidates follow their offer on the same channel; without a link there was no offer.
+        await this.link?.receiveCandidate(payload['candidate'] as RTCIceCandidateInit);
       }),
     );
     on('quality-warning', (payload) =>
@@ -543,7 +556,7 @@ export class CallSession {
             void this.sample(true);
           } else if (state === 'disconnected' || state === 'failed') {
             this.updateRemote({ status: 'reconnecting' });
-            if (state === 'failed') void this.restartIce();
+            if (state === 'failed' && !this.remoteAway) void this.restartIce();
           }
         },
       },
@@ -588,6 +601,7 @@ export class CallSession {
       // A description this connection cannot take (the other side started over): start over too.
       traceCall('description refused', description.type, String(error));
       this.replaceLink();
+      // A fresh link offers by itself (negotiationneeded); that is how both start over.
       this.ensureLink();
     }
   }
@@ -612,14 +626,24 @@ export class CallSession {
         window.clearInterval(timer);
         return;
       }
-      if (connectionState === 'connected' || signalingState !== 'stable') {
+      if (connectionState === 'connected') {
         waitingSince = performance.now();
         return;
       }
-      if (performance.now() - waitingSince < CONNECT_PATIENCE_MS) return;
+      if (signalingState !== 'stable' && signalingState !== 'have-local-offer') {
+        waitingSince = performance.now();
+        return;
+      }
+      if (this.remoteAway || performance.now() - waitingSince < CONNECT_PATIENCE_MS) return;
       if (restarts >= MAX_CONNECT_RESTARTS) return;
       restarts += 1;
       waitingSince = performance.now();
+      if (signalingState === 'have-local-offer') {
+        // Our offer got no answer (it went out while they were not in the room): offer again.
+        traceCall('offer unanswered: offering again', restarts);
+        void link.offerAgain();
+        return;
+      }
       traceCall('no connection yet: ICE restart', restarts);
       void this.restartIce();
     }, 1_000);

@@ -71,6 +71,10 @@ export class PeerLink {
     ) {
       return 'replaced';
     }
+    // An answer when no offer of ours is pending belongs to an older negotiation: stale.
+    if (description.type === 'answer' && this.connection.signalingState === 'stable') {
+      return 'ignored';
+    }
     const collision =
       description.type === 'offer' &&
       (this.makingOffer || this.connection.signalingState !== 'stable');
@@ -108,6 +112,13 @@ export class PeerLink {
 
   restartIce(): void {
     this.connection.restartIce();
+  }
+
+  /** Withdraws an offer that got no answer and makes a new one. */
+  async offerAgain(): Promise<void> {
+    if (this.connection.signalingState !== 'have-local-offer') return;
+    await this.connection.setLocalDescription({ type: 'rollback' });
+    await this.offer();
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../api/api-client';
 import { ApiError } from '../api/api-error';
 import type { CallHistory as History, CallSummary } from '../api/contract';
@@ -38,6 +38,9 @@ export function PatientHome() {
   const user = useUser();
   const [history, setHistory] = useState<History | null>(null);
   const [incoming, setIncoming] = useState<IncomingCall | null>(null);
+  // Calls that stopped ringing (answered, declined, cancelled, missed): a call list read a moment
+  // before (the read models lag a little) must not bring their banner back.
+  const settled = useRef(new Set<string>());
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -45,7 +48,14 @@ export function PatientHome() {
     try {
       const calls = await api.getFresh<History>('/webrtc/calls?limit=50');
       setHistory(calls);
-      setIncoming((current) => current ?? ringingFor(calls.calls, user.id));
+      setIncoming(
+        (current) =>
+          current ??
+          ringingFor(
+            calls.calls.filter((call) => !settled.current.has(call.id)),
+            user.id,
+          ),
+      );
     } catch (failure) {
       setMessage(failure instanceof Error ? failure.message : 'Loading failed.');
     }
@@ -76,6 +86,7 @@ export function PatientHome() {
       }),
       ...(['call-cancelled', 'call-ended'] as const).map((event) =>
         signaling.on(event, (payload) => {
+          settled.current.add(String(payload['callId']));
           setIncoming((current) => {
             if (current?.callId !== payload['callId']) return current;
             setMessage(
@@ -95,6 +106,7 @@ export function PatientHome() {
 
   const respond = async (action: 'answer' | 'decline') => {
     if (!incoming) return;
+    settled.current.add(incoming.callId);
     setBusy(true);
     try {
       await api.post(`/webrtc/calls/${incoming.callId}/${action}`, {});
