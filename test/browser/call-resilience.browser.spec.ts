@@ -23,9 +23,10 @@ import { TestServer } from '../support/test-server.js';
  * width, driven by the keyboard.
  */
 /*
- * Now and then (a few runs in ten, here) one page's RTCPeerConnection emits no ICE candidates at
- * all and the call cannot connect, not even after the client's ICE restarts; a fresh attempt
- * connects. Until that is understood, a failed test gets one more try, and says so in the log.
+ * Chromium can stall the polite peer's ICE gathering for good when it rolls back its own offer
+ * just as gathering began (traced in session 2). The client no longer makes both sides offer at
+ * once, so that no longer happens in routine calls; should such a stall come back, a failed test
+ * gets one more try and the log says so (LOGGING RETRY ERRORS).
  */
 jest.retryTimes(1, { logErrorsBeforeRetry: true });
 
