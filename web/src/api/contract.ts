@@ -24,7 +24,6 @@ export type {
   CallStatistics,
   CallSummary,
   ParticipantView as Participant,
-  QualitySummary,
   RecordingView as Recording,
 } from '../../../src/application/ports/call-read-model.port.js';
 import type { CallSummary } from '../../../src/application/ports/call-read-model.port.js';
@@ -33,12 +32,6 @@ export interface CallHistory {
   readonly calls: CallSummary[];
   readonly total: number;
   readonly nextCursor: string | null;
-}
-
-/** A command's answer: the resource plus where the ledger now stands. */
-export interface CommandResult {
-  readonly position: string;
-  readonly revision: number;
 }
 
 export interface PatientDirectory {

@@ -119,20 +119,12 @@ export class CallSession {
     private readonly signaling: SignalingClient,
   ) {}
 
-  get view(): CallView {
-    return this.state;
-  }
-
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
 
   getView = (): CallView => this.state;
-
-  get isClinician(): boolean {
-    return this.me.role === 'provider';
-  }
 
   async start(): Promise<void> {
     this.listen();
@@ -296,7 +288,7 @@ export class CallSession {
       // Already over (the other side ended it first): the call-ended event says how.
       if (!(error instanceof ApiError && error.status === 409)) this.notify(messageOf(error));
     }
-    if (!this.state.ended) await this.refreshEnded();
+    if (!this.state.ended) await this.reloadCall();
   }
 
   /** Leaving the screen: out of the call's room (unless it is over), every device released. */
@@ -346,7 +338,7 @@ export class CallSession {
     } catch (error) {
       this.notify(messageOf(error));
       if (error instanceof SignalingError && /^(CALL|PARTICIPANT)\./.test(error.code))
-        await this.refreshEnded();
+        await this.reloadCall();
     }
   }
 
@@ -749,10 +741,6 @@ export class CallSession {
     } catch (error) {
       this.notify(messageOf(error));
     }
-  }
-
-  private async refreshEnded(): Promise<void> {
-    await this.reloadCall();
   }
 
   private finish(status: string, durationSeconds: number | null, notice?: string): void {
