@@ -14,14 +14,14 @@ import {
   answerAndTimeVideo,
   endCall,
   openAs,
+  PATIENT,
   peerStats,
   placeCall,
+  PROVIDER,
 } from '../test/support/browser/video-call-driver.js';
 import { createBenchDatabase } from './bench-database.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
-const PROVIDER = 'Dr. Ada Provider';
-const PATIENT = 'Pat Patient';
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

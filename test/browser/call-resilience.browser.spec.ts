@@ -8,12 +8,17 @@ import {
   type RunningTurnServer,
 } from '../support/browser/coturn.js';
 import {
+  endCall,
   openAs,
   placeCall,
   remoteVideo,
   waitForRemoteVideoPlaying,
   type CallParty,
+  BROWSER_ARTIFACTS,
+  PATIENT,
+  PROVIDER,
 } from '../support/browser/video-call-driver.js';
+import { retryStalledCallsOnce } from '../support/browser/retry-stalled-calls.js';
 import { SignalingClient } from '../support/socket-client.js';
 import { TestServer } from '../support/test-server.js';
 
@@ -22,19 +27,10 @@ import { TestServer } from '../support/test-server.js';
  * camera, a call that stops ringing before it is answered; and the patient's screens at phone
  * width, driven by the keyboard.
  */
-/*
- * Chromium can stall the polite peer's ICE gathering for good when it rolls back its own offer
- * just as gathering began (traced in session 2). The client no longer makes both sides offer at
- * once, so that no longer happens in routine calls; should such a stall come back, a failed test
- * gets one more try and the log says so (LOGGING RETRY ERRORS).
- */
-jest.retryTimes(1, { logErrorsBeforeRetry: true });
+retryStalledCallsOnce();
 
 const chromiumPath = findChromium();
 const turnBinary = findTurnServer();
-const ARTIFACTS = path.resolve('test-artifacts', 'browser');
-const PROVIDER = 'Dr. Ada Provider';
-const PATIENT = 'Pat Patient';
 
 async function videoKeepsPlaying(page: Page): Promise<void> {
   const before = (await remoteVideo(page)).currentTime;
@@ -66,7 +62,7 @@ async function connectedBoth(clinician: Page, patient: Page): Promise<void> {
   let turn: RunningTurnServer | null = null;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
+    mkdirSync(BROWSER_ARTIFACTS, { recursive: true });
     // STUN and TURN as in production (coturn answers both), when coturn is installed.
     turn = turnBinary ? await startTurnServer(turnBinary, 'resilience-turn-secret') : null;
     // Every test logs two people in from the same loopback address.
@@ -106,20 +102,6 @@ async function connectedBoth(clinician: Page, patient: Page): Promise<void> {
     return callId;
   }
 
-  async function hangUp(clinician: Page): Promise<void> {
-    await clinician
-      .getByRole('button', { name: 'End call' })
-      .click({ timeout: 10_000 })
-      .catch(async (error: unknown) => {
-        await clinician.screenshot({
-          path: path.join(ARTIFACTS, 'hang-up-failed.png'),
-          fullPage: true,
-        });
-        throw error;
-      });
-    await clinician.getByRole('heading', { name: /^Call (completed|ended)/ }).waitFor();
-  }
-
   it('a patient who reloads the page mid-call comes back into it', async () => {
     const [clinician, patient] = await twoParties();
     const callId = await startCall(clinician, patient);
@@ -127,7 +109,7 @@ async function connectedBoth(clinician: Page, patient: Page): Promise<void> {
     expect(patient.url()).toContain(`#/calls/${callId}/live`);
     await connectedBoth(clinician, patient);
     await videoKeepsPlaying(clinician);
-    await hangUp(clinician);
+    await endCall(clinician);
   }, 90_000);
 
   it('answers a patient who opens the ringing call’s link, and connects them', async () => {
@@ -135,7 +117,7 @@ async function connectedBoth(clinician: Page, patient: Page): Promise<void> {
     const callId = await placeCall(clinician, PATIENT);
     await patient.goto(`/#/calls/${callId}/live`);
     await connectedBoth(clinician, patient);
-    await hangUp(clinician);
+    await endCall(clinician);
   }, 90_000);
 
   it('says when the network is lost, and the call goes on when it is back', async () => {
@@ -152,7 +134,7 @@ async function connectedBoth(clinician: Page, patient: Page): Promise<void> {
     await patient.locator('[data-remote-status="connected"]').waitFor({ timeout: 15_000 });
     await videoKeepsPlaying(patient);
     await videoKeepsPlaying(clinician);
-    await hangUp(clinician);
+    await endCall(clinician);
   }, 90_000);
 
   it('tells a patient who refused the camera why, and the call goes on', async () => {
@@ -169,7 +151,7 @@ async function connectedBoth(clinician: Page, patient: Page): Promise<void> {
         .locator('[data-remote-status="connecting"], [data-remote-status="connected"]')
         .waitFor({ timeout: 15_000 });
       await patient.getByRole('button', { name: 'End call' }).waitFor();
-      await hangUp(clinician);
+      await endCall(clinician);
     } finally {
       for (const party of parties) await party.context.close();
       parties = [];
@@ -215,7 +197,7 @@ async function connectedBoth(clinician: Page, patient: Page): Promise<void> {
     } finally {
       patientSocket.close();
     }
-    await hangUp(clinician);
+    await endCall(clinician);
   }, 90_000);
 
   it('works at phone width with the keyboard alone', async () => {
@@ -246,9 +228,9 @@ async function connectedBoth(clinician: Page, patient: Page): Promise<void> {
     });
     expect(overflow).toBeLessThanOrEqual(0);
     await patient.screenshot({
-      path: path.join(ARTIFACTS, 'phone-width-patient-in-call.png'),
+      path: path.join(BROWSER_ARTIFACTS, 'phone-width-patient-in-call.png'),
       fullPage: true,
     });
-    await hangUp(clinician);
+    await endCall(clinician);
   }, 90_000);
 });

@@ -16,7 +16,12 @@ import {
   placeCall,
   remoteVideo,
   type CallParty,
+  BROWSER_ARTIFACTS,
+  PATIENT,
+  PROVIDER,
 } from '../support/browser/video-call-driver.js';
+import { retryStalledCallsOnce } from '../support/browser/retry-stalled-calls.js';
+import { eventually } from '../support/socket-client.js';
 import { TestServer } from '../support/test-server.js';
 
 /**
@@ -24,20 +29,10 @@ import { TestServer } from '../support/test-server.js';
  * microphone) log in, call, answer, see and hear each other, record with consent, play the
  * recording back and end the call; once peer to peer and once forced through coturn.
  */
-/*
- * Chromium can stall the polite peer's ICE gathering for good when it rolls back its own offer
- * just as gathering began (traced in session 2). The client no longer makes both sides offer at
- * once, so that no longer happens in routine calls; should such a stall come back, a failed test
- * gets one more try and the log says so (LOGGING RETRY ERRORS).
- */
-jest.retryTimes(1, { logErrorsBeforeRetry: true });
+retryStalledCallsOnce();
 
 const chromiumPath = findChromium();
 const turnBinary = findTurnServer();
-const ARTIFACTS = path.resolve('test-artifacts', 'browser');
-
-const PROVIDER = 'Dr. Ada Provider';
-const PATIENT = 'Pat Patient';
 
 type Mode = { name: 'peer-to-peer'; relay: false } | { name: 'relayed'; relay: true };
 
@@ -50,22 +45,6 @@ const modes: Array<[string, Mode, boolean]> = [
   ],
 ];
 
-async function until<T>(
-  read: () => Promise<T>,
-  accept: (value: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!accept(value)) {
-    if (Date.now() > deadline)
-      throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
-}
-
 for (const [title, mode, available] of modes) {
   (available ? describe : describe.skip)(`web client video call, ${title}`, () => {
     let browser: Browser;
@@ -75,7 +54,7 @@ for (const [title, mode, available] of modes) {
     let patient: CallParty;
 
     beforeAll(async () => {
-      mkdirSync(ARTIFACTS, { recursive: true });
+      mkdirSync(BROWSER_ARTIFACTS, { recursive: true });
       const env: Record<string, string> = {};
       if (mode.relay && turnBinary) {
         turn = await startTurnServer(turnBinary, 'browser-test-turn-secret');
@@ -112,14 +91,18 @@ for (const [title, mode, available] of modes) {
         // The remote video's clock advances and inbound RTP bytes keep growing.
         const before = await remoteVideo(page);
         const bytesBefore = (await peerStats(page)).inboundBytes;
-        await until(
+        const after = await eventually(
           () => remoteVideo(page),
-          (after) => after.currentTime > before.currentTime + 0.5,
+          (video) => video.currentTime > before.currentTime + 0.5,
+          15_000,
         );
-        const stats = await until(
+        expect(after.currentTime).toBeGreaterThan(before.currentTime + 0.5);
+        const stats = await eventually(
           () => peerStats(page),
-          (after) => after.inboundBytes > bytesBefore + 10_000,
+          (peer) => peer.inboundBytes > bytesBefore + 10_000,
+          15_000,
         );
+        expect(stats.inboundBytes).toBeGreaterThan(bytesBefore + 10_000);
         expect(stats.connectionState).toBe('connected');
         if (mode.relay) {
           expect(stats.localCandidateType).toBe('relay');
@@ -146,21 +129,24 @@ for (const [title, mode, available] of modes) {
       for (const page of [doctor, person]) {
         await page.getByRole('button', { name: 'I agree to recording' }).click();
       }
-      await until(
-        () => record.isEnabled(),
-        (enabled) => enabled,
-      );
+      expect(
+        await eventually(
+          () => record.isEnabled(),
+          (enabled) => enabled,
+          15_000,
+        ),
+      ).toBe(true);
       await record.click();
       for (const page of [doctor, person]) {
         await page.getByTestId('recording-indicator').waitFor();
       }
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       await doctor.screenshot({
-        path: path.join(ARTIFACTS, `${mode.name}-clinician-in-call.png`),
+        path: path.join(BROWSER_ARTIFACTS, `${mode.name}-clinician-in-call.png`),
         fullPage: true,
       });
       await person.screenshot({
-        path: path.join(ARTIFACTS, `${mode.name}-patient-in-call.png`),
+        path: path.join(BROWSER_ARTIFACTS, `${mode.name}-patient-in-call.png`),
         fullPage: true,
       });
       await doctor.getByRole('button', { name: 'Stop recording' }).click();
@@ -179,16 +165,17 @@ for (const [title, mode, available] of modes) {
         await details.getByRole('button', { name: 'Play recording' }).click();
         const recording = details.getByTestId('recording-video');
         await recording.waitFor();
-        const played = await until(
+        const played = await eventually(
           () =>
             recording.evaluate(
               (element) => (element as unknown as { currentTime: number }).currentTime,
             ),
           (seconds) => seconds > 1,
+          15_000,
         );
         expect(played).toBeGreaterThan(1);
         await details.screenshot({
-          path: path.join(ARTIFACTS, `${mode.name}-${who}-recording-playback.png`),
+          path: path.join(BROWSER_ARTIFACTS, `${mode.name}-${who}-recording-playback.png`),
           fullPage: true,
         });
         await details.close();
@@ -200,10 +187,12 @@ for (const [title, mode, available] of modes) {
       for (const page of [doctor, person]) {
         await page.getByRole('link', { name: 'Back to calls' }).click();
         const row = page.locator(`[data-call-id="${callId}"]`);
-        await until(
+        const status = await eventually(
           () => row.getAttribute('data-status').catch(() => null),
-          (status) => status === 'ENDED',
+          (value) => value === 'ENDED',
+          15_000,
         );
+        expect(status).toBe('ENDED');
         await expect(row.getByLabel('Duration').textContent()).resolves.toMatch(/^\d+:\d\d$/);
         await expect(row.textContent()).resolves.toContain('Recorded');
       }

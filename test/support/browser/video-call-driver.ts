@@ -1,4 +1,12 @@
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+/** The demo clinician and patient, by the names the login page lists. */
+export const PROVIDER = 'Dr. Ada Provider';
+export const PATIENT = 'Pat Patient';
+
+/** Where the browser tests keep their screenshots. */
+export const BROWSER_ARTIFACTS = path.resolve('test-artifacts', 'browser');
 
 /*
  * What the page.evaluate callbacks below read in the browser. The test program is a Node program
@@ -193,8 +201,18 @@ export async function answerAndTimeVideo(clinician: Page, patient: Page): Promis
   return Date.now() - started;
 }
 
+/** Hangs up; when there is no "End call" to press, keeps a screenshot of what was there. */
 export async function endCall(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'End call' }).click();
+  await page
+    .getByRole('button', { name: 'End call' })
+    .click({ timeout: 10_000 })
+    .catch(async (error: unknown) => {
+      await page.screenshot({
+        path: path.join(BROWSER_ARTIFACTS, 'hang-up-failed.png'),
+        fullPage: true,
+      });
+      throw error;
+    });
   await page.getByRole('heading', { name: /^Call (completed|ended)/ }).waitFor();
 }
 
