@@ -17,6 +17,9 @@
  *    `calls`: p50/p99 for a provider, a patient and an admin (no filter).
  */
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { PostgresEventStore } from '../src/infrastructure/event-store/postgres/postgres-event-store.adapter.js';
@@ -32,6 +35,8 @@ const QUERY_CALLS = Number(process.env.BENCH_QUERY_CALLS ?? 1_000_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 5000);
 const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 2000);
 const RUNNERS = process.env.BENCH_RUNNERS === '1';
+/** A folder to write V8 CPU profiles of the limit and the rebuild into (none when unset). */
+const CPU_PROFILES = process.env.BENCH_CPU_PROFILE;
 
 const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
 const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MB`;
@@ -135,6 +140,22 @@ function rssGrowth(samples: readonly MemorySample[]): string {
   const after = Math.max(...second);
   const change = Math.round((100 * (after - before)) / before);
   return `${(before / 1048576).toFixed(0)} -> ${mb(after)} (${change >= 0 ? '+' : ''}${change}%)`;
+}
+
+/** Runs `work` under the V8 CPU profiler when BENCH_CPU_PROFILE names a folder. */
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  if (!CPU_PROFILES) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(join(CPU_PROFILES, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
 }
 
 /** Starts a measured phase from a quiet server: no dirty buffers left by the previous phase. */
@@ -362,9 +383,11 @@ async function main(): Promise<void> {
     let limitDone = 0;
     const limit = await withRss(
       () =>
-        limitLoop(knex, store, (events) => {
-          limitDone = events;
-        }),
+        profiled('limit', () =>
+          limitLoop(knex, store, (events) => {
+            limitDone = events;
+          }),
+        ),
       () => limitDone / seeded,
     );
     log(
@@ -384,29 +407,31 @@ async function main(): Promise<void> {
     let lastLog = 0;
     const rebuild = await withRss(
       () =>
-        rebuildProjections({
-          store,
-          knex,
-          pool,
-          projections: READ_MODEL_PROJECTIONS,
-          batchSize: BATCH,
-          countEvents: (prefixes) => feed.countEvents(null, prefixes),
-          onProgress: (p) => {
-            if (p.phase === 'copying' && p.total) copied = p.done / p.total;
-            else if (p.phase !== 'copying') copied = 1;
-            if (p.phase !== lastPhase) {
-              if (lastPhase) phases[lastPhase] = (performance.now() - phaseStarted) / 1000;
-              lastPhase = p.phase;
-              phaseStarted = performance.now();
-            }
-            if (performance.now() - lastLog > 5000) {
-              lastLog = performance.now();
-              log(
-                `rebuild ${p.phase}: ${p.done.toLocaleString('en-US')} / ${p.total?.toLocaleString('en-US')}`,
-              );
-            }
-          },
-        }),
+        profiled('rebuild', () =>
+          rebuildProjections({
+            store,
+            knex,
+            pool,
+            projections: READ_MODEL_PROJECTIONS,
+            batchSize: BATCH,
+            countEvents: (prefixes) => feed.countEvents(null, prefixes),
+            onProgress: (p) => {
+              if (p.phase === 'copying' && p.total) copied = p.done / p.total;
+              else if (p.phase !== 'copying') copied = 1;
+              if (p.phase !== lastPhase) {
+                if (lastPhase) phases[lastPhase] = (performance.now() - phaseStarted) / 1000;
+                lastPhase = p.phase;
+                phaseStarted = performance.now();
+              }
+              if (performance.now() - lastLog > 5000) {
+                lastLog = performance.now();
+                log(
+                  `rebuild ${p.phase}: ${p.done.toLocaleString('en-US')} / ${p.total?.toLocaleString('en-US')}`,
+                );
+              }
+            },
+          }),
+        ),
       () => copied,
     );
     phases[lastPhase] = (performance.now() - phaseStarted) / 1000;
