@@ -1,4 +1,5 @@
 import { auditRowsOf } from './audit-log.fold.js';
+import { copyWriter } from './copy-writer.js';
 import type { Projection } from './projection.js';
 import { AUDIT_COLUMNS, type AuditRow } from './read-model-rows.js';
 import { insertNewWriter } from './read-model-sql.js';
@@ -18,12 +19,12 @@ export const AUDIT_LOG_TABLES: AuditLogTables = { auditLog: 'audit_log' };
 export function auditLogProjection(
   options: { readonly tables?: AuditLogTables; readonly rebuild?: boolean } = {},
 ): Projection {
-  const write = insertNewWriter<AuditRow>({
-    table: (options.tables ?? AUDIT_LOG_TABLES).auditLog,
-    columns: AUDIT_COLUMNS,
-    // Filling an empty shadow once per event: no conflict can arise.
-    bulk: options.rebuild === true,
-  });
+  const table = (options.tables ?? AUDIT_LOG_TABLES).auditLog;
+  // Filling an empty shadow once per event: no conflict can arise, so rows are copied in.
+  const write =
+    options.rebuild === true
+      ? copyWriter<AuditRow>({ table, columns: AUDIT_COLUMNS })
+      : insertNewWriter<AuditRow>({ table, columns: AUDIT_COLUMNS });
   return {
     name: AUDIT_LOG_PROJECTION,
     async apply(trx, events) {

@@ -54,17 +54,12 @@ export function upsertWriter<Row>(options: {
   );
 }
 
-/**
- * Inserts rows; rows whose key is already there are left alone. With `bulk` (a rebuild filling an
- * empty table that has no keys yet) it is a plain INSERT.
- */
+/** Inserts rows; rows whose key is already there are left alone. */
 export function insertNewWriter<Row>(options: {
   readonly table: string;
   readonly columns: readonly string[];
-  readonly bulk?: boolean;
 }): RowWriter<Row> {
-  const insert = insertSelect(options.table, options.columns);
-  return writer(options.bulk ? insert : `${insert} ON CONFLICT DO NOTHING`);
+  return writer(`${insertSelect(options.table, options.columns)} ON CONFLICT DO NOTHING`);
 }
 
 /** Adds each row's counters to the stored row with the same key (or inserts it). */

@@ -48,6 +48,9 @@ describe('rebuilding the read models while the service runs', () => {
       '/webrtc/calls',
       {
         body: { patientId: DEMO.patient.id, type: 'VIDEO' },
+        // Kept in the audit log's origin: a rebuild copies it in COPY's text format, which must
+        // escape the tab and the backslash.
+        headers: { 'user-agent': 'Odd\tAgent \\ "quoted" \\N' },
       },
     );
     expect(created.status).toBe(201);
@@ -58,6 +61,10 @@ describe('rebuilding the read models while the service runs', () => {
     const result = await rebuild({ swap: false });
     expect(result.swapped).toBe(false);
     expect(await differences(knex, '', '__rebuild')).toEqual({});
+    const origin = await knex('audit_log__rebuild')
+      .where({ action: 'CallInitiated', call_id: created.body.id })
+      .first('origin');
+    expect(origin?.origin).toMatchObject({ userAgent: 'Odd\tAgent \\ "quoted" \\N' });
     for (const table of result.shadowTables) await knex.raw(`DROP TABLE "${table}"`);
   });
 

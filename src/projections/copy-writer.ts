@@ -1,0 +1,84 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Knex } from 'knex';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { quoteIdentifier, type RowWriter } from './read-model-sql.js';
+
+/*
+ * Bulk loading for a rebuild's shadow tables: `COPY ... FROM STDIN` in PostgreSQL's text format.
+ * For a table that is only ever inserted into, and still has no keys or indexes, COPY costs the
+ * server far less per row than an INSERT expanding a JSON document (measured on the audit log:
+ * the largest table, one row per event), which is what a rebuild spends most of its time on.
+ */
+
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+const ESCAPED = /[\\\t\n\r]/g;
+
+function escapeControl(character: string): string {
+  switch (character) {
+    case '\t':
+      return '\\t';
+    case '\n':
+      return '\\n';
+    case '\r':
+      return '\\r';
+    default:
+      return '\\\\';
+  }
+}
+
+/** A value as COPY's text format spells it: `\N` for null, backslash escapes in text. */
+export function copyTextValue(value: unknown): string {
+  switch (typeof value) {
+    // Most values (ids, instants, positions, names of things) need no escape: test before replacing.
+    case 'string':
+      return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPED, escapeControl) : value;
+    case 'boolean':
+      return value ? 't' : 'f';
+    case 'number':
+      if (!Number.isFinite(value)) throw new Error(`Cannot copy the number ${value}`);
+      return String(value);
+    case 'undefined':
+      return '\\N';
+    case 'object':
+      if (value === null) return '\\N';
+      // Arrays would need an array literal's quoting; objects are jsonb columns.
+      if (Array.isArray(value)) throw new Error('Arrays are not copied as text');
+      return copyTextValue(JSON.stringify(value));
+    default:
+      throw new Error(`Cannot copy a ${typeof value}`);
+  }
+}
+
+/** The connection a knex transaction runs on (knex keeps it on the transaction's own client). */
+async function transactionConnection(trx: Knex.Transaction): Promise<pg.ClientBase> {
+  const client = trx.client as { acquireConnection(): Promise<pg.ClientBase> };
+  return client.acquireConnection();
+}
+
+/**
+ * Appends rows with COPY, on the transaction's connection (so inside its transaction). Rows are
+ * not checked against keys: only for tables a rebuild fills once per event, keyed after the load.
+ */
+export function copyWriter<Row>(options: {
+  readonly table: string;
+  readonly columns: readonly (keyof Row & string)[];
+}): RowWriter<Row> {
+  const sql = `COPY ${quoteIdentifier(options.table)} (${options.columns
+    .map(quoteIdentifier)
+    .join(', ')}) FROM STDIN`;
+  return async (trx, rows) => {
+    if (rows.length === 0) return;
+    // A loop of concatenations: measured twice as fast as a map and join per row.
+    const [first, ...others] = options.columns;
+    let text = '';
+    for (const row of rows) {
+      let line = copyTextValue(row[first as keyof Row]);
+      for (const column of others) line += `\t${copyTextValue(row[column])}`;
+      text += `${line}\n`;
+    }
+    const connection = await transactionConnection(trx);
+    await pipeline(Readable.from([text]), connection.query(copyFrom(sql)));
+  };
+}
