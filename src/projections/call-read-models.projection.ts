@@ -9,6 +9,7 @@ import {
   type LoadedRows,
   type ReadModelChanges,
 } from './call-read-models.fold.js';
+import { copyWriter } from './copy-writer.js';
 import type { Projection } from './projection.js';
 import {
   CALL_COLUMNS,
@@ -55,6 +56,8 @@ interface CallEntry {
   readonly recordings: Map<string, RecordingRow>;
   /** Write-behind only: rows changed since they were last written. */
   dirty: boolean;
+  /** Whether the call's rows are in the tables (loaded from them, or written since). */
+  stored: boolean;
 }
 
 export interface CallReadModelsOptions {
@@ -121,21 +124,42 @@ export function callReadModelsProjection(options: CallReadModelsOptions = {}): P
     key: ['id'],
     guard: 'target.last_position < excluded.last_position',
   });
-  const writeSamples = insertNewWriter<QualitySampleRow>({
-    table: tables.qualitySamples,
-    columns: QUALITY_SAMPLE_COLUMNS,
-    bulk: writeBehind,
-  });
+  // A rebuild fills an empty table with no key yet, once per event: its rows are copied in.
+  const writeSamples = writeBehind
+    ? copyWriter<QualitySampleRow>({
+        table: tables.qualitySamples,
+        columns: QUALITY_SAMPLE_COLUMNS,
+      })
+    : insertNewWriter<QualitySampleRow>({
+        table: tables.qualitySamples,
+        columns: QUALITY_SAMPLE_COLUMNS,
+      });
   const writeDaily = incrementWriter<DailyStatsDelta>({
     table: tables.dailyStats,
     key: DAILY_STATS_KEY_COLUMNS,
     counters: DAILY_STATS_COUNTER_COLUMNS,
   });
 
+  // Write-behind: the calls and participants of a call never stored yet are copied in.
+  const copyCalls = copyWriter<CallRow>({ table: tables.calls, columns: CALL_COLUMNS });
+  const copyParticipants = copyWriter<ParticipantRow>({
+    table: tables.participants,
+    columns: PARTICIPANT_COLUMNS,
+  });
+
   async function write(trx: Knex.Transaction, changes: Changes): Promise<void> {
     await writeCalls(trx, changes.calls);
     await writeParticipants(trx, changes.participants);
     await writeRecordings(trx, changes.recordings);
+  }
+
+  /** Write-behind: the rows of dirty entries, copied in or upserted. */
+  async function writeDirty(trx: Knex.Transaction, entries: Iterable<CallEntry>): Promise<void> {
+    const { fresh, stored } = dirtyRows(entries);
+    await copyCalls(trx, fresh.calls);
+    await copyParticipants(trx, fresh.participants);
+    // Recordings are few, and their consent list is an array, which COPY's text would need quoted.
+    await write(trx, { ...stored, recordings: [...fresh.recordings, ...stored.recordings] });
   }
 
   function use(callId: string): CallEntry | undefined {
@@ -164,7 +188,13 @@ export function callReadModelsProjection(options: CallReadModelsOptions = {}): P
     }
     for (const row of await loadWhereIn(trx, tables.calls, CALL_COLUMNS, 'id', missing)) {
       const call = row as unknown as CallRow;
-      entries.set(call.id, { call, participants: undefined, recordings: new Map(), dirty: false });
+      entries.set(call.id, {
+        call,
+        participants: undefined,
+        recordings: new Map(),
+        dirty: false,
+        stored: true,
+      });
     }
 
     // Participants and recordings of calls not stored cannot be stored either.
@@ -220,7 +250,13 @@ export function callReadModelsProjection(options: CallReadModelsOptions = {}): P
         entry.call = call;
         entry.dirty = true;
       } else {
-        entries.set(call.id, { call, participants: [], recordings: new Map(), dirty: true });
+        entries.set(call.id, {
+          call,
+          participants: [],
+          recordings: new Map(),
+          dirty: true,
+          stored: false,
+        });
       }
     }
     for (const participant of changes.participants) {
@@ -242,17 +278,23 @@ export function callReadModelsProjection(options: CallReadModelsOptions = {}): P
     }
   }
 
-  /** The dirty rows of these entries (all rows of a dirty entry: they were written together). */
-  function dirtyRows(entries: Iterable<CallEntry>): Changes {
-    const changes: Changes = { calls: [], participants: [], recordings: [] };
+  /**
+   * The dirty rows of these entries (all rows of a dirty entry: they were written together),
+   * apart for calls never stored yet (`fresh`: nothing to conflict with) and the others.
+   */
+  function dirtyRows(entries: Iterable<CallEntry>): { fresh: Changes; stored: Changes } {
+    const fresh: Changes = { calls: [], participants: [], recordings: [] };
+    const stored: Changes = { calls: [], participants: [], recordings: [] };
     for (const entry of entries) {
       if (!entry.dirty) continue;
+      const changes = entry.stored ? stored : fresh;
       changes.calls.push(entry.call);
       changes.participants.push(...(entry.participants ?? []));
       changes.recordings.push(...entry.recordings.values());
       entry.dirty = false;
+      entry.stored = true;
     }
-    return changes;
+    return { fresh, stored };
   }
 
   function addDaily(deltas: readonly DailyStatsDelta[]): void {
@@ -293,17 +335,20 @@ export function callReadModelsProjection(options: CallReadModelsOptions = {}): P
       if (!writeBehind) await writeDaily(trx, changes.dailyStats);
       remember(entries, changes);
       if (writeBehind) {
-        await write(trx, dirtyRows(evictOverflow()));
+        await writeDirty(trx, evictOverflow());
         addDaily(changes.dailyStats);
         if (pendingDaily.size >= PENDING_DAILY_ROWS) await flushDaily(trx);
       } else {
-        for (const entry of entries.values()) entry.dirty = false;
+        for (const entry of entries.values()) {
+          entry.dirty = false;
+          entry.stored = true;
+        }
         evictOverflow();
       }
     },
     async flush(trx) {
       if (!writeBehind) return;
-      await write(trx, dirtyRows(cache.values()));
+      await writeDirty(trx, cache.values());
       await flushDaily(trx);
     },
     reset() {
