@@ -48,6 +48,8 @@ export const READ_MODEL_PROJECTIONS: readonly RebuildableProjection[] = [
   {
     name: AUDIT_LOG_PROJECTION,
     tables: [AUDIT_LOG_TABLES.auditLog],
+    // Copied in once per event, never looked up, during a rebuild: its keys are built after.
+    keysAfterLoad: [AUDIT_LOG_TABLES.auditLog],
     create: (table, { rebuild }) =>
       auditLogProjection({ tables: { auditLog: table(AUDIT_LOG_TABLES.auditLog) }, rebuild }),
   },
