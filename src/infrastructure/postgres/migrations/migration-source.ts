@@ -4,6 +4,7 @@ import { usersMigration } from './002-users.js';
 import { timersAndCheckpointsMigration } from './003-timers-and-checkpoints.js';
 import { readModelsMigration } from './004-read-models.js';
 import { analyticsViewsMigration } from './005-analytics-views.js';
+import { auditActorCollationMigration } from './006-audit-actor-collation.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
@@ -13,6 +14,7 @@ const MIGRATIONS: readonly Migration[] = [
   timersAndCheckpointsMigration,
   readModelsMigration,
   analyticsViewsMigration,
+  auditActorCollationMigration,
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
