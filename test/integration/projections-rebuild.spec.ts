@@ -41,6 +41,20 @@ describe('rebuilding the read models while the service runs', () => {
       ...options,
     });
 
+  /** Every key and index of the read-model tables, by name, with its definition. */
+  const keysAndIndexes = async (): Promise<string[]> => {
+    const tables = `{${READ_MODEL_PROJECTIONS.flatMap((p) => p.tables).join(',')}}`;
+    const { rows } = await knex.raw<{ rows: Array<{ line: string }> }>(
+      `SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) AS line
+         FROM pg_constraint WHERE conrelid = ANY(?::regclass[])
+       UNION ALL
+       SELECT indexname || ' ' || indexdef FROM pg_indexes WHERE tablename = ANY(?::text[])
+       ORDER BY 1`,
+      [tables, tables],
+    );
+    return rows.map((row) => row.line);
+  };
+
   it('builds shadow tables with exactly the rows the runners made incrementally', async () => {
     const created = await server.as<{ id: string; position: string }>(
       'provider',
@@ -74,6 +88,13 @@ describe('rebuilding the read models while the service runs', () => {
     );
     await knex.raw('GRANT SELECT ON calls TO PUBLIC');
     const before = await count(knex, 'SELECT count(*) AS n FROM calls');
+    const schemaBefore = await keysAndIndexes();
+    expect(schemaBefore).toEqual(
+      expect.arrayContaining([
+        'audit_log audit_log_pkey PRIMARY KEY ("position")',
+        'audit_log audit_log_event_id_key UNIQUE (event_id)',
+      ]),
+    );
     const more = new CallHistory({ calls: 40, windowCalls: 20, seed: 6 });
     const windows = [...more.windows()];
 
@@ -118,7 +139,9 @@ describe('rebuilding the read models while the service runs', () => {
     expect(mine.status).toBe(200);
     expect(mine.body.calls.length).toBeGreaterThanOrEqual(1);
 
-    // Same schema as before: index and key names, the view (on the new table), the grant.
+    // Same schema as before: keys and indexes (names and definitions), the view (on the new
+    // table), the grant.
+    expect(await keysAndIndexes()).toEqual(schemaBefore);
     const { rows: indexes } = await knex.raw<{ rows: Array<{ indexname: string }> }>(
       "SELECT indexname FROM pg_indexes WHERE tablename = 'calls' ORDER BY indexname",
     );

@@ -95,38 +95,88 @@ async function addConstraint(knex: Knex, table: string, constraint: Constraint):
 }
 
 const INDEX_DEFINITION = /^CREATE (UNIQUE )?INDEX (\S+) ON (ONLY )?(\S+) USING /;
+/** A key on plain columns, which a unique index built beforehand can become. */
+const PLAIN_KEY = /^(PRIMARY KEY|UNIQUE) (\([^()]+\))$/;
 
-/**
- * The statements that give a filled shadow the live table's other constraints and indexes; they
- * are independent of each other, so they may run side by side.
- */
-export function shadowIndexStatements(table: ShadowTable): string[] {
-  const statements = table.deferred.map((constraint) =>
-    addConstraintStatement(table.shadow, constraint),
-  );
-  for (const index of table.indexes) {
-    const match = INDEX_DEFINITION.exec(index.definition);
-    if (!match) throw new Error(`Cannot copy index ${index.name}: ${index.definition}`);
-    statements.push(
-      index.definition.replace(
-        INDEX_DEFINITION,
-        `CREATE ${match[1] ?? ''}INDEX ${quoteIdentifier(shadowName(index.name))} ON ${quoteIdentifier(table.shadow)} USING `,
-      ),
-    );
-  }
-  return statements;
+/** How a filled shadow gets the live table's other constraints and indexes. */
+export interface ShadowIndexPlan {
+  /** `CREATE [UNIQUE] INDEX` statements, independent of each other: they may run side by side. */
+  readonly builds: string[];
+  /** Constraints made from the indexes built (instant), or built outright; after the builds. */
+  readonly constraints: string[];
 }
 
 /**
- * Builds the shadows' other constraints and indexes, `parallel` statements at a time (each in a
- * transaction of its own with more sort memory), then analyzes the shadows.
+ * A key is built as a unique index first and then attached as the constraint (`USING INDEX`):
+ * `ADD CONSTRAINT` alone would lock the whole table and so wait for, and hold up, every other
+ * index being built on it; `CREATE INDEX` does not stop another from being built beside it.
+ */
+export function shadowIndexPlan(table: ShadowTable): ShadowIndexPlan {
+  const builds: string[] = [];
+  const constraints: string[] = [];
+  const shadow = quoteIdentifier(table.shadow);
+  for (const constraint of table.deferred) {
+    const key = PLAIN_KEY.exec(constraint.definition);
+    if (!key) {
+      constraints.push(addConstraintStatement(table.shadow, constraint));
+      continue;
+    }
+    const name = quoteIdentifier(shadowName(constraint.name));
+    builds.push(`CREATE UNIQUE INDEX ${name} ON ${shadow} ${key[2] as string}`);
+    constraints.push(
+      `ALTER TABLE ${shadow} ADD CONSTRAINT ${name} ${key[1] as string} USING INDEX ${name}`,
+    );
+  }
+  for (const index of table.indexes) {
+    const match = INDEX_DEFINITION.exec(index.definition);
+    if (!match) throw new Error(`Cannot copy index ${index.name}: ${index.definition}`);
+    builds.push(
+      index.definition.replace(
+        INDEX_DEFINITION,
+        `CREATE ${match[1] ?? ''}INDEX ${quoteIdentifier(shadowName(index.name))} ON ${shadow} USING `,
+      ),
+    );
+  }
+  return { builds, constraints };
+}
+
+/**
+ * Builds the shadows' indexes, `parallel` statements at a time (each in a transaction of its own
+ * with more sort memory), the largest tables' first so that the last builds are short ones; then
+ * their constraints; then analyzes the shadows.
  */
 export async function indexShadowTables(
   knex: Knex,
   tables: readonly ShadowTable[],
   parallel = 2,
 ): Promise<void> {
-  const queue = tables.flatMap(shadowIndexStatements);
+  const sizes = new Map<string, number>();
+  for (const table of tables) {
+    const [size] = await rows<{ bytes: string }>(knex, 'SELECT pg_relation_size(?) AS bytes', [
+      table.shadow,
+    ]);
+    sizes.set(table.shadow, Number(size?.bytes ?? 0));
+  }
+  const largestFirst = [...tables].sort(
+    (a, b) => (sizes.get(b.shadow) ?? 0) - (sizes.get(a.shadow) ?? 0),
+  );
+  const plans = largestFirst.map(shadowIndexPlan);
+  await sideBySide(
+    knex,
+    plans.flatMap((plan) => plan.builds),
+    parallel,
+  );
+  for (const statement of plans.flatMap((plan) => plan.constraints)) await knex.raw(statement);
+  await sideBySide(
+    knex,
+    largestFirst.map((table) => `ANALYZE ${quoteIdentifier(table.shadow)}`),
+    parallel,
+  );
+}
+
+/** Runs the statements `parallel` at a time, each in a transaction with more sort memory. */
+async function sideBySide(knex: Knex, statements: string[], parallel: number): Promise<void> {
+  const queue = [...statements];
   const worker = async (): Promise<void> => {
     for (let statement = queue.shift(); statement !== undefined; statement = queue.shift()) {
       await knex.transaction(async (trx) => {
@@ -136,7 +186,6 @@ export async function indexShadowTables(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, parallel) }, worker));
-  for (const table of tables) await knex.raw(`ANALYZE ${quoteIdentifier(table.shadow)}`);
 }
 
 export async function dropShadowTable(knex: Knex, table: ShadowTable): Promise<void> {
