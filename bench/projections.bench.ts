@@ -11,10 +11,12 @@
  *    tables, indexes, swap: events/s and resident memory sampled every 100 ms, reported at
  *    fractions of the events and as its range between 10% and 90% of them.
  *    Each measured phase starts after a CHECKPOINT, and the limit's table is dropped before the
- *    rebuild, so neither phase pays for the other's writes.
+ *    rebuild, so neither phase pays for the other's writes. Steps 2 and 3 run BENCH_ROUNDS times
+ *    (default 2), alternately, each rebuild compared with the limit just before it.
  * 4. Optionally (BENCH_RUNNERS=1) the live runners catching up from zero on the live tables.
  * 5. History page queries (keyset, 20 rows) with BENCH_QUERY_CALLS calls (default 1,000,000) in
  *    `calls`: p50/p99 for a provider, a patient and an admin (no filter).
+ * BENCH_CPU_PROFILE=<folder> writes V8 CPU profiles of each limit and rebuild run there.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -27,7 +29,10 @@ import { migrateToLatest } from '../src/infrastructure/postgres/migrations/migra
 import { PostgresFeedStatistics } from '../src/projections/feed-statistics.js';
 import { ProjectionRunner } from '../src/projections/projection-runner.js';
 import { READ_MODEL_PROJECTIONS } from '../src/projections/read-model-projections.js';
-import { rebuildProjections } from '../src/projections/rebuild/projection-rebuild.js';
+import {
+  rebuildProjections,
+  type RebuildResult,
+} from '../src/projections/rebuild/projection-rebuild.js';
 import { CallHistory, insertCommits } from './projections-history.js';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 100_000);
@@ -35,6 +40,11 @@ const QUERY_CALLS = Number(process.env.BENCH_QUERY_CALLS ?? 1_000_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 5000);
 const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 2000);
 const RUNNERS = process.env.BENCH_RUNNERS === '1';
+/**
+ * The limit and the rebuild are measured this many times, alternately: one run of each swings by
+ * 10-15% on a small shared machine, and alternating keeps a slow stretch from favouring either.
+ */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
 /** A folder to write V8 CPU profiles of the limit and the rebuild into (none when unset). */
 const CPU_PROFILES = process.env.BENCH_CPU_PROFILE;
 
@@ -91,6 +101,15 @@ async function withRss<T>(
   } finally {
     clearInterval(timer);
   }
+}
+
+type Measured<T> = Awaited<ReturnType<typeof withRss<T>>>;
+
+interface Round {
+  readonly limit: Measured<number>;
+  readonly rebuild: Measured<RebuildResult>;
+  /** Seconds spent in each phase of the rebuild. */
+  readonly phases: Record<string, number>;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -377,68 +396,74 @@ async function main(): Promise<void> {
       )
     ).rows;
 
-    // --- the limit ----------------------------------------------------------------------------
-    log('the limit: plain INSERT ... ON CONFLICT + checkpoint loop');
-    await settle(knex);
-    let limitDone = 0;
-    const limit = await withRss(
-      () =>
-        profiled('limit', () =>
-          limitLoop(knex, store, (events) => {
-            limitDone = events;
-          }),
-        ),
-      () => limitDone / seeded,
-    );
-    log(
-      `limit: ${limit.result} events in ${limit.seconds.toFixed(1)} s (${rate(limit.result, limit.seconds)}), node CPU ${limit.cpuSeconds.toFixed(1)} s`,
-    );
-
-    // --- rebuild ------------------------------------------------------------------------------
-    log('rebuild: read-models + audit-log into shadow tables, then swap');
-    // The limit's table would otherwise be vacuumed and analysed by autovacuum during the rebuild.
-    await knex.raw('DROP TABLE bench_limit');
-    await settle(knex);
+    // --- the limit and the rebuild, alternately ---------------------------------------------------
     const feed = new PostgresFeedStatistics(knex);
-    let copied = 0;
-    const phases: Record<string, number> = {};
-    let lastPhase = '';
-    let phaseStarted = performance.now();
-    let lastLog = 0;
-    const rebuild = await withRss(
-      () =>
-        profiled('rebuild', () =>
-          rebuildProjections({
-            store,
-            knex,
-            pool,
-            projections: READ_MODEL_PROJECTIONS,
-            batchSize: BATCH,
-            countEvents: (prefixes) => feed.countEvents(null, prefixes),
-            onProgress: (p) => {
-              if (p.phase === 'copying' && p.total) copied = p.done / p.total;
-              else if (p.phase !== 'copying') copied = 1;
-              if (p.phase !== lastPhase) {
-                if (lastPhase) phases[lastPhase] = (performance.now() - phaseStarted) / 1000;
-                lastPhase = p.phase;
-                phaseStarted = performance.now();
-              }
-              if (performance.now() - lastLog > 5000) {
-                lastLog = performance.now();
-                log(
-                  `rebuild ${p.phase}: ${p.done.toLocaleString('en-US')} / ${p.total?.toLocaleString('en-US')}`,
-                );
-              }
-            },
-          }),
-        ),
-      () => copied,
-    );
-    phases[lastPhase] = (performance.now() - phaseStarted) / 1000;
+    const rounds: Round[] = [];
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      log(`round ${round}, the limit: plain INSERT ... ON CONFLICT + checkpoint loop`);
+      await settle(knex);
+      let limitDone = 0;
+      const limit = await withRss(
+        () =>
+          profiled(`limit-${round}`, () =>
+            limitLoop(knex, store, (events) => {
+              limitDone = events;
+            }),
+          ),
+        () => limitDone / seeded,
+      );
+      log(
+        `limit: ${limit.result} events in ${limit.seconds.toFixed(1)} s (${rate(limit.result, limit.seconds)}), node CPU ${limit.cpuSeconds.toFixed(1)} s`,
+      );
+
+      log(`round ${round}, rebuild: read-models + audit-log into shadow tables, then swap`);
+      // The limit's table would otherwise be vacuumed and analysed by autovacuum during the rebuild.
+      await knex.raw('DROP TABLE bench_limit');
+      await knex('projection_checkpoints').where({ name: 'bench-limit' }).delete();
+      await settle(knex);
+      let copied = 0;
+      const phases: Record<string, number> = {};
+      let lastPhase = '';
+      let phaseStarted = performance.now();
+      let lastLog = 0;
+      const rebuild = await withRss(
+        () =>
+          profiled(`rebuild-${round}`, () =>
+            rebuildProjections({
+              store,
+              knex,
+              pool,
+              projections: READ_MODEL_PROJECTIONS,
+              batchSize: BATCH,
+              countEvents: (prefixes) => feed.countEvents(null, prefixes),
+              onProgress: (p) => {
+                if (p.phase === 'copying' && p.total) copied = p.done / p.total;
+                else if (p.phase !== 'copying') copied = 1;
+                if (p.phase !== lastPhase) {
+                  if (lastPhase) phases[lastPhase] = (performance.now() - phaseStarted) / 1000;
+                  lastPhase = p.phase;
+                  phaseStarted = performance.now();
+                }
+                if (performance.now() - lastLog > 5000) {
+                  lastLog = performance.now();
+                  log(
+                    `rebuild ${p.phase}: ${p.done.toLocaleString('en-US')} / ${p.total?.toLocaleString('en-US')}`,
+                  );
+                }
+              },
+            }),
+          ),
+        () => copied,
+      );
+      phases[lastPhase] = (performance.now() - phaseStarted) / 1000;
+      const rebuilt = rebuild.result.events;
+      log(
+        `rebuild: ${rebuilt} events in ${rebuild.seconds.toFixed(1)} s (${rate(rebuilt, rebuild.seconds)}), node CPU ${rebuild.cpuSeconds.toFixed(1)} s`,
+      );
+      rounds.push({ limit, rebuild, phases });
+    }
+    const { rebuild } = rounds[rounds.length - 1]!;
     const rebuilt = rebuild.result.events;
-    log(
-      `rebuild: ${rebuilt} events in ${rebuild.seconds.toFixed(1)} s (${rate(rebuilt, rebuild.seconds)}), node CPU ${rebuild.cpuSeconds.toFixed(1)} s`,
-    );
     const counts = (
       await knex.raw<{ rows: Array<Record<string, string>> }>(
         `SELECT (SELECT count(*) FROM calls) AS calls, (SELECT count(*) FROM call_participants) AS participants,
@@ -500,39 +525,41 @@ async function main(): Promise<void> {
       'Event mix: ' + mix.map((m) => `${m.type} ${Number(m.n).toLocaleString('en-US')}`).join(', '),
       '',
     );
-    const rows: string[][] = [
+    const ofLimit = (events: number, seconds: number, round: Round): string =>
+      `${Math.round((100 * (events / seconds)) / (round.limit.result / round.limit.seconds))}%`;
+    const rows: string[][] = rounds.flatMap((round, index) => [
       [
-        'the limit: INSERT ... ON CONFLICT + checkpoint',
-        limit.result.toLocaleString('en-US'),
-        limit.seconds.toFixed(1),
-        rate(limit.result, limit.seconds),
+        `round ${index + 1}: the limit, INSERT ... ON CONFLICT + checkpoint`,
+        round.limit.result.toLocaleString('en-US'),
+        round.limit.seconds.toFixed(1),
+        rate(round.limit.result, round.limit.seconds),
         '100%',
-        mb(limit.peakRss),
-        shape(limit.samples, (sample) => sample.rss),
-        rssSpread(limit.samples),
-        rssGrowth(limit.samples),
-        shape(limit.samples, (sample) => sample.heapUsed),
+        mb(round.limit.peakRss),
+        shape(round.limit.samples, (sample) => sample.rss),
+        rssSpread(round.limit.samples),
+        rssGrowth(round.limit.samples),
+        shape(round.limit.samples, (sample) => sample.heapUsed),
       ],
       [
-        'rebuild read-models + audit-log (incl. indexes, swap)',
-        rebuilt.toLocaleString('en-US'),
-        rebuild.seconds.toFixed(1),
-        rate(rebuilt, rebuild.seconds),
-        `${Math.round((100 * (rebuilt / rebuild.seconds)) / (limit.result / limit.seconds))}%`,
-        mb(rebuild.peakRss),
-        shape(rebuild.samples, (sample) => sample.rss),
-        rssSpread(rebuild.samples),
-        rssGrowth(rebuild.samples),
-        shape(rebuild.samples, (sample) => sample.heapUsed),
+        `round ${index + 1}: rebuild read-models + audit-log (incl. indexes, swap)`,
+        round.rebuild.result.events.toLocaleString('en-US'),
+        round.rebuild.seconds.toFixed(1),
+        rate(round.rebuild.result.events, round.rebuild.seconds),
+        ofLimit(round.rebuild.result.events, round.rebuild.seconds, round),
+        mb(round.rebuild.peakRss),
+        shape(round.rebuild.samples, (sample) => sample.rss),
+        rssSpread(round.rebuild.samples),
+        rssGrowth(round.rebuild.samples),
+        shape(round.rebuild.samples, (sample) => sample.heapUsed),
       ],
-    ];
+    ]);
     if (runners) {
       rows.push([
         'live runners from zero (batch 500, indexed tables)',
         rebuilt.toLocaleString('en-US'),
         runners.seconds.toFixed(1),
         rate(rebuilt, runners.seconds),
-        `${Math.round((100 * (rebuilt / runners.seconds)) / (limit.result / limit.seconds))}%`,
+        ofLimit(rebuilt, runners.seconds, rounds[rounds.length - 1]!),
         mb(runners.peakRss),
         shape(runners.samples, (sample) => sample.rss),
         rssSpread(runners.samples),
@@ -559,10 +586,13 @@ async function main(): Promise<void> {
     );
     out.push(
       '',
-      `Node CPU: limit ${limit.cpuSeconds.toFixed(1)} s, rebuild ${rebuild.cpuSeconds.toFixed(1)} s. ` +
-        `Rebuild phases (s): ${Object.entries(phases)
-          .map(([k, v]) => `${k} ${v.toFixed(1)}`)
-          .join(', ')}.`,
+      ...rounds.map(
+        (round, index) =>
+          `Round ${index + 1}: node CPU limit ${round.limit.cpuSeconds.toFixed(1)} s, rebuild ${round.rebuild.cpuSeconds.toFixed(1)} s; ` +
+          `rebuild phases (s): ${Object.entries(round.phases)
+            .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+            .join(', ')}.`,
+      ),
       `Rows: ${Object.entries(counts)
         .map(([k, v]) => `${k} ${Number(v).toLocaleString('en-US')}`)
         .join(', ')}.`,
