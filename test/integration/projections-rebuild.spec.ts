@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import pg from 'pg';
 import { CallHistory, appendCommits } from '../../bench/projections-history.js';
 import { READ_MODEL_PROJECTIONS } from '../../src/projections/read-model-projections.js';
 import {
@@ -181,6 +182,28 @@ describe('rebuilding the read models while the service runs', () => {
     expect(metrics.body).toContain('ledger_projection_events_behind{projection="read-models"} 0');
     expect(metrics.body).toContain('ledger_projection_active{projection="audit-log"} 1');
   }, 120_000);
+
+  it('leaves no listener on the connection it held its locks on', async () => {
+    // One connection, so the rebuild's lock connection is the one looked at before and after.
+    const pool = new pg.Pool({ connectionString: server.database.connectionString, max: 1 });
+    const errorListeners = async (): Promise<number> => {
+      const client = await pool.connect();
+      const listeners = client.listenerCount('error');
+      client.release();
+      return listeners;
+    };
+    try {
+      const before = await errorListeners();
+      for (let run = 0; run < 2; run += 1) {
+        const result = await rebuild({ pool, swap: false });
+        for (const table of result.shadowTables) await knex.raw(`DROP TABLE "${table}"`);
+      }
+      // A listener left behind kept the whole rebuild (its projections' caches) alive.
+      expect(await errorListeners()).toBe(before);
+    } finally {
+      await pool.end();
+    }
+  });
 
   it('refuses a second rebuild of the same projection while one runs', async () => {
     let release: () => void = () => undefined;

@@ -125,9 +125,10 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   const heldRebuildLocks: string[] = [];
   const heldProjectionLocks: string[] = [];
   let broken = false;
-  lockClient.on('error', () => {
+  const onLockClientError = (): void => {
     broken = true;
-  });
+  };
+  lockClient.on('error', onLockClientError);
   const targets: Target[] = [];
   try {
     for (const name of names) {
@@ -307,6 +308,9 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
             rebuildLockName(name),
           ]);
         }
+        // The client goes back to the pool: a listener left on it would keep this whole rebuild
+        // (its projections, their caches) alive, one more with every rebuild.
+        lockClient.off('error', onLockClientError);
         lockClient.release();
       } catch {
         lockClient.release(true);
