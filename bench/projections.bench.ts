@@ -400,6 +400,13 @@ async function main(): Promise<void> {
     const feed = new PostgresFeedStatistics(knex);
     const rounds: Round[] = [];
     for (let round = 1; round <= ROUNDS; round += 1) {
+      if (global.gc) {
+        // Run with --expose-gc: what stays alive from one round to the next (a leak would grow).
+        global.gc();
+        log(
+          `round ${round}: heap used after a full collection ${mb(process.memoryUsage().heapUsed)}`,
+        );
+      }
       log(`round ${round}, the limit: plain INSERT ... ON CONFLICT + checkpoint loop`);
       await settle(knex);
       let limitDone = 0;
