@@ -7,9 +7,9 @@ import { quoteIdentifier, type RowWriter } from './read-model-sql.js';
 
 /*
  * Bulk loading for a rebuild's shadow tables: `COPY ... FROM STDIN` in PostgreSQL's text format.
- * For a table that is only ever inserted into, and still has no keys or indexes, COPY costs the
- * server far less per row than an INSERT expanding a JSON document (measured on the audit log:
- * the largest table, one row per event), which is what a rebuild spends most of its time on.
+ * For rows that cannot conflict with a stored one (the audit log, quality samples, a call met for
+ * the first time), COPY costs the server far less per row than an INSERT expanding a JSON
+ * document, and writing the read models is what a rebuild does beyond reading the ledger.
  */
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
@@ -58,8 +58,9 @@ async function transactionConnection(trx: Knex.Transaction): Promise<pg.ClientBa
 }
 
 /**
- * Appends rows with COPY, on the transaction's connection (so inside its transaction). Rows are
- * not checked against keys: only for tables a rebuild fills once per event, keyed after the load.
+ * Appends rows with COPY, on the transaction's connection (so inside its transaction). There is
+ * no ON CONFLICT: a row whose key is already stored fails the whole batch, so this is only for
+ * rows known to be new.
  */
 export function copyWriter<Row>(options: {
   readonly table: string;
