@@ -125,15 +125,10 @@ export function callReadModelsProjection(options: CallReadModelsOptions = {}): P
     guard: 'target.last_position < excluded.last_position',
   });
   // A rebuild fills an empty table with no key yet, once per event: its rows are copied in.
+  const samples = { table: tables.qualitySamples, columns: QUALITY_SAMPLE_COLUMNS };
   const writeSamples = writeBehind
-    ? copyWriter<QualitySampleRow>({
-        table: tables.qualitySamples,
-        columns: QUALITY_SAMPLE_COLUMNS,
-      })
-    : insertNewWriter<QualitySampleRow>({
-        table: tables.qualitySamples,
-        columns: QUALITY_SAMPLE_COLUMNS,
-      });
+    ? copyWriter<QualitySampleRow>(samples)
+    : insertNewWriter<QualitySampleRow>(samples);
   const writeDaily = incrementWriter<DailyStatsDelta>({
     table: tables.dailyStats,
     key: DAILY_STATS_KEY_COLUMNS,

@@ -121,10 +121,13 @@ export function shadowIndexPlan(table: ShadowTable): ShadowIndexPlan {
       constraints.push(addConstraintStatement(table.shadow, constraint));
       continue;
     }
-    const name = quoteIdentifier(shadowName(constraint.name));
-    builds.push(`CREATE UNIQUE INDEX ${name} ON ${shadow} ${key[2] as string}`);
+    const index = quoteIdentifier(shadowName(constraint.name));
+    builds.push(`CREATE UNIQUE INDEX ${index} ON ${shadow} ${key[2] as string}`);
     constraints.push(
-      `ALTER TABLE ${shadow} ADD CONSTRAINT ${name} ${key[1] as string} USING INDEX ${name}`,
+      addConstraintStatement(table.shadow, {
+        ...constraint,
+        definition: `${key[1] as string} USING INDEX ${index}`,
+      }),
     );
   }
   for (const index of table.indexes) {
@@ -150,13 +153,15 @@ export async function indexShadowTables(
   tables: readonly ShadowTable[],
   parallel = 2,
 ): Promise<void> {
-  const sizes = new Map<string, number>();
-  for (const table of tables) {
-    const [size] = await rows<{ bytes: string }>(knex, 'SELECT pg_relation_size(?) AS bytes', [
-      table.shadow,
-    ]);
-    sizes.set(table.shadow, Number(size?.bytes ?? 0));
-  }
+  const sizes = new Map(
+    (
+      await rows<{ name: string; bytes: string }>(
+        knex,
+        'SELECT name, pg_relation_size(name::regclass) AS bytes FROM unnest(?::text[]) AS name',
+        [`{${tables.map((table) => table.shadow).join(',')}}`],
+      )
+    ).map((row) => [row.name, Number(row.bytes)]),
+  );
   const largestFirst = [...tables].sort(
     (a, b) => (sizes.get(b.shadow) ?? 0) - (sizes.get(a.shadow) ?? 0),
   );
