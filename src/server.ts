@@ -215,10 +215,10 @@ export async function startServer(
         'ring-timeout': async (timer) => {
           await commands.execute(
             new MarkCallMissedCommand(
-              String(timer.payload['callId']),
+              timer.payload.callId,
               SYSTEM_ACTOR,
               { correlationId: timer.id, causationId: null },
-              Number(timer.payload['ringTimeoutSeconds']),
+              timer.payload.ringTimeoutSeconds,
             ),
           );
           return 'missed';
@@ -226,11 +226,11 @@ export async function startServer(
         'reconnect-grace': async (timer) => {
           await commands.execute(
             new ExpireDisconnectedParticipantCommand(
-              String(timer.payload['callId']),
+              timer.payload.callId,
               SYSTEM_ACTOR,
               { correlationId: timer.id, causationId: null },
-              String(timer.payload['userId']),
-              Number(timer.payload['reconnectGraceSeconds']),
+              timer.payload.userId,
+              timer.payload.reconnectGraceSeconds,
             ),
           );
           return 'expired';
@@ -238,8 +238,8 @@ export async function startServer(
         'recording-upload-timeout': async (timer) => {
           const result: CallCommandResult = await commands.execute(
             new FailRecordingUploadCommand(
-              String(timer.payload['callId']),
-              String(timer.payload['recordingId']),
+              timer.payload.callId,
+              timer.payload.recordingId,
               timer.id,
             ),
           );
@@ -247,11 +247,7 @@ export async function startServer(
         },
         'recording-retention': async (timer) => {
           const result: CallCommandResult = await commands.execute(
-            new PurgeRecordingCommand(
-              String(timer.payload['callId']),
-              String(timer.payload['recordingId']),
-              timer.id,
-            ),
+            new PurgeRecordingCommand(timer.payload.callId, timer.payload.recordingId, timer.id),
           );
           return result.newEvents.length > 0 ? 'purged' : 'nothing_to_purge';
         },

@@ -45,14 +45,14 @@ export function callTimersProjection(settings: CallTimerSettings): Projection {
             streamId: event.streamId,
             payload: {
               callId,
-              userId: event.data['userId'] ?? null,
+              userId: String(event.data['userId']),
               reconnectGraceSeconds: settings.reconnectGraceSeconds,
             },
             dueAt: dueAfter(event, settings.reconnectGraceSeconds),
           });
         }
-        const recordingId = event.data['recordingId'];
-        if (event.type === 'RecordingStopped' && typeof recordingId === 'string') {
+        const recordingId = String(event.data['recordingId']);
+        if (event.type === 'RecordingStopped') {
           await scheduleTimer(trx, {
             id: `recording-upload-timeout:${event.eventId}`,
             kind: 'recording-upload-timeout',

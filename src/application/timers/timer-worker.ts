@@ -1,9 +1,12 @@
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { Clock } from '../ports/clock.port.js';
-import type { DueTimer, TimerKind, TimerStore } from '../ports/timer-store.port.js';
-
-/** Fires a timer; resolves with a short outcome label stored beside it. */
-export type TimerHandler = (timer: DueTimer) => Promise<string>;
+import type {
+  DueTimer,
+  TimerHandler,
+  TimerHandlers,
+  TimerKind,
+  TimerStore,
+} from '../ports/timer-store.port.js';
 
 export interface TimerWorkerLogger {
   warn(message: string, fields?: Record<string, unknown>): void;
@@ -12,7 +15,7 @@ export interface TimerWorkerLogger {
 export interface TimerWorkerOptions {
   readonly store: TimerStore;
   readonly clock: Clock;
-  readonly handlers: Readonly<Record<TimerKind, TimerHandler>>;
+  readonly handlers: TimerHandlers;
   readonly logger: TimerWorkerLogger;
   /** Longest sleep between checks: new timers scheduled by other instances are seen this soon. */
   readonly maxIdleMs?: number;
@@ -60,7 +63,7 @@ export class TimerWorker {
 
   private async fire(timer: DueTimer): Promise<boolean> {
     try {
-      const outcome = await this.options.handlers[timer.kind](timer);
+      const outcome = await this.handlerOf(timer.kind)(timer);
       await this.options.store.complete(timer.id, outcome);
       return true;
     } catch (error) {
@@ -75,6 +78,11 @@ export class TimerWorker {
       });
       return false;
     }
+  }
+
+  /** The handler of a timer's own kind (the lookup by kind cannot be narrowed by the compiler). */
+  private handlerOf<Kind extends TimerKind>(kind: Kind): TimerHandler<Kind> {
+    return this.options.handlers[kind] as TimerHandler<Kind>;
   }
 
   private schedule(delayMs: number): void {

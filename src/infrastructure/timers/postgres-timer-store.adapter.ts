@@ -1,11 +1,16 @@
 import type { Knex } from 'knex';
-import type { DueTimer, TimerKind, TimerStore } from '../../application/ports/timer-store.port.js';
+import type {
+  DueTimer,
+  NewTimer,
+  TimerKind,
+  TimerStore,
+} from '../../application/ports/timer-store.port.js';
 
 interface TimerRow {
   id: string;
   kind: TimerKind;
   stream_id: string;
-  payload: Record<string, unknown>;
+  payload: DueTimer['payload'];
   due_at: Date;
   attempts: number;
 }
@@ -24,14 +29,18 @@ export class PostgresTimerStore implements TimerStore {
         RETURNING id, kind, stream_id, payload, due_at, attempts`,
       [now, leaseSeconds, now, now, limit],
     );
-    return rows.map((row) => ({
-      id: row.id,
-      kind: row.kind,
-      streamId: row.stream_id,
-      payload: row.payload,
-      dueAt: row.due_at,
-      attempts: row.attempts,
-    }));
+    // Only scheduleTimer writes this table, always with the payload of the row's own kind.
+    return rows.map(
+      (row) =>
+        ({
+          id: row.id,
+          kind: row.kind,
+          streamId: row.stream_id,
+          payload: row.payload,
+          dueAt: row.due_at,
+          attempts: row.attempts,
+        }) as DueTimer,
+    );
   }
 
   async complete(id: string, outcome: string): Promise<void> {
@@ -50,10 +59,7 @@ export class PostgresTimerStore implements TimerStore {
 }
 
 /** Schedules a timer inside the caller's transaction; a repeated id is ignored (replay-safe). */
-export async function scheduleTimer(
-  trx: Knex.Transaction,
-  timer: { id: string; kind: TimerKind; streamId: string; payload: object; dueAt: Date },
-): Promise<void> {
+export async function scheduleTimer(trx: Knex.Transaction, timer: NewTimer): Promise<void> {
   await trx('ledger_timers')
     .insert({
       id: timer.id,
