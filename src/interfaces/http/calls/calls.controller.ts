@@ -18,6 +18,8 @@ import { HttpError } from '../http-error.js';
 import { uuidParam } from '../validation.js';
 import { isExistingCall, presentCallResult, presentRecording } from './call.presenter.js';
 
+const reasonOf = (body: ReasonDto) => ({ reason: body.reason ?? null });
+
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 function withEtag(response: Response, result: Pick<CallCommandResult, 'revision'>): void {
@@ -96,13 +98,7 @@ export class CallsController {
     @Body() body: ReasonDto,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.run(
-      response,
-      id,
-      { type: 'DeclineCall', data: { reason: body.reason ?? null } },
-      actor,
-      context,
-    );
+    return this.run(response, id, { type: 'DeclineCall', data: reasonOf(body) }, actor, context);
   }
 
   @Post(':id/cancel')
@@ -114,13 +110,7 @@ export class CallsController {
     @Body() body: ReasonDto,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.run(
-      response,
-      id,
-      { type: 'CancelCall', data: { reason: body.reason ?? null } },
-      actor,
-      context,
-    );
+    return this.run(response, id, { type: 'CancelCall', data: reasonOf(body) }, actor, context);
   }
 
   @Post(':id/end')
@@ -132,13 +122,7 @@ export class CallsController {
     @Body() body: ReasonDto,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.run(
-      response,
-      id,
-      { type: 'EndCall', data: { reason: body.reason ?? null } },
-      actor,
-      context,
-    );
+    return this.run(response, id, { type: 'EndCall', data: reasonOf(body) }, actor, context);
   }
 
   @Post(':id/consent')
