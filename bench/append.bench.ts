@@ -1,7 +1,7 @@
 /**
  * Ledger write-path benchmark (npm run bench:append), on a real PostgreSQL.
- *  1. Command flows: 16 concurrent clients run initiate -> answer -> end through the @nestjs/cqrs
- *     command handlers (no HTTP), reporting commands/s and per-command p50/p99.
+ *  1. Command flows: 16 concurrent clients run initiate -> answer -> end through the use cases
+ *     and the command runner (no HTTP), reporting commands/s and per-command p50/p99.
  *  2. Raw appends of one event to distinct streams at concurrency 1, 8 and 32: our PostgreSQL
  *     event store against Emmett's (@event-driven-io/emmett-postgresql) on the same database, in
  *     the same run, interleaved so that neither gets a warmer cache.
@@ -10,11 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import knexFactory from 'knex';
 import pg from 'pg';
-import { CallLedger } from '../src/application/call/call-ledger.js';
-import { AnswerCallCommand } from '../src/application/call/commands/answer-call/answer-call.command.js';
-import { AnswerCallHandler } from '../src/application/call/commands/answer-call/answer-call.handler.js';
-import { EndCallCommand } from '../src/application/call/commands/end-call/end-call.command.js';
-import { EndCallHandler } from '../src/application/call/commands/end-call/end-call.handler.js';
+import { CallCommands } from '../src/application/call/call-commands.js';
+import { CommandRunner } from '../src/application/command-runner.js';
 import { InitiateCallCommand } from '../src/application/call/commands/initiate-call/initiate-call.command.js';
 import { InitiateCallHandler } from '../src/application/call/commands/initiate-call/initiate-call.handler.js';
 import type { EventToAppend } from '../src/application/ports/event-store.port.js';
@@ -30,7 +27,7 @@ import { createBenchDatabase, percentile, runLoad } from './bench-database.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
-const envelope = { correlationId: 'bench', causationId: null };
+const requestContext = { correlationId: 'bench', causationId: null };
 
 function eventFor(streamNumber: number): EventToAppend {
   return {
@@ -66,11 +63,8 @@ async function main(): Promise<void> {
     const users = new KnexUserDirectory(knex);
     await seedDemoUsers(users, new Argon2PasswordHasher());
     const store = new PostgresEventStore(pool);
-    const calls = new CallLedger(
-      store,
-      new SystemClock(),
-      new RandomIdGenerator(),
-      new PrometheusMetrics(),
+    const calls = new CallCommands(
+      new CommandRunner(store, new SystemClock(), new RandomIdGenerator(), new PrometheusMetrics()),
     );
     const policy = {
       patientsMayInitiate: false,
@@ -78,8 +72,6 @@ async function main(): Promise<void> {
       reconnectGraceSeconds: 30,
     };
     const initiate = new InitiateCallHandler(calls, users, new RandomIdGenerator(), policy);
-    const answer = new AnswerCallHandler(calls);
-    const end = new EndCallHandler(calls);
     const provider = { userId: demo('provider@demo.test').id, role: 'provider' as const };
     const patient = { userId: demo('patient@demo.test').id, role: 'patient' as const };
 
@@ -96,7 +88,7 @@ async function main(): Promise<void> {
         initiate.execute(
           new InitiateCallCommand(
             provider,
-            envelope,
+            requestContext,
             {
               patientId: patient.userId,
               providerId: null,
@@ -110,8 +102,17 @@ async function main(): Promise<void> {
         ),
       );
       const callId = call.state.status === 'NONE' ? '' : call.state.callId;
-      await timed(() => answer.execute(new AnswerCallCommand(callId, patient, envelope)));
-      await timed(() => end.execute(new EndCallCommand(callId, provider, envelope, null)));
+      await timed(() =>
+        calls.execute(callId, { type: 'AnswerCall', data: {} }, patient, requestContext),
+      );
+      await timed(() =>
+        calls.execute(
+          callId,
+          { type: 'EndCall', data: { reason: null } },
+          provider,
+          requestContext,
+        ),
+      );
     });
     commandLatencies.sort((a, b) => a - b);
 
@@ -180,7 +181,7 @@ async function main(): Promise<void> {
       `\nLedger write path (${SECONDS} s per measurement, PostgreSQL ${await serverVersion(pool)})\n\n`,
     );
     process.stdout.write(
-      'Command flows: initiate -> answer -> end, 16 concurrent clients, through the command handlers\n',
+      'Command flows: initiate -> answer -> end, 16 concurrent clients, through the command runner\n',
     );
     process.stdout.write(
       `  ${commands} commands in ${flows.seconds.toFixed(1)} s = ${(commands / flows.seconds).toFixed(0)} commands/s ` +

@@ -8,17 +8,13 @@ import type { Knex } from 'knex';
 import type pg from 'pg';
 import { LoginService } from './application/auth/login.service.js';
 import { CALL_POLICY, type CallPolicy } from './application/call/call-policy.js';
-import { CallLedger } from './application/call/call-ledger.js';
-import { AnswerCallHandler } from './application/call/commands/answer-call/answer-call.handler.js';
-import { CancelCallHandler } from './application/call/commands/cancel-call/cancel-call.handler.js';
-import { DeclineCallHandler } from './application/call/commands/decline-call/decline-call.handler.js';
-import { EndCallHandler } from './application/call/commands/end-call/end-call.handler.js';
-import { ExpireDisconnectedParticipantHandler } from './application/call/commands/expire-disconnected-participant/expire-disconnected-participant.handler.js';
+import { CallCommands } from './application/call/call-commands.js';
 import { InitiateCallHandler } from './application/call/commands/initiate-call/initiate-call.handler.js';
-import { MarkCallMissedHandler } from './application/call/commands/mark-call-missed/mark-call-missed.handler.js';
-import { RecordConsentHandler } from './application/call/commands/record-consent/record-consent.handler.js';
+import { ReconnectCallHandler } from './application/call/commands/reconnect-call/reconnect-call.handler.js';
+import { RecordConnectionQualityHandler } from './application/call/commands/record-connection-quality/record-connection-quality.handler.js';
 import { StartRecordingHandler } from './application/call/commands/start-recording/start-recording.handler.js';
-import { StopRecordingHandler } from './application/call/commands/stop-recording/stop-recording.handler.js';
+import { CommandRunner } from './application/command-runner.js';
+import { GetIceServersHandler } from './application/signaling/get-ice-servers/get-ice-servers.handler.js';
 import { AccessAudit } from './application/audit/access-audit.js';
 import { CallVisibility } from './application/call/queries/call-visibility.js';
 import { GetCallDetailsHandler } from './application/call/queries/get-call-details/get-call-details.handler.js';
@@ -39,11 +35,6 @@ import {
   type RecordingStorage,
 } from './application/ports/recording-storage.port.js';
 import { DownloadRecordingMediaHandler } from './application/recording/download-recording-media/download-recording-media.handler.js';
-import { SetLegalHoldHandler } from './application/recording/legal-hold/set-legal-hold.handler.js';
-import {
-  FailRecordingUploadHandler,
-  PurgeRecordingHandler,
-} from './application/recording/recording-timers/recording-timer.handlers.js';
 import {
   RECORDING_SETTINGS,
   type RecordingSettings,
@@ -107,21 +98,16 @@ export interface AppRuntime {
   };
 }
 
+/**
+ * The use cases with logic of their own; every other call command goes straight from its
+ * controller or socket handler to CallCommands.
+ */
 const CALL_COMMAND_HANDLERS = [
   InitiateCallHandler,
-  AnswerCallHandler,
-  DeclineCallHandler,
-  CancelCallHandler,
-  EndCallHandler,
-  RecordConsentHandler,
   StartRecordingHandler,
-  StopRecordingHandler,
-  MarkCallMissedHandler,
-  ExpireDisconnectedParticipantHandler,
+  ReconnectCallHandler,
+  RecordConnectionQualityHandler,
   UploadRecordingMediaHandler,
-  SetLegalHoldHandler,
-  FailRecordingUploadHandler,
-  PurgeRecordingHandler,
 ];
 
 const CALL_QUERY_HANDLERS = [
@@ -134,6 +120,7 @@ const CALL_QUERY_HANDLERS = [
   GetCallStateAtHandler,
   SearchAuditLogHandler,
   DownloadRecordingMediaHandler,
+  GetIceServersHandler,
 ];
 
 @Module({})
@@ -180,7 +167,8 @@ export class AppModule {
       providers: [
         ...values,
         { provide: APP_GUARD, useClass: AuthGuard },
-        CallLedger,
+        CommandRunner,
+        CallCommands,
         LoginService,
         AccessAudit,
         CallVisibility,

@@ -1,18 +1,13 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
-import { CommandBus } from '@nestjs/cqrs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule, type AppRuntime } from './app.module.js';
 import { openResources } from './resources.js';
-import { ExpireDisconnectedParticipantCommand } from './application/call/commands/expire-disconnected-participant/expire-disconnected-participant.command.js';
-import { MarkCallMissedCommand } from './application/call/commands/mark-call-missed/mark-call-missed.command.js';
-import {
-  FailRecordingUploadCommand,
-  PurgeRecordingCommand,
-} from './application/recording/recording-timers/recording-timer.commands.js';
+import { CallCommands } from './application/call/call-commands.js';
+import { callTimerHandlers } from './application/timers/call-timer-handlers.js';
 import { openRecordingStorage } from './infrastructure/storage/open-recording-storage.js';
 import {
   AesGcmRecordingCrypto,
@@ -20,9 +15,7 @@ import {
 } from './infrastructure/crypto/aes-gcm-recording-crypto.adapter.js';
 import { RECORDING_MEDIA_ROUTE } from './interfaces/http/recordings/recording-media.controller.js';
 import type { Clock } from './application/ports/clock.port.js';
-import type { CallCommandResult } from './application/call/call-command.result.js';
 import { TimerWorker } from './application/timers/timer-worker.js';
-import { SYSTEM_ACTOR } from './domain/shared/actor.js';
 import { Argon2PasswordHasher } from './infrastructure/auth/argon2-password-hasher.adapter.js';
 import { JoseTokenIssuer } from './infrastructure/auth/jose-token-issuer.adapter.js';
 import { CleanupStack } from './infrastructure/system/cleanup-stack.js';
@@ -194,7 +187,6 @@ export async function startServer(
     );
     SwaggerModule.setup('docs', app, document);
 
-    const commands = app.get(CommandBus);
     const timerSettings = {
       ...config.calls,
       recordingUploadTimeoutSeconds: config.recordings.uploadTimeoutSeconds,
@@ -211,47 +203,10 @@ export async function startServer(
       store: new PostgresTimerStore(knex),
       clock,
       logger: pinoAdapter(logger),
-      handlers: {
-        'ring-timeout': async (timer) => {
-          await commands.execute(
-            new MarkCallMissedCommand(
-              timer.payload.callId,
-              SYSTEM_ACTOR,
-              { correlationId: timer.id, causationId: null },
-              timer.payload.ringTimeoutSeconds,
-            ),
-          );
-          return 'missed';
-        },
-        'reconnect-grace': async (timer) => {
-          await commands.execute(
-            new ExpireDisconnectedParticipantCommand(
-              timer.payload.callId,
-              SYSTEM_ACTOR,
-              { correlationId: timer.id, causationId: null },
-              timer.payload.userId,
-              timer.payload.reconnectGraceSeconds,
-            ),
-          );
-          return 'expired';
-        },
-        'recording-upload-timeout': async (timer) => {
-          const result: CallCommandResult = await commands.execute(
-            new FailRecordingUploadCommand(
-              timer.payload.callId,
-              timer.payload.recordingId,
-              timer.id,
-            ),
-          );
-          return result.newEvents.length > 0 ? 'failed' : 'uploaded';
-        },
-        'recording-retention': async (timer) => {
-          const result: CallCommandResult = await commands.execute(
-            new PurgeRecordingCommand(timer.payload.callId, timer.payload.recordingId, timer.id),
-          );
-          return result.newEvents.length > 0 ? 'purged' : 'nothing_to_purge';
-        },
-      },
+      handlers: callTimerHandlers({
+        calls: app.get(CallCommands),
+        storage: runtime.recordings.storage,
+      }),
     });
     if (options.runTimers ?? true) {
       timers.start();

@@ -1,20 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../domain/shared/actor.js';
 import type { JsonObject } from '../../domain/shared/event.js';
-import type { CommandEnvelope } from '../handle-command.js';
-import { CLOCK, type Clock } from '../ports/clock.port.js';
-import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
-import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
+import { CommandRunner } from '../command-runner.js';
+import type { RequestContext } from '../request-context.js';
 
 export type AccessEventType =
   'CallDetailsRead' | 'CallTimelineRead' | 'CallStateRead' | 'RecordingDownloaded';
 
 export const accessStreamId = (callId: string): string => `access-${callId}`;
-
-/** Only these roles read other people's calls, and every such read is recorded. */
-export function readsAreAudited(actor: Actor): boolean {
-  return actor.role === 'auditor' || actor.role === 'admin';
-}
 
 /**
  * Records a read of protected health information in the call's access stream (never the call's
@@ -23,37 +16,20 @@ export function readsAreAudited(actor: Actor): boolean {
  */
 @Injectable()
 export class AccessAudit {
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-  ) {}
+  constructor(private readonly runner: CommandRunner) {}
 
-  async record(
+  record(
     callId: string,
     type: AccessEventType,
     data: JsonObject,
     actor: Actor,
-    envelope: CommandEnvelope,
+    context: RequestContext,
   ): Promise<void> {
-    await this.store.appendToStream(
+    return this.runner.record(
       accessStreamId(callId),
-      [
-        {
-          eventId: this.ids.newId(),
-          type,
-          version: 1,
-          data: { callId, ...data },
-          metadata: {
-            actor,
-            occurredAt: this.clock.now().toISOString(),
-            correlationId: envelope.correlationId,
-            causationId: envelope.causationId,
-            ...(envelope.origin ? { origin: envelope.origin } : {}),
-          },
-        },
-      ],
-      { expectedRevision: 'any' },
+      { type, data: { callId, ...data } },
+      actor,
+      context,
     );
   }
 }

@@ -4,7 +4,7 @@ import type { CandidateType, ConnectionState } from './call-quality.values.js';
 /**
  * A participant's connection-quality report. The sample is the actor's own: `userId` is taken from
  * `metadata.actor`, so nobody can report for another. Whether the actor takes part in the call is
- * the call's business; the application checks it before recording.
+ * the call's rule (`assertMayReportQuality`), checked before recording.
  */
 export type RecordQualitySample = DomainCommand<
   'RecordQualitySample',

@@ -1,13 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import type { Knex } from 'knex';
-import { DisconnectParticipantHandler } from '../../application/call/commands/disconnect-participant/disconnect-participant.handler.js';
-import { JoinCallHandler } from '../../application/call/commands/join-call/join-call.handler.js';
-import { LeaveCallHandler } from '../../application/call/commands/leave-call/leave-call.handler.js';
-import { ReconnectCallHandler } from '../../application/call/commands/reconnect-call/reconnect-call.handler.js';
-import { RecordConnectionQualityHandler } from '../../application/call/commands/record-connection-quality/record-connection-quality.handler.js';
-import { UpdateMediaHandler } from '../../application/call/commands/update-media/update-media.handler.js';
 import type { Clock } from '../../application/ports/clock.port.js';
-import { GetIceServersHandler } from '../../application/signaling/get-ice-servers/get-ice-servers.handler.js';
 import {
   ICE_SETTINGS,
   LIVE_CALL_FINDER,
@@ -26,7 +19,7 @@ export interface SignalingRuntime {
   readonly ice: IceSettings;
 }
 
-/** The socket.io gateway, its use cases and GET /webrtc/ice-servers, for AppModule. */
+/** The socket.io gateway and the adapters behind GET /webrtc/ice-servers, for AppModule. */
 export function signalingProviders(
   runtime: SignalingRuntime,
   knex: Knex,
@@ -41,13 +34,6 @@ export function signalingProviders(
       useValue: new HmacTurnCredentials(ice.turnSecret, ice.turnTtlSeconds, clock),
     },
     { provide: LIVE_CALL_FINDER, useValue: new KnexLiveCallFinder(knex) },
-    JoinCallHandler,
-    LeaveCallHandler,
-    ReconnectCallHandler,
-    UpdateMediaHandler,
-    DisconnectParticipantHandler,
-    RecordConnectionQualityHandler,
-    GetIceServersHandler,
     WebRtcGateway,
   ];
 }

@@ -12,8 +12,8 @@ import {
   type OnGatewayConnection,
   type OnGatewayInit,
 } from '@nestjs/websockets';
-import { DisconnectParticipantCommand } from '../../application/call/commands/disconnect-participant/disconnect-participant.command.js';
-import type { CommandEnvelope } from '../../application/handle-command.js';
+import { CallCommands } from '../../application/call/call-commands.js';
+import type { RequestContext } from '../../application/request-context.js';
 import { EVENT_STORE, type EventStore } from '../../application/ports/event-store.port.js';
 import {
   InvalidTokenError,
@@ -81,6 +81,7 @@ export class WebRtcGateway
 
   constructor(
     private readonly commands: CommandBus,
+    private readonly calls: CallCommands,
     @Inject(TOKEN_ISSUER) private readonly tokens: TokenIssuer,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SIGNALING_SETTINGS) private readonly settings: SignalingSettings,
@@ -219,9 +220,14 @@ export class WebRtcGateway
       socket,
       actor: { userId, role },
       server: this.server,
+      calls: this.calls,
       commands: this.commands,
       quality: this.quality,
-      envelope: (): CommandEnvelope => ({ correlationId: randomUUID(), causationId: null, origin }),
+      requestContext: (): RequestContext => ({
+        correlationId: randomUUID(),
+        causationId: null,
+        origin,
+      }),
     };
   }
 
@@ -281,15 +287,11 @@ export class WebRtcGateway
     const { userId } = socket.data;
     for (const callId of callIdsOf(socket.rooms)) {
       if (!socket.rooms.has(callUserRoom(callId, userId))) continue;
-      const task = this.commands
-        .execute(
-          new DisconnectParticipantCommand(
-            callId,
-            SYSTEM_ACTOR,
-            { correlationId: randomUUID(), causationId: null },
-            userId,
-          ),
-        )
+      const task = this.calls
+        .execute(callId, { type: 'DisconnectParticipant', data: { userId } }, SYSTEM_ACTOR, {
+          correlationId: randomUUID(),
+          causationId: null,
+        })
         .catch((error: unknown) => {
           // A broken rule means there is nothing to record (they left, the call ended).
           if (!(error instanceof DomainError)) {

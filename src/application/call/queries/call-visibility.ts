@@ -1,8 +1,9 @@
 import { Injectable, Inject } from '@nestjs/common';
 import type { Actor } from '../../../domain/shared/actor.js';
 import { CallNotFoundError } from '../../../domain/call/call.errors.js';
-import { AccessAudit, readsAreAudited, type AccessEventType } from '../../audit/access-audit.js';
-import type { CommandEnvelope } from '../../handle-command.js';
+import { callReadAccess } from '../../../domain/call/call.parties.js';
+import { AccessAudit, type AccessEventType } from '../../audit/access-audit.js';
+import type { RequestContext } from '../../request-context.js';
 import {
   CALL_READ_MODEL,
   type CallDetails,
@@ -23,15 +24,15 @@ export class CallVisibility {
   async readableCall(
     callId: string,
     actor: Actor,
-    envelope: CommandEnvelope,
+    context: RequestContext,
     audit: { type: AccessEventType; view: string },
   ): Promise<CallDetails> {
     const call = await this.calls.findCall(callId);
     if (!call) throw new CallNotFoundError(callId);
-    const party = call.providerId === actor.userId || call.patientId === actor.userId;
-    if (party) return call;
-    if (!readsAreAudited(actor)) throw new CallNotFoundError(callId);
-    await this.access.record(callId, audit.type, { view: audit.view }, actor, envelope);
+    const access = callReadAccess(call, actor);
+    if (access === 'party') return call;
+    if (access === 'none') throw new CallNotFoundError(callId);
+    await this.access.record(callId, audit.type, { view: audit.view }, actor, context);
     return call;
   }
 }

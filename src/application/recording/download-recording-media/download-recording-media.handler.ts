@@ -3,8 +3,9 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { pipeline } from 'node:stream';
 import { CallNotFoundError, RecordingNotFoundError } from '../../../domain/call/call.errors.js';
 import { recordingOf } from '../../../domain/call/call.state.js';
-import { AccessAudit, readsAreAudited } from '../../audit/access-audit.js';
-import { CallLedger, isCallParty } from '../../call/call-ledger.js';
+import { callReadAccess } from '../../../domain/call/call.parties.js';
+import { AccessAudit } from '../../audit/access-audit.js';
+import { CallCommands } from '../../call/call-commands.js';
 import { RECORDING_CRYPTO, type RecordingCrypto } from '../../ports/recording-crypto.port.js';
 import { RECORDING_STORAGE, type RecordingStorage } from '../../ports/recording-storage.port.js';
 import { byteSlice, parseRange } from '../byte-streams.js';
@@ -22,7 +23,7 @@ import {
 @QueryHandler(DownloadRecordingMediaQuery)
 export class DownloadRecordingMediaHandler implements IQueryHandler<DownloadRecordingMediaQuery> {
   constructor(
-    private readonly calls: CallLedger,
+    private readonly calls: CallCommands,
     private readonly access: AccessAudit,
     @Inject(RECORDING_STORAGE) private readonly storage: RecordingStorage,
     @Inject(RECORDING_CRYPTO) private readonly crypto: RecordingCrypto,
@@ -33,9 +34,7 @@ export class DownloadRecordingMediaHandler implements IQueryHandler<DownloadReco
     if (actor.role === 'analyst') throw downloadForbidden();
     const { state } = await this.calls.load(callId);
     if (state.status === 'NONE') throw new CallNotFoundError(callId);
-    if (!isCallParty(state, actor.userId) && !readsAreAudited(actor)) {
-      throw new CallNotFoundError(callId);
-    }
+    if (callReadAccess(state, actor) === 'none') throw new CallNotFoundError(callId);
     const recording = recordingOf(state, recordingId);
     if (recording === undefined) throw new RecordingNotFoundError(recordingId);
     if (recording.status !== 'COMPLETED' || recording.media === null) {
@@ -48,7 +47,7 @@ export class DownloadRecordingMediaHandler implements IQueryHandler<DownloadReco
       'RecordingDownloaded',
       { recordingId, range: query.rangeHeader },
       actor,
-      query.envelope,
+      query.context,
     );
     // A range reads the header and then only the chunks from the one that holds its first byte.
     const decrypted = await this.crypto.decryptFrom(

@@ -1,7 +1,7 @@
 import { Query } from '@nestjs/cqrs';
 import type { Readable } from 'node:stream';
 import type { Actor } from '../../../domain/shared/actor.js';
-import type { CommandEnvelope } from '../../handle-command.js';
+import type { RequestContext } from '../../request-context.js';
 import type { ByteRange } from '../byte-streams.js';
 
 export interface RecordingMediaDownload {
@@ -20,7 +20,7 @@ export class DownloadRecordingMediaQuery extends Query<RecordingMediaDownload> {
     readonly actor: Actor,
     readonly callId: string,
     readonly recordingId: string,
-    readonly envelope: CommandEnvelope,
+    readonly context: RequestContext,
     /** The raw Range header, if any. */
     readonly rangeHeader: string | null,
   ) {

@@ -5,7 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import { callDecider } from '../../../domain/call/call.decider.js';
 import { CallNotFoundError } from '../../../domain/call/call.errors.js';
 import type { CompleteRecordingUpload } from '../../../domain/call/call.commands.js';
-import { CallLedger, isCallParty } from '../../call/call-ledger.js';
+import { isCallParty } from '../../../domain/call/call.parties.js';
+import { CallCommands } from '../../call/call-commands.js';
 import type { CallCommandResult } from '../../call/call-command.result.js';
 import { CLOCK, type Clock } from '../../ports/clock.port.js';
 import { ID_GENERATOR, type IdGenerator } from '../../ports/id-generator.port.js';
@@ -27,7 +28,7 @@ const DAY_MS = 86_400_000;
 @CommandHandler(UploadRecordingMediaCommand)
 export class UploadRecordingMediaHandler implements ICommandHandler<UploadRecordingMediaCommand> {
   constructor(
-    private readonly calls: CallLedger,
+    private readonly calls: CallCommands,
     @Inject(RECORDING_STORAGE) private readonly storage: RecordingStorage,
     @Inject(RECORDING_CRYPTO) private readonly crypto: RecordingCrypto,
     @Inject(RECORDING_SETTINGS) private readonly settings: RecordingSettings,
@@ -66,10 +67,12 @@ export class UploadRecordingMediaHandler implements ICommandHandler<UploadRecord
     try {
       return await this.calls.execute(
         callId,
-        'CompleteRecordingUpload',
-        this.completion(command, hash.digest(), limit.bytes, storageKey, keyId).data,
+        {
+          type: 'CompleteRecordingUpload',
+          data: this.completion(command, hash.digest(), limit.bytes, storageKey, keyId).data,
+        },
         actor,
-        command.envelope,
+        command.context,
       );
     } catch (error) {
       await this.storage.delete(storageKey).catch(() => undefined);

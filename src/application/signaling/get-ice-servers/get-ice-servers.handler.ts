@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { CallNotFoundError } from '../../../domain/call/call.errors.js';
-import { CallLedger, isCallParty } from '../../call/call-ledger.js';
+import { isCallParty } from '../../../domain/call/call.parties.js';
+import { CallCommands } from '../../call/call-commands.js';
 import {
   ICE_SETTINGS,
   LIVE_CALL_FINDER,
@@ -19,7 +20,7 @@ import {
 @QueryHandler(GetIceServersQuery)
 export class GetIceServersHandler implements IQueryHandler<GetIceServersQuery> {
   constructor(
-    private readonly calls: CallLedger,
+    private readonly calls: CallCommands,
     @Inject(ICE_SETTINGS) private readonly settings: IceSettings,
     @Inject(TURN_CREDENTIALS) private readonly turn: TurnCredentialIssuer,
     @Inject(LIVE_CALL_FINDER) private readonly liveCalls: LiveCallFinder,
@@ -47,7 +48,9 @@ export class GetIceServersHandler implements IQueryHandler<GetIceServersQuery> {
   /** Strangers to the call get 404, like everywhere else. */
   private async inLiveCall(callId: string, userId: string): Promise<boolean> {
     const { state } = await this.calls.load(callId);
-    if (!isCallParty(state, userId)) throw new CallNotFoundError(callId);
+    if (state.status === 'NONE' || !isCallParty(state, userId)) {
+      throw new CallNotFoundError(callId);
+    }
     return state.status === 'RINGING' || state.status === 'IN_PROGRESS';
   }
 }

@@ -3,13 +3,13 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../../../domain/shared/actor.js';
-import type { CommandEnvelope } from '../../../application/handle-command.js';
+import type { RequestContext } from '../../../application/request-context.js';
 import { GetCallStateAtQuery } from '../../../application/call/queries/get-call-state-at/get-call-state-at.query.js';
 import { GetCallTimelineQuery } from '../../../application/call/queries/get-call-timeline/get-call-timeline.query.js';
 import { SearchAuditLogQuery } from '../../../application/call/queries/search-audit-log/search-audit-log.query.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { isExistingCall, presentCall } from '../calls/call.presenter.js';
-import { RequestEnvelope } from '../command-envelope.decorator.js';
+import { CurrentRequestContext } from '../request-context.decorator.js';
 import { AuditEventsQueryDto, StateAtQueryDto } from '../dto/query-params.dto.js';
 import { Freshness } from '../freshness.js';
 import { uuidParam } from '../validation.js';
@@ -30,9 +30,9 @@ export class AuditController {
   async timeline(
     @Param('id', uuidParam) id: string,
     @CurrentActor() actor: Actor,
-    @RequestEnvelope() envelope: CommandEnvelope,
+    @CurrentRequestContext() context: RequestContext,
   ) {
-    const timeline = await this.queries.execute(new GetCallTimelineQuery(actor, id, envelope));
+    const timeline = await this.queries.execute(new GetCallTimelineQuery(actor, id, context));
     return {
       callId: timeline.callId,
       events: timeline.events.map((event) => ({
@@ -53,11 +53,11 @@ export class AuditController {
   async stateAt(
     @Param('id', uuidParam) id: string,
     @CurrentActor() actor: Actor,
-    @RequestEnvelope() envelope: CommandEnvelope,
+    @CurrentRequestContext() context: RequestContext,
     @Query() query: StateAtQueryDto,
   ) {
     const result = await this.queries.execute(
-      new GetCallStateAtQuery(actor, id, new Date(query.at), envelope),
+      new GetCallStateAtQuery(actor, id, new Date(query.at), context),
     );
     return {
       callId: result.callId,

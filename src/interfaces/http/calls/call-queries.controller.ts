@@ -3,13 +3,13 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../../../domain/shared/actor.js';
-import type { CommandEnvelope } from '../../../application/handle-command.js';
+import type { RequestContext } from '../../../application/request-context.js';
 import { GetCallDetailsQuery } from '../../../application/call/queries/get-call-details/get-call-details.query.js';
 import { GetCallHistoryQuery } from '../../../application/call/queries/get-call-history/get-call-history.query.js';
 import { GetRecordingQuery } from '../../../application/call/queries/get-recording/get-recording.query.js';
 import { ListRecordingsQuery } from '../../../application/call/queries/list-recordings/list-recordings.query.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
-import { RequestEnvelope } from '../command-envelope.decorator.js';
+import { CurrentRequestContext } from '../request-context.decorator.js';
 import {
   CallHistoryQueryDto,
   FreshnessQueryDto,
@@ -55,12 +55,12 @@ export class CallQueriesController {
   async details(
     @Param('id', uuidParam) id: string,
     @CurrentActor() actor: Actor,
-    @RequestEnvelope() envelope: CommandEnvelope,
+    @CurrentRequestContext() context: RequestContext,
     @Query() query: FreshnessQueryDto,
     @Res({ passthrough: true }) response: Response,
   ) {
     await this.freshness.awaitPosition('calls', query.minPosition, response);
-    const call = await this.queries.execute(new GetCallDetailsQuery(actor, id, envelope));
+    const call = await this.queries.execute(new GetCallDetailsQuery(actor, id, context));
     response.setHeader('ETag', `"${call.revision}"`);
     return call;
   }
@@ -70,13 +70,13 @@ export class CallQueriesController {
   async recordings(
     @Param('id', uuidParam) id: string,
     @CurrentActor() actor: Actor,
-    @RequestEnvelope() envelope: CommandEnvelope,
+    @CurrentRequestContext() context: RequestContext,
     @Query() query: PagedFreshnessQueryDto,
     @Res({ passthrough: true }) response: Response,
   ) {
     await this.freshness.awaitPosition('calls', query.minPosition, response);
     const page = await this.queries.execute(
-      new ListRecordingsQuery(actor, id, envelope, {
+      new ListRecordingsQuery(actor, id, context, {
         limit: query.limit ?? 20,
         cursor: query.cursor ?? null,
       }),
@@ -90,11 +90,11 @@ export class CallQueriesController {
     @Param('id', uuidParam) id: string,
     @Param('recordingId', uuidParam) recordingId: string,
     @CurrentActor() actor: Actor,
-    @RequestEnvelope() envelope: CommandEnvelope,
+    @CurrentRequestContext() context: RequestContext,
     @Query() query: FreshnessQueryDto,
     @Res({ passthrough: true }) response: Response,
   ) {
     await this.freshness.awaitPosition('calls', query.minPosition, response);
-    return this.queries.execute(new GetRecordingQuery(actor, id, recordingId, envelope));
+    return this.queries.execute(new GetRecordingQuery(actor, id, recordingId, context));
   }
 }

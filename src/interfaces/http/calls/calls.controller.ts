@@ -3,19 +3,13 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../../../domain/shared/actor.js';
-import type { CommandEnvelope } from '../../../application/handle-command.js';
+import type { RequestContext } from '../../../application/request-context.js';
 import type { CallCommandResult } from '../../../application/call/call-command.result.js';
-import { CallUseCaseCommand } from '../../../application/call/commands/call-command.base.js';
-import { AnswerCallCommand } from '../../../application/call/commands/answer-call/answer-call.command.js';
-import { CancelCallCommand } from '../../../application/call/commands/cancel-call/cancel-call.command.js';
-import { DeclineCallCommand } from '../../../application/call/commands/decline-call/decline-call.command.js';
-import { EndCallCommand } from '../../../application/call/commands/end-call/end-call.command.js';
+import { CallCommands, type CallRequest } from '../../../application/call/call-commands.js';
 import { InitiateCallCommand } from '../../../application/call/commands/initiate-call/initiate-call.command.js';
-import { RecordConsentCommand } from '../../../application/call/commands/record-consent/record-consent.command.js';
 import { StartRecordingCommand } from '../../../application/call/commands/start-recording/start-recording.command.js';
-import { StopRecordingCommand } from '../../../application/call/commands/stop-recording/stop-recording.command.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
-import { RequestEnvelope } from '../command-envelope.decorator.js';
+import { CurrentRequestContext } from '../request-context.decorator.js';
 import { ConsentDto } from '../dto/consent.dto.js';
 import { noFields } from '../dto/empty.dto.js';
 import { InitiateCallDto } from '../dto/initiate-call.dto.js';
@@ -24,26 +18,34 @@ import { HttpError } from '../http-error.js';
 import { uuidParam } from '../validation.js';
 import { isExistingCall, presentCallResult, presentRecording } from './call.presenter.js';
 
+const reasonOf = (body: ReasonDto) => ({ reason: body.reason ?? null });
+
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 function withEtag(response: Response, result: Pick<CallCommandResult, 'revision'>): void {
   response.setHeader('ETag', `"${result.revision}"`);
 }
 
-/** The command side of calls: each route builds a command and hands it to the command bus. */
+/**
+ * The command side of calls: each route builds the call command and hands it to the command
+ * runner; the use cases with logic of their own (initiate, start recording) go through the bus.
+ */
 @ApiTags('calls')
 @ApiBearerAuth()
 @Roles('provider', 'patient')
 @Controller('webrtc/calls')
 export class CallsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly calls: CallCommands,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Call a patient (RINGING now, or SCHEDULED for later)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async initiate(
     @CurrentActor() actor: Actor,
-    @RequestEnvelope() envelope: CommandEnvelope,
+    @CurrentRequestContext() context: RequestContext,
     @Body() body: InitiateCallDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
@@ -58,7 +60,7 @@ export class CallsController {
     const result = await this.commands.execute(
       new InitiateCallCommand(
         actor,
-        envelope,
+        context,
         {
           patientId: body.patientId,
           providerId: body.providerId ?? null,
@@ -80,11 +82,11 @@ export class CallsController {
   async answer(
     @Param('id', uuidParam) id: string,
     @CurrentActor() actor: Actor,
-    @RequestEnvelope() envelope: CommandEnvelope,
+    @CurrentRequestContext() context: RequestContext,
     @Body(noFields) _body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.run(response, new AnswerCallCommand(id, actor, envelope));
+    return this.run(response, id, { type: 'AnswerCall', data: {} }, actor, context);
   }
 
   @Post(':id/decline')
@@ -92,11 +94,11 @@ export class CallsController {
   async decline(
     @Param('id', uuidParam) id: string,
     @CurrentActor() actor: Actor,
-    @RequestEnvelope() envelope: CommandEnvelope,
+    @CurrentRequestContext() context: RequestContext,
     @Body() body: ReasonDto,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.run(response, new DeclineCallCommand(id, actor, envelope, body.reason ?? null));
+    return this.run(response, id, { type: 'DeclineCall', data: reasonOf(body) }, actor, context);
   }
 
   @Post(':id/cancel')
@@ -104,11 +106,11 @@ export class CallsController {
   async cancel(
     @Param('id', uuidParam) id: string,
     @CurrentActor() actor: Actor,
-    @RequestEnvelope() envelope: CommandEnvelope,
+    @CurrentRequestContext() context: RequestContext,
     @Body() body: ReasonDto,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.run(response, new CancelCallCommand(id, actor, envelope, body.reason ?? null));
+    return this.run(response, id, { type: 'CancelCall', data: reasonOf(body) }, actor, context);
   }
 
   @Post(':id/end')
@@ -116,11 +118,11 @@ export class CallsController {
   async end(
     @Param('id', uuidParam) id: string,
     @CurrentActor() actor: Actor,
-    @RequestEnvelope() envelope: CommandEnvelope,
+    @CurrentRequestContext() context: RequestContext,
     @Body() body: ReasonDto,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.run(response, new EndCallCommand(id, actor, envelope, body.reason ?? null));
+    return this.run(response, id, { type: 'EndCall', data: reasonOf(body) }, actor, context);
   }
 
   @Post(':id/consent')
@@ -129,11 +131,12 @@ export class CallsController {
   async consent(
     @Param('id', uuidParam) id: string,
     @CurrentActor() actor: Actor,
-    @RequestEnvelope() envelope: CommandEnvelope,
+    @CurrentRequestContext() context: RequestContext,
     @Body() body: ConsentDto,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.run(response, new RecordConsentCommand(id, actor, envelope, body.consented));
+    const type = body.consented ? 'GiveRecordingConsent' : 'WithdrawRecordingConsent';
+    return this.run(response, id, { type, data: {} }, actor, context);
   }
 
   @Post(':id/record')
@@ -141,11 +144,11 @@ export class CallsController {
   async record(
     @Param('id', uuidParam) id: string,
     @CurrentActor() actor: Actor,
-    @RequestEnvelope() envelope: CommandEnvelope,
+    @CurrentRequestContext() context: RequestContext,
     @Body(noFields) _body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const result = await this.commands.execute(new StartRecordingCommand(id, actor, envelope));
+    const result = await this.commands.execute(new StartRecordingCommand(id, actor, context));
     response.status(201);
     return this.recordingResponse(response, result, result.recordingId);
   }
@@ -156,18 +159,27 @@ export class CallsController {
     @Param('id', uuidParam) id: string,
     @Param('recordingId', uuidParam) recordingId: string,
     @CurrentActor() actor: Actor,
-    @RequestEnvelope() envelope: CommandEnvelope,
+    @CurrentRequestContext() context: RequestContext,
     @Body(noFields) _body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const result = await this.commands.execute(
-      new StopRecordingCommand(id, actor, envelope, recordingId),
+    const result = await this.calls.execute(
+      id,
+      { type: 'StopRecording', data: { recordingId } },
+      actor,
+      context,
     );
     return this.recordingResponse(response, result, recordingId);
   }
 
-  private async run(response: Response, command: CallUseCaseCommand) {
-    const result = await this.commands.execute(command);
+  private async run(
+    response: Response,
+    callId: string,
+    command: CallRequest,
+    actor: Actor,
+    context: RequestContext,
+  ) {
+    const result = await this.calls.execute(callId, command, actor, context);
     withEtag(response, result);
     return presentCallResult(result);
   }

@@ -22,10 +22,10 @@ import {
   type RecordingContentType,
 } from '../../../domain/call/call.values.js';
 import type { CallCommandResult } from '../../../application/call/call-command.result.js';
-import type { CommandEnvelope } from '../../../application/handle-command.js';
+import { CallCommands } from '../../../application/call/call-commands.js';
+import type { RequestContext } from '../../../application/request-context.js';
 import { RecordingIntegrityError } from '../../../application/ports/recording-crypto.port.js';
 import { DownloadRecordingMediaQuery } from '../../../application/recording/download-recording-media/download-recording-media.query.js';
-import { SetLegalHoldCommand } from '../../../application/recording/legal-hold/set-legal-hold.command.js';
 import {
   RangeNotSatisfiableError,
   RecordingTooLargeError,
@@ -36,7 +36,7 @@ import {
 } from '../../../application/recording/recording-settings.js';
 import { UploadRecordingMediaCommand } from '../../../application/recording/upload-recording-media/upload-recording-media.command.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
-import { RequestEnvelope } from '../command-envelope.decorator.js';
+import { CurrentRequestContext } from '../request-context.decorator.js';
 import { noFields } from '../dto/empty.dto.js';
 import { HttpError } from '../http-error.js';
 import { uuidParam } from '../validation.js';
@@ -64,6 +64,7 @@ function mediaType(header: string | undefined): RecordingContentType {
 export class RecordingMediaController {
   constructor(
     private readonly commands: CommandBus,
+    private readonly calls: CallCommands,
     private readonly queries: QueryBus,
     @Inject(RECORDING_SETTINGS) private readonly settings: RecordingSettings,
   ) {}
@@ -75,7 +76,7 @@ export class RecordingMediaController {
     @Param('id', uuidParam) id: string,
     @Param('recordingId', uuidParam) recordingId: string,
     @CurrentActor() actor: Actor,
-    @RequestEnvelope() envelope: CommandEnvelope,
+    @CurrentRequestContext() context: RequestContext,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -86,7 +87,7 @@ export class RecordingMediaController {
     }
     try {
       const result: CallCommandResult = await this.commands.execute(
-        new UploadRecordingMediaCommand(id, actor, envelope, recordingId, contentType, request),
+        new UploadRecordingMediaCommand(id, actor, context, recordingId, contentType, request),
       );
       return this.recordingResponse(response, result, recordingId);
     } catch (error) {
@@ -106,14 +107,14 @@ export class RecordingMediaController {
     @Param('id', uuidParam) id: string,
     @Param('recordingId', uuidParam) recordingId: string,
     @CurrentActor() actor: Actor,
-    @RequestEnvelope() envelope: CommandEnvelope,
+    @CurrentRequestContext() context: RequestContext,
     @Headers('range') range: string | undefined,
     @Res() response: Response,
   ): Promise<void> {
     let download;
     try {
       download = await this.queries.execute(
-        new DownloadRecordingMediaQuery(actor, id, recordingId, envelope, range ?? null),
+        new DownloadRecordingMediaQuery(actor, id, recordingId, context, range ?? null),
       );
     } catch (error) {
       if (error instanceof RangeNotSatisfiableError) {
@@ -170,11 +171,11 @@ export class RecordingMediaController {
     @Param('id', uuidParam) id: string,
     @Param('recordingId', uuidParam) recordingId: string,
     @CurrentActor() actor: Actor,
-    @RequestEnvelope() envelope: CommandEnvelope,
+    @CurrentRequestContext() context: RequestContext,
     @Body(noFields) _body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.hold(response, new SetLegalHoldCommand(id, actor, envelope, recordingId, true));
+    return this.hold(response, id, recordingId, 'SetRecordingLegalHold', actor, context);
   }
 
   @Delete('legal-hold')
@@ -185,15 +186,27 @@ export class RecordingMediaController {
     @Param('id', uuidParam) id: string,
     @Param('recordingId', uuidParam) recordingId: string,
     @CurrentActor() actor: Actor,
-    @RequestEnvelope() envelope: CommandEnvelope,
+    @CurrentRequestContext() context: RequestContext,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.hold(response, new SetLegalHoldCommand(id, actor, envelope, recordingId, false));
+    return this.hold(response, id, recordingId, 'ReleaseRecordingLegalHold', actor, context);
   }
 
-  private async hold(response: Response, command: SetLegalHoldCommand) {
-    const result: CallCommandResult = await this.commands.execute(command);
-    return this.recordingResponse(response, result, command.recordingId);
+  private async hold(
+    response: Response,
+    callId: string,
+    recordingId: string,
+    type: 'SetRecordingLegalHold' | 'ReleaseRecordingLegalHold',
+    actor: Actor,
+    context: RequestContext,
+  ) {
+    const result = await this.calls.execute(
+      callId,
+      { type, data: { recordingId } },
+      actor,
+      context,
+    );
+    return this.recordingResponse(response, result, recordingId);
   }
 
   private tooLarge(): HttpError {

@@ -1,6 +1,4 @@
 import { roomSnapshot } from '../../../application/signaling/call-notifications.js';
-import { JoinCallCommand } from '../../../application/call/commands/join-call/join-call.command.js';
-import { LeaveCallCommand } from '../../../application/call/commands/leave-call/leave-call.command.js';
 import { ReconnectCallCommand } from '../../../application/call/commands/reconnect-call/reconnect-call.command.js';
 import type { CallCommandResult } from '../../../application/call/call-command.result.js';
 import { CallRefPayload } from '../payloads/signaling.payloads.js';
@@ -74,7 +72,12 @@ export const joinCall = defineHandler({
   payload: CallRefPayload,
   async handle(context, { callId }) {
     const result = await withOwnCallRoomJoined(context, callId, () =>
-      context.commands.execute(new JoinCallCommand(callId, context.actor, context.envelope())),
+      context.calls.execute(
+        callId,
+        { type: 'JoinCall', data: {} },
+        context.actor,
+        context.requestContext(),
+      ),
     );
     return enterCall(context, result, false);
   },
@@ -84,7 +87,12 @@ export const joinCall = defineHandler({
 export const leaveCall = defineHandler({
   payload: CallRefPayload,
   async handle(context, { callId }) {
-    await context.commands.execute(new LeaveCallCommand(callId, context.actor, context.envelope()));
+    await context.calls.execute(
+      callId,
+      { type: 'LeaveCall', data: {} },
+      context.actor,
+      context.requestContext(),
+    );
     leaveCallRooms(context, callId);
     return { ok: true, callId };
   },
@@ -95,7 +103,9 @@ export const reconnectCall = defineHandler({
   payload: CallRefPayload,
   async handle(context, { callId }) {
     const result = await withOwnCallRoomJoined(context, callId, () =>
-      context.commands.execute(new ReconnectCallCommand(callId, context.actor, context.envelope())),
+      context.commands.execute(
+        new ReconnectCallCommand(callId, context.actor, context.requestContext()),
+      ),
     );
     return { ...enterCall(context, result, true), resumed: result.resumed };
   },

@@ -1,5 +1,4 @@
 import { RecordConnectionQualityCommand } from '../../../application/call/commands/record-connection-quality/record-connection-quality.command.js';
-import { UpdateMediaCommand } from '../../../application/call/commands/update-media/update-media.command.js';
 import { participantOf } from '../../../domain/call/call.state.js';
 import { ConnectionQualityPayload, UpdateMediaPayload } from '../payloads/signaling.payloads.js';
 import { SignalError } from '../signal-error.js';
@@ -16,12 +15,18 @@ export const updateMedia = defineHandler({
         'update-media needs at least one of video, audio, screenShare',
       );
     }
-    const result = await context.commands.execute(
-      new UpdateMediaCommand(callId, context.actor, context.envelope(), {
-        video,
-        audio,
-        screenShare,
-      }),
+    const result = await context.calls.execute(
+      callId,
+      {
+        type: 'UpdateMedia',
+        data: {
+          ...(video !== undefined ? { video } : {}),
+          ...(audio !== undefined ? { audio } : {}),
+          ...(screenShare !== undefined ? { screenShare } : {}),
+        },
+      },
+      context.actor,
+      context.requestContext(),
     );
     const media =
       result.state.status === 'NONE'
@@ -37,7 +42,7 @@ export const connectionQuality = defineHandler({
   async handle(context, payload) {
     requireInCall(context.socket, payload.callId);
     const result = await context.commands.execute(
-      new RecordConnectionQualityCommand(payload.callId, context.actor, context.envelope(), {
+      new RecordConnectionQualityCommand(payload.callId, context.actor, context.requestContext(), {
         rttMs: payload.rttMs,
         jitterMs: payload.jitterMs,
         packetLossPct: payload.packetLossPct,

@@ -1,20 +1,22 @@
 import type { CommandBus } from '@nestjs/cqrs';
-import type { CommandEnvelope } from '../../../application/handle-command.js';
+import type { CallCommands } from '../../../application/call/call-commands.js';
+import type { RequestContext } from '../../../application/request-context.js';
 import type { Actor } from '../../../domain/shared/actor.js';
 import type { QualityStatsRequester } from '../quality-stats-requester.js';
 import { SignalError, type AckSuccess } from '../signal-error.js';
 import type { CallMembership, SignalingNamespace, SignalingSocket } from '../signaling-socket.js';
 import { callRoom } from '../rooms.js';
 
-/** What a handler may use: the sender, the namespace, the command bus. */
+/** What a handler may use: the sender, the namespace, the call commands and the command bus. */
 export interface SignalContext {
   readonly socket: SignalingSocket;
   readonly actor: Actor;
   readonly server: SignalingNamespace;
+  readonly calls: CallCommands;
   readonly commands: CommandBus;
   readonly quality: QualityStatsRequester;
-  /** A fresh envelope for a command this message causes (correlation id, origin). */
-  envelope(): CommandEnvelope;
+  /** A fresh request context for a command this message causes (correlation id, origin). */
+  requestContext(): RequestContext;
 }
 
 /**

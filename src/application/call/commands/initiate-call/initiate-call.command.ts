@@ -1,7 +1,7 @@
 import { Command } from '@nestjs/cqrs';
 import type { Actor } from '../../../../domain/shared/actor.js';
 import type { CallType } from '../../../../domain/call/call.values.js';
-import type { CommandEnvelope } from '../../../handle-command.js';
+import type { RequestContext } from '../../../request-context.js';
 import type { CallCommandResult } from '../../call-command.result.js';
 
 export interface InitiateCallResult extends CallCommandResult {
@@ -12,7 +12,7 @@ export interface InitiateCallResult extends CallCommandResult {
 export class InitiateCallCommand extends Command<InitiateCallResult> {
   constructor(
     readonly actor: Actor,
-    readonly envelope: CommandEnvelope,
+    readonly context: RequestContext,
     readonly request: {
       readonly patientId: string;
       /** Only for patient-initiated calls, where the body names the provider. */

@@ -6,7 +6,7 @@ import { ApplicationError } from '../../../application.errors.js';
 import { ID_GENERATOR, type IdGenerator } from '../../../ports/id-generator.port.js';
 import { USER_DIRECTORY, type UserDirectory } from '../../../ports/user-directory.port.js';
 import { CALL_POLICY, type CallPolicy } from '../../call-policy.js';
-import { CallLedger } from '../../call-ledger.js';
+import { CallCommands } from '../../call-commands.js';
 import { InitiateCallCommand, type InitiateCallResult } from './initiate-call.command.js';
 
 /** Namespace for call ids derived from (user, Idempotency-Key): a retry finds the same call. */
@@ -15,7 +15,7 @@ const IDEMPOTENT_CALL_NAMESPACE = '6f1c2a4e-8d3b-4b7a-9e21-5c0d7f3a9b18';
 @CommandHandler(InitiateCallCommand)
 export class InitiateCallHandler implements ICommandHandler<InitiateCallCommand> {
   constructor(
-    private readonly calls: CallLedger,
+    private readonly calls: CallCommands,
     @Inject(USER_DIRECTORY) private readonly users: UserDirectory,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(CALL_POLICY) private readonly policy: CallPolicy,
@@ -35,19 +35,21 @@ export class InitiateCallHandler implements ICommandHandler<InitiateCallCommand>
     try {
       const result = await this.calls.execute(
         callId,
-        'InitiateCall',
         {
-          callId,
-          providerId,
-          patientId: request.patientId,
-          type: request.type,
-          scheduledAt: request.scheduledAt,
-          recordingEnabled: request.recordingEnabled,
-          reason: request.reason,
-          patientsMayInitiate: this.policy.patientsMayInitiate,
+          type: 'InitiateCall',
+          data: {
+            callId,
+            providerId,
+            patientId: request.patientId,
+            type: request.type,
+            scheduledAt: request.scheduledAt,
+            recordingEnabled: request.recordingEnabled,
+            reason: request.reason,
+            patientsMayInitiate: this.policy.patientsMayInitiate,
+          },
         },
         actor,
-        command.envelope,
+        command.context,
       );
       return { ...result, replayed: false };
     } catch (error) {

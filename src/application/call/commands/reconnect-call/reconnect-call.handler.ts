@@ -1,45 +1,44 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CallNotFoundError } from '../../../../domain/call/call.errors.js';
-import { isFinished, participantOf } from '../../../../domain/call/call.state.js';
+import { callDecider } from '../../../../domain/call/call.decider.js';
+import { resumesInPlace } from '../../../../domain/call/call.presence.js';
 import { CALL_POLICY, type CallPolicy } from '../../call-policy.js';
-import { CallLedger, isCallParty } from '../../call-ledger.js';
+import { CallCommands } from '../../call-commands.js';
 import { ReconnectCallCommand, type ReconnectCallResult } from './reconnect-call.command.js';
 
 /**
- * A DISCONNECTED participant within the grace period is reconnected (ParticipantReconnected).
- * A participant the ledger still has in the room is simply resumed on the new socket: its old
- * socket dropped unnoticed (the server sees a dead socket only after the ping timeout), and the
- * new one must not be refused for being too quick. Everything else is the decider's answer
- * (grace expired, left, call finished).
+ * A DISCONNECTED participant within the grace period is reconnected (ParticipantReconnected); one
+ * the call still has in the room resumes in place (see `resumesInPlace`). Everything else is the
+ * decider's answer (grace expired, left, call finished). Both are decided on the one load.
  */
 @CommandHandler(ReconnectCallCommand)
 export class ReconnectCallHandler implements ICommandHandler<ReconnectCallCommand> {
   constructor(
-    private readonly calls: CallLedger,
+    private readonly calls: CallCommands,
     @Inject(CALL_POLICY) private readonly policy: CallPolicy,
   ) {}
 
   async execute(command: ReconnectCallCommand): Promise<ReconnectCallResult> {
-    const { callId, actor, envelope } = command;
-    const loaded = await this.calls.load(callId);
-    const { state } = loaded;
-    if (actor.role !== 'system' && state.status !== 'NONE' && !isCallParty(state, actor.userId)) {
-      throw new CallNotFoundError(callId);
-    }
-    if (state.status !== 'NONE' && !isFinished(state)) {
-      const participant = participantOf(state, actor.userId);
-      if (participant?.status === 'JOINING' || participant?.status === 'CONNECTED') {
-        return { ...loaded, newEvents: [], resumed: true };
-      }
-    }
-    const result = await this.calls.execute(
+    const { callId, actor, context } = command;
+    let resumed = false;
+    const result = await this.calls.decide(
       callId,
       'ReconnectParticipant',
-      { reconnectGraceSeconds: this.policy.reconnectGraceSeconds },
       actor,
-      envelope,
+      context,
+      (state, metadata) => {
+        resumed = resumesInPlace(state, actor.userId);
+        if (resumed) return [];
+        return callDecider.decide(
+          {
+            type: 'ReconnectParticipant',
+            data: { reconnectGraceSeconds: this.policy.reconnectGraceSeconds },
+            metadata,
+          },
+          state,
+        );
+      },
     );
-    return { ...result, resumed: false };
+    return { ...result, resumed };
   }
 }

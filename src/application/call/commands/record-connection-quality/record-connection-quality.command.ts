@@ -5,7 +5,7 @@ import type {
   ConnectionState,
 } from '../../../../domain/call-quality/call-quality.values.js';
 import type { QualitySampleRecorded } from '../../../../domain/call-quality/call-quality.events.js';
-import type { CommandEnvelope } from '../../../handle-command.js';
+import type { RequestContext } from '../../../request-context.js';
 
 export interface ConnectionQualityReport {
   readonly rttMs: number;
@@ -29,7 +29,7 @@ export class RecordConnectionQualityCommand extends Command<RecordConnectionQual
   constructor(
     readonly callId: string,
     readonly actor: Actor,
-    readonly envelope: CommandEnvelope,
+    readonly context: RequestContext,
     readonly report: ConnectionQualityReport,
   ) {
     super();

@@ -1,12 +1,5 @@
-import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import {
-  CallAlreadyFinishedError,
-  CallNotFoundError,
-  CallNotJoinableError,
-  ParticipantNotConnectedError,
-} from '../../../../domain/call/call.errors.js';
-import { isFinished, participantOf } from '../../../../domain/call/call.state.js';
+import { assertMayReportQuality } from '../../../../domain/call/call.presence.js';
 import {
   callQualityDecider,
   callQualityStreamId,
@@ -18,11 +11,8 @@ import {
 import { CONNECTED_STATES } from '../../../../domain/call-quality/call-quality.values.js';
 import { SYSTEM_ACTOR } from '../../../../domain/shared/actor.js';
 import { DomainError } from '../../../../domain/shared/domain-error.js';
-import { handleCommand } from '../../../handle-command.js';
-import { CLOCK, type Clock } from '../../../ports/clock.port.js';
-import { EVENT_STORE, type EventStore } from '../../../ports/event-store.port.js';
-import { ID_GENERATOR, type IdGenerator } from '../../../ports/id-generator.port.js';
-import { CallLedger, isCallParty } from '../../call-ledger.js';
+import { CommandRunner, decideWith } from '../../../command-runner.js';
+import { CallCommands } from '../../call-commands.js';
 import {
   RecordConnectionQualityCommand,
   type RecordConnectionQualityResult,
@@ -33,43 +23,29 @@ import {
  *  - a JOINING participant reporting a connected peer connection becomes CONNECTED;
  *  - a sample that makes 3 of the participant's last 5 poor records CallQualityDegraded on the
  *    call (suggestion audio-only), once per bad spell (see DEGRADATION_WINDOW).
- * Only a participant in the room of a ringing or running call may report.
+ * Who may report is the call's rule (`assertMayReportQuality`).
  */
 @CommandHandler(RecordConnectionQualityCommand)
 export class RecordConnectionQualityHandler implements ICommandHandler<RecordConnectionQualityCommand> {
   constructor(
-    private readonly calls: CallLedger,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    private readonly calls: CallCommands,
+    private readonly runner: CommandRunner,
   ) {}
 
   async execute(command: RecordConnectionQualityCommand): Promise<RecordConnectionQualityResult> {
-    const { callId, actor, envelope, report } = command;
+    const { callId, actor, context, report } = command;
     const { state: call } = await this.calls.load(callId);
-    if (call.status === 'NONE' || !isCallParty(call, actor.userId)) {
-      throw new CallNotFoundError(callId);
-    }
-    if (isFinished(call)) throw new CallAlreadyFinishedError(callId, call.status);
-    if (call.status !== 'RINGING' && call.status !== 'IN_PROGRESS') {
-      throw new CallNotJoinableError(callId, call.status);
-    }
-    const participant = participantOf(call, actor.userId);
-    if (participant?.status !== 'JOINING' && participant?.status !== 'CONNECTED') {
-      throw new ParticipantNotConnectedError(actor.userId, participant?.status ?? 'INVITED');
-    }
+    const participant = assertMayReportQuality(call, actor.userId, callId);
 
-    const recorded = await handleCommand(
-      this.store,
+    const recorded = await this.runner.run(
       callQualityDecider,
       callQualityStreamId(callId),
-      {
+      decideWith(callQualityDecider, {
         type: 'RecordQualitySample',
         data: { callId, ...report },
-        metadata: { actor, now: this.clock.now().toISOString() },
-      },
-      envelope,
-      { newEventId: () => this.ids.newId() },
+      }),
+      actor,
+      context,
     );
     const sample = recorded.newEvents[0];
     if (!sample) throw new Error('recording a quality sample produced no event');
@@ -81,7 +57,7 @@ export class RecordConnectionQualityHandler implements ICommandHandler<RecordCon
       CONNECTED_STATES.includes(report.connectionState)
     ) {
       connected = await this.quietly(() =>
-        this.calls.execute(callId, 'MarkParticipantConnected', {}, actor, envelope),
+        this.calls.execute(callId, { type: 'MarkParticipantConnected', data: {} }, actor, context),
       );
     }
 
@@ -94,14 +70,16 @@ export class RecordConnectionQualityHandler implements ICommandHandler<RecordCon
       degraded = await this.quietly(() =>
         this.calls.execute(
           callId,
-          'RecordQualityDegradation',
           {
-            userId: actor.userId,
-            samples: window.map((entry) => ({ ...entry })),
-            suggestion: 'audio-only',
+            type: 'RecordQualityDegradation',
+            data: {
+              userId: actor.userId,
+              samples: window.map((entry) => ({ ...entry })),
+              suggestion: 'audio-only',
+            },
           },
           SYSTEM_ACTOR,
-          { ...envelope, causationId: envelope.correlationId },
+          { ...context, causationId: context.correlationId },
         ),
       );
     }

@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { Actor } from '../../../../domain/shared/actor.js';
-import type { CommandEnvelope } from '../../../handle-command.js';
+import type { RequestContext } from '../../../request-context.js';
 import type { CallCommandResult } from '../../call-command.result.js';
 
 export interface StartRecordingResult extends CallCommandResult {
@@ -11,7 +11,7 @@ export class StartRecordingCommand extends Command<StartRecordingResult> {
   constructor(
     readonly callId: string,
     readonly actor: Actor,
-    readonly envelope: CommandEnvelope,
+    readonly context: RequestContext,
   ) {
     super();
   }

@@ -4,13 +4,13 @@ import { RecordingConsentMissingError } from '../../../../domain/call/call.error
 import { ApplicationError } from '../../../application.errors.js';
 import { ID_GENERATOR, type IdGenerator } from '../../../ports/id-generator.port.js';
 import { USER_DIRECTORY, type UserDirectory } from '../../../ports/user-directory.port.js';
-import { CallLedger } from '../../call-ledger.js';
+import { CallCommands } from '../../call-commands.js';
 import { StartRecordingCommand, type StartRecordingResult } from './start-recording.command.js';
 
 @CommandHandler(StartRecordingCommand)
 export class StartRecordingHandler implements ICommandHandler<StartRecordingCommand> {
   constructor(
-    private readonly calls: CallLedger,
+    private readonly calls: CallCommands,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(USER_DIRECTORY) private readonly users: UserDirectory,
   ) {}
@@ -20,10 +20,9 @@ export class StartRecordingHandler implements ICommandHandler<StartRecordingComm
     try {
       const result = await this.calls.execute(
         command.callId,
-        'StartRecording',
-        { recordingId },
+        { type: 'StartRecording', data: { recordingId } },
         command.actor,
-        command.envelope,
+        command.context,
       );
       return { ...result, recordingId };
     } catch (error) {

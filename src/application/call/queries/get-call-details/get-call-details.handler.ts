@@ -7,7 +7,7 @@ export class GetCallDetailsHandler implements IQueryHandler<GetCallDetailsQuery>
   constructor(private readonly visibility: CallVisibility) {}
 
   execute(query: GetCallDetailsQuery) {
-    return this.visibility.readableCall(query.callId, query.actor, query.envelope, {
+    return this.visibility.readableCall(query.callId, query.actor, query.context, {
       type: 'CallDetailsRead',
       view: 'details',
     });

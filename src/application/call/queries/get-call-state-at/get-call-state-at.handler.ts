@@ -3,7 +3,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { callDecider, callStreamId } from '../../../../domain/call/call.decider.js';
 import { CallNotFoundError } from '../../../../domain/call/call.errors.js';
 import { AccessAudit } from '../../../audit/access-audit.js';
-import { loadAggregate } from '../../../handle-command.js';
+import { loadStream } from '../../../command-runner.js';
 import { EVENT_STORE, type EventStore } from '../../../ports/event-store.port.js';
 import { GetCallStateAtQuery, type CallStateAt } from './get-call-state-at.query.js';
 
@@ -16,16 +16,16 @@ export class GetCallStateAtHandler implements IQueryHandler<GetCallStateAtQuery>
   ) {}
 
   async execute(query: GetCallStateAtQuery): Promise<CallStateAt> {
-    const now = await loadAggregate(this.store, callDecider, callStreamId(query.callId));
+    const now = await loadStream(this.store, callDecider, callStreamId(query.callId));
     if (now.revision < 0) throw new CallNotFoundError(query.callId);
     await this.access.record(
       query.callId,
       'CallStateRead',
       { view: 'state', at: query.at.toISOString() },
       query.actor,
-      query.envelope,
+      query.context,
     );
-    const then = await loadAggregate(this.store, callDecider, callStreamId(query.callId), query.at);
+    const then = await loadStream(this.store, callDecider, callStreamId(query.callId), query.at);
     return {
       callId: query.callId,
       at: query.at.toISOString(),

@@ -1,7 +1,7 @@
 import { Query } from '@nestjs/cqrs';
 import type { Actor } from '../../../../domain/shared/actor.js';
 import type { CallState } from '../../../../domain/call/call.state.js';
-import type { CommandEnvelope } from '../../../handle-command.js';
+import type { RequestContext } from '../../../request-context.js';
 
 export interface CallStateAt {
   readonly callId: string;
@@ -16,7 +16,7 @@ export class GetCallStateAtQuery extends Query<CallStateAt> {
     readonly actor: Actor,
     readonly callId: string,
     readonly at: Date,
-    readonly envelope: CommandEnvelope,
+    readonly context: RequestContext,
   ) {
     super();
   }

@@ -23,7 +23,7 @@ export class GetCallTimelineHandler implements IQueryHandler<GetCallTimelineQuer
       'CallTimelineRead',
       { view: 'timeline' },
       query.actor,
-      query.envelope,
+      query.context,
     );
     return { callId: query.callId, events, integrity: verifyStreamIntegrity(events) };
   }

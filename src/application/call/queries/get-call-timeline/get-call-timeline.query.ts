@@ -1,6 +1,6 @@
 import { Query } from '@nestjs/cqrs';
 import type { Actor } from '../../../../domain/shared/actor.js';
-import type { CommandEnvelope } from '../../../handle-command.js';
+import type { RequestContext } from '../../../request-context.js';
 import type { StreamIntegrityReport } from '../../../ledger/event-integrity.js';
 import type { RecordedEvent } from '../../../ports/event-store.port.js';
 
@@ -14,7 +14,7 @@ export class GetCallTimelineQuery extends Query<CallTimeline> {
   constructor(
     readonly actor: Actor,
     readonly callId: string,
-    readonly envelope: CommandEnvelope,
+    readonly context: RequestContext,
   ) {
     super();
   }

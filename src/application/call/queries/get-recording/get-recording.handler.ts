@@ -13,7 +13,7 @@ export class GetRecordingHandler implements IQueryHandler<GetRecordingQuery> {
   ) {}
 
   async execute(query: GetRecordingQuery) {
-    await this.visibility.readableCall(query.callId, query.actor, query.envelope, {
+    await this.visibility.readableCall(query.callId, query.actor, query.context, {
       type: 'CallDetailsRead',
       view: 'recording',
     });

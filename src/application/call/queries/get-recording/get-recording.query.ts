@@ -1,6 +1,6 @@
 import { Query } from '@nestjs/cqrs';
 import type { Actor } from '../../../../domain/shared/actor.js';
-import type { CommandEnvelope } from '../../../handle-command.js';
+import type { RequestContext } from '../../../request-context.js';
 import type { RecordingView } from '../../../ports/call-read-model.port.js';
 
 export class GetRecordingQuery extends Query<RecordingView> {
@@ -8,7 +8,7 @@ export class GetRecordingQuery extends Query<RecordingView> {
     readonly actor: Actor,
     readonly callId: string,
     readonly recordingId: string,
-    readonly envelope: CommandEnvelope,
+    readonly context: RequestContext,
   ) {
     super();
   }

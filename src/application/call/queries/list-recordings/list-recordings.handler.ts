@@ -12,7 +12,7 @@ export class ListRecordingsHandler implements IQueryHandler<ListRecordingsQuery>
   ) {}
 
   async execute(query: ListRecordingsQuery) {
-    await this.visibility.readableCall(query.callId, query.actor, query.envelope, {
+    await this.visibility.readableCall(query.callId, query.actor, query.context, {
       type: 'CallDetailsRead',
       view: 'recordings',
     });

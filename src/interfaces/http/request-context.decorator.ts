@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import type { CommandEnvelope } from '../../application/handle-command.js';
+import type { RequestContext } from '../../application/request-context.js';
 import { HttpError } from './http-error.js';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -22,13 +22,13 @@ export function parseIfMatch(header: string | undefined): number | undefined {
 }
 
 /**
- * The envelope every event of a request carries: a correlation id (the caller's X-Correlation-Id
- * or a fresh one), the request id as causation, the origin, and the If-Match revision. The origin
- * is ledger data for auditors; it is never logged.
+ * What every event of a request carries: a correlation id (the caller's X-Correlation-Id or a
+ * fresh one), the request id as causation, the origin, and the If-Match revision. The origin is
+ * ledger data for auditors; it is never logged.
  */
-export const RequestEnvelope = createParamDecorator(
-  (_: unknown, context: ExecutionContext): CommandEnvelope => {
-    const request = context.switchToHttp().getRequest<Request>();
+export const CurrentRequestContext = createParamDecorator(
+  (_: unknown, execution: ExecutionContext): RequestContext => {
+    const request = execution.switchToHttp().getRequest<Request>();
     const offered = request.header('x-correlation-id');
     const expectedRevision = parseIfMatch(request.header('if-match'));
     const userAgent = request.header('user-agent');

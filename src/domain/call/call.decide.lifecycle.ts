@@ -1,0 +1,168 @@
+import type {
+  AnswerCall,
+  CancelCall,
+  DeclineCall,
+  EndCall,
+  InitiateCall,
+  MarkCallFailed,
+  MarkCallMissed,
+  RingScheduledCall,
+} from './call.commands.js';
+import {
+  CallAlreadyExistsError,
+  CallInitiatorMismatchError,
+  CallNotCancellableError,
+  CallNotInProgressError,
+  CallNotLiveError,
+  CallNotRingingError,
+  CallNotScheduledError,
+  PatientInitiationDisabledError,
+  RoleCannotInitiateError,
+  SelfCallError,
+} from './call.errors.js';
+import type {
+  CallCancelled,
+  CallDeclined,
+  CallEnded,
+  CallEvent,
+  CallFailed,
+  CallMissed,
+} from './call.events.js';
+import {
+  requireParty,
+  requireSystem,
+  requireSystemOrParty,
+  requireCallee,
+  requireInitiator,
+  requireNotFinished,
+} from './call.guards.js';
+import { closeCall } from './call.closing.js';
+import { secondsBetween, type CallState, type ExistingCall } from './call.state.js';
+
+// How a call starts, rings, is answered and finishes: the call's own lifecycle.
+
+export function initiateCall(command: InitiateCall, state: CallState): CallEvent[] {
+  const { data } = command;
+  const { actor, now } = command.metadata;
+  if (state.status !== 'NONE') throw new CallAlreadyExistsError(state.callId);
+  if (data.providerId === data.patientId) throw new SelfCallError();
+
+  if (actor.role === 'provider') {
+    if (actor.userId !== data.providerId) {
+      throw new CallInitiatorMismatchError(actor.userId, 'provider');
+    }
+  } else if (actor.role === 'patient') {
+    if (!data.patientsMayInitiate) throw new PatientInitiationDisabledError();
+    if (actor.userId !== data.patientId) {
+      throw new CallInitiatorMismatchError(actor.userId, 'patient');
+    }
+  } else {
+    throw new RoleCannotInitiateError(actor.role);
+  }
+
+  const initiatorId = actor.userId;
+  const scheduled = data.scheduledAt !== null && Date.parse(data.scheduledAt) > Date.parse(now);
+  return [
+    {
+      type: 'CallInitiated',
+      data: {
+        callId: data.callId,
+        type: data.type,
+        providerId: data.providerId,
+        patientId: data.patientId,
+        initiatorId,
+        calleeId: initiatorId === data.providerId ? data.patientId : data.providerId,
+        status: scheduled ? 'SCHEDULED' : 'RINGING',
+        scheduledAt: data.scheduledAt,
+        recordingEnabled: data.recordingEnabled,
+        reason: data.reason,
+        initiatedAt: now,
+      },
+    },
+  ];
+}
+
+export function ringScheduledCall(command: RingScheduledCall, call: ExistingCall): CallEvent[] {
+  const { actor, now } = command.metadata;
+  requireInitiator(call, actor);
+  requireNotFinished(call);
+  if (call.status !== 'SCHEDULED') throw new CallNotScheduledError(call.callId, call.status);
+  return [{ type: 'CallRingingStarted', data: { at: now } }];
+}
+
+export function answerCall(command: AnswerCall, call: ExistingCall): CallEvent[] {
+  const { actor, now } = command.metadata;
+  requireCallee(call, actor);
+  requireNotFinished(call);
+  if (call.status !== 'RINGING') throw new CallNotRingingError(call.callId, call.status);
+  return [{ type: 'CallAnswered', data: { answeredBy: actor.userId, startedAt: now } }];
+}
+
+export function declineCall(command: DeclineCall, call: ExistingCall): CallEvent[] {
+  const { actor, now } = command.metadata;
+  requireCallee(call, actor);
+  requireNotFinished(call);
+  if (call.status !== 'RINGING') throw new CallNotRingingError(call.callId, call.status);
+  const declined: CallDeclined = {
+    type: 'CallDeclined',
+    data: { declinedBy: actor.userId, reason: command.data.reason, at: now },
+  };
+  return closeCall(call, declined, now);
+}
+
+export function cancelCall(command: CancelCall, call: ExistingCall): CallEvent[] {
+  const { actor, now } = command.metadata;
+  requireInitiator(call, actor);
+  requireNotFinished(call);
+  if (call.status !== 'SCHEDULED' && call.status !== 'RINGING') {
+    throw new CallNotCancellableError(call.callId, call.status);
+  }
+  const cancelled: CallCancelled = {
+    type: 'CallCancelled',
+    data: { cancelledBy: actor.userId, reason: command.data.reason, at: now },
+  };
+  return closeCall(call, cancelled, now);
+}
+
+export function endCall(command: EndCall, call: ExistingCall): CallEvent[] {
+  const { actor, now } = command.metadata;
+  requireParty(call, actor);
+  requireNotFinished(call);
+  if (call.status !== 'IN_PROGRESS') throw new CallNotInProgressError(call.callId, call.status);
+  const ended: CallEnded = {
+    type: 'CallEnded',
+    data: {
+      endedBy: actor.userId,
+      reason: command.data.reason,
+      endedAt: now,
+      durationSeconds: secondsBetween(call.startedAt, now),
+    },
+  };
+  return closeCall(call, ended, now);
+}
+
+export function markCallMissed(command: MarkCallMissed, call: ExistingCall): CallEvent[] {
+  const { actor, now } = command.metadata;
+  requireSystem(command.type, actor);
+  requireNotFinished(call);
+  if (call.status !== 'RINGING') throw new CallNotRingingError(call.callId, call.status);
+  const missed: CallMissed = {
+    type: 'CallMissed',
+    data: { at: now, ringTimeoutSeconds: command.data.ringTimeoutSeconds },
+  };
+  return closeCall(call, missed, now);
+}
+
+export function markCallFailed(command: MarkCallFailed, call: ExistingCall): CallEvent[] {
+  const { actor, now } = command.metadata;
+  requireSystemOrParty(call, actor);
+  requireNotFinished(call);
+  if (call.status !== 'RINGING' && call.status !== 'IN_PROGRESS') {
+    throw new CallNotLiveError(call.callId, call.status);
+  }
+  const failed: CallFailed = {
+    type: 'CallFailed',
+    data: { reason: command.data.reason, details: command.data.details, at: now },
+  };
+  return closeCall(call, failed, now);
+}
