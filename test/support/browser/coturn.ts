@@ -32,9 +32,10 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Starts coturn on 127.0.0.1 with TURN REST authentication (`use-auth-secret`), the way DESIGN.md
- * describes it: an empty config file (the packaged one logs to a syslog that is not there), no TLS,
- * loopback peers allowed, a private relay port range and no admin CLI, so runs never collide.
+ * Starts coturn on 127.0.0.1 with TURN REST authentication (`use-auth-secret`), as
+ * docs/architecture.md describes it: an empty config file (the packaged one logs to a syslog that
+ * is not there), no TLS, loopback peers allowed, a private relay port range and no admin CLI, so
+ * runs never collide.
  */
 export async function startTurnServer(binary: string, secret: string): Promise<RunningTurnServer> {
   const port = await freePort();

@@ -1,4 +1,4 @@
-/** The REST resources of the API contract (DESIGN.md), as the web client reads them. */
+/** The REST resources of the API contract (docs/architecture.md), as the web client reads them. */
 
 export type Role = 'provider' | 'patient' | 'admin' | 'auditor' | 'analyst';
 
@@ -18,6 +18,14 @@ export interface LoginResponse {
  * bundled), so the client cannot drift from what the API answers.
  */
 export type { CallStatus, CallType } from '../../../src/domain/call/call.values.js';
+import type {
+  CallStatus,
+  CallType,
+  ParticipantRole,
+  ParticipantStatus,
+  RecordingStatus,
+  RecordingStopReason,
+} from '../../../src/domain/call/call.values.js';
 export type {
   AuditEntry,
   CallDetails,
@@ -27,6 +35,65 @@ export type {
   RecordingView as Recording,
 } from '../../../src/application/ports/call-read-model.port.js';
 import type { CallSummary } from '../../../src/application/ports/call-read-model.port.js';
+
+/** A recording as a call command's answer shows it. */
+export interface CommandRecording {
+  readonly id: string;
+  readonly status: RecordingStatus;
+  readonly startedBy: string;
+  readonly startedAt: string;
+  readonly stoppedAt: string | null;
+  readonly stoppedBy: string | null;
+  readonly stopReason: RecordingStopReason | null;
+  readonly duration: number | null;
+  readonly consentedParticipants: readonly string[];
+}
+
+/**
+ * What a call command answers (`POST /webrtc/calls` among them): the call as the ledger has it
+ * once the command is stored, not the read model's `CallDetails` (no names, no quality), with
+ * the ledger position to read one's own write at (`?minPosition=`) and the stream revision.
+ */
+export interface CallCommandResponse {
+  readonly id: string;
+  readonly type: CallType;
+  readonly status: CallStatus;
+  readonly providerId: string;
+  readonly patientId: string;
+  readonly initiatorId: string;
+  readonly calleeId: string;
+  readonly reason: string | null;
+  readonly scheduledAt: string | null;
+  readonly initiatedAt: string;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+  readonly endedBy: string | null;
+  readonly endReason: string | null;
+  readonly duration: number | null;
+  readonly recordingEnabled: boolean;
+  readonly recordingConsentObtained: boolean;
+  readonly participants: ReadonlyArray<{
+    readonly userId: string;
+    readonly role: ParticipantRole;
+    readonly status: ParticipantStatus;
+    readonly joinedAt: string | null;
+    readonly leftAt: string | null;
+    readonly videoEnabled: boolean;
+    readonly audioEnabled: boolean;
+    readonly screenShareEnabled: boolean;
+    readonly consentedToRecording: boolean;
+  }>;
+  readonly recordings: readonly CommandRecording[];
+  readonly position: string | null;
+  readonly revision: number;
+}
+
+/** What a recording command answers (`POST /webrtc/calls/:id/record`, `.../stop`). */
+export interface RecordingCommandResponse extends CommandRecording {
+  readonly callId: string;
+  readonly position: string | null;
+  readonly revision: number;
+}
 
 export interface CallHistory {
   readonly calls: CallSummary[];

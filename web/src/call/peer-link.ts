@@ -1,6 +1,6 @@
 /** What a peer link sends to the other participant (through the signaling server). */
 export interface PeerSignals {
-  description(description: RTCSessionDescriptionInit): void;
+  description(description: { readonly type: RTCSdpType; readonly sdp: string }): void;
   candidate(candidate: RTCIceCandidateInit): void;
 }
 

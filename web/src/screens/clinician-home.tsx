@@ -1,5 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { CallDetails, CallHistory as History, PatientDirectory } from '../api/contract';
+import type {
+  CallCommandResponse,
+  CallHistory as History,
+  PatientDirectory,
+} from '../api/contract';
 import { CallHistory } from '../components/call-history';
 import { isToday } from '../components/format';
 import { Notice } from '../components/notice';
@@ -37,7 +41,7 @@ export function ClinicianHome() {
     setCalling(patientId);
     setError(null);
     try {
-      const created = await api.post<CallDetails>(
+      const created = await api.post<CallCommandResponse>(
         '/webrtc/calls',
         { patientId, type: 'VIDEO', recordingEnabled: true },
         { 'Idempotency-Key': crypto.randomUUID() },

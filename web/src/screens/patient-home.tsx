@@ -68,11 +68,20 @@ export function PatientHome() {
 
   useEffect(() => {
     if (!signaling) return undefined;
+    /** The call stopped ringing: its banner, if shown, gives way to `message`. */
+    const settle = (callId: string, message: string) => {
+      settled.current.add(callId);
+      setIncoming((current) => {
+        if (current?.callId !== callId) return current;
+        setMessage(message);
+        return null;
+      });
+    };
     const stops = [
       signaling.on('incoming-call', (payload) => {
-        const callId = String(payload['callId']);
+        const { callId } = payload;
         setMessage(null);
-        setIncoming({ callId, callerName: 'Your clinician', type: String(payload['type']) });
+        setIncoming({ callId, callerName: 'Your clinician', type: payload.type });
         // The notification carries ids only; the name comes from the call, once it is projected.
         fetchProjectedCall(api, callId)
           .then((call) =>
@@ -84,21 +93,16 @@ export function PatientHome() {
           )
           .catch(() => undefined);
       }),
-      ...(['call-cancelled', 'call-ended'] as const).map((event) =>
-        signaling.on(event, (payload) => {
-          settled.current.add(String(payload['callId']));
-          setIncoming((current) => {
-            if (current?.callId !== payload['callId']) return current;
-            setMessage(
-              event === 'call-cancelled'
-                ? 'The caller hung up before you answered.'
-                : payload['status'] === 'MISSED'
-                  ? 'You missed a call. Your clinician will try again.'
-                  : 'The call is no longer ringing.',
-            );
-            return null;
-          });
-        }),
+      signaling.on('call-cancelled', (payload) =>
+        settle(payload.callId, 'The caller hung up before you answered.'),
+      ),
+      signaling.on('call-ended', (payload) =>
+        settle(
+          payload.callId,
+          payload.status === 'MISSED'
+            ? 'You missed a call. Your clinician will try again.'
+            : 'The call is no longer ringing.',
+        ),
       ),
     ];
     return () => stops.forEach((stop) => stop());

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import type { ServerEventName } from '../api/signaling-contract';
 import { useSession } from '../session/session';
 
 const CALL_LIST_EVENTS = [
@@ -7,7 +8,7 @@ const CALL_LIST_EVENTS = [
   'call-ended',
   'call-cancelled',
   'recording-stopped',
-];
+] as const satisfies readonly ServerEventName[];
 const POLL_MS = 15_000;
 
 /**

@@ -1,7 +1,11 @@
 import { io, type Socket } from 'socket.io-client';
-
-export type Ack =
-  { ok: true; [field: string]: unknown } | { ok: false; code: string; message: string };
+import type {
+  Ack,
+  ClientEventName,
+  ClientEvents,
+  ServerEventName,
+  ServerEvents,
+} from '../api/signaling-contract';
 
 /** A refused socket request: the server's `{ ok: false, code, message }`. */
 export class SignalingError extends Error {
@@ -14,11 +18,11 @@ export class SignalingError extends Error {
   }
 }
 
-type Listener = (payload: Record<string, unknown>) => void;
-
 /**
  * The session's one socket.io connection to /webrtc. socket.io reconnects by itself; listeners of
- * `connection` hear every change so screens can say "network lost" and calls can rejoin.
+ * `connection` hear every change so screens can say "network lost" and calls can rejoin. Events
+ * and their payloads are the ones of `signaling-contract.ts`: what the server sends is trusted to
+ * match it, as REST responses are trusted to match `contract.ts`.
  */
 export class SignalingClient {
   private readonly socket: Socket;
@@ -45,28 +49,35 @@ export class SignalingClient {
     return () => this.connectionListeners.delete(listener);
   }
 
-  on(event: string, listener: Listener): () => void {
-    this.socket.on(event, listener);
-    return () => this.socket.off(event, listener);
+  on<Event extends ServerEventName>(
+    event: Event,
+    listener: (payload: ServerEvents[Event]) => void,
+  ): () => void {
+    // Widened to a plain name: the socket itself knows no event map (signaling-contract does).
+    const name: string = event;
+    this.socket.on(name, listener);
+    return () => this.socket.off(name, listener);
   }
 
   /** Sends a client event and resolves with the ack, or rejects with the server's refusal. */
-  request(
-    event: string,
-    payload: Record<string, unknown>,
+  request<Event extends ClientEventName>(
+    event: Event,
+    payload: ClientEvents[Event]['payload'],
     timeoutMs = 10_000,
-  ): Promise<Ack & { ok: true }> {
+  ): Promise<ClientEvents[Event]['ack']> {
     return new Promise((resolve, reject) => {
-      this.socket.timeout(timeoutMs).emit(event, payload, (error: Error | null, ack: Ack) => {
-        if (error) reject(new SignalingError('TIMEOUT', 'The server did not answer in time.'));
-        else if (ack.ok) resolve(ack);
-        else reject(new SignalingError(ack.code, ack.message));
-      });
+      this.socket
+        .timeout(timeoutMs)
+        .emit(event, payload, (error: Error | null, ack: Ack<Event>) => {
+          if (error) reject(new SignalingError('TIMEOUT', 'The server did not answer in time.'));
+          else if (ack.ok) resolve(ack);
+          else reject(new SignalingError(ack.code, ack.message));
+        });
     });
   }
 
   /** Fire and forget (relayed signals); refusals come back as `error` events. */
-  send(event: string, payload: Record<string, unknown>): void {
+  send<Event extends ClientEventName>(event: Event, payload: ClientEvents[Event]['payload']): void {
     this.socket.emit(event, payload);
   }
 
