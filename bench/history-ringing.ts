@@ -1,3 +1,4 @@
+import type { EventToAppend } from '../src/application/ports/event-store.port.js';
 import { iso, leftAtEnd, SYSTEM, type GeneratedCall } from './history-call.js';
 
 /** How a call came out of its ringing. */
@@ -94,54 +95,25 @@ export function ring(call: GeneratedCall, t0: number): Ringing {
  */
 function endUnanswered(call: GeneratedCall, outcome: number, rangAt: number, t: number): number {
   const { random, provider, patient } = call;
-  const providerId = provider.userId;
+  const over = (at: number, ending: EventToAppend): number => {
+    call.commit(at, ending, leftAtEnd(call, provider.userId, at));
+    return at;
+  };
   if (outcome < 0.08) {
     const at = rangAt + 60_000;
-    call.commit(
-      at,
-      call.event('CallMissed', { at: iso(at), ringTimeoutSeconds: 60 }, SYSTEM, at),
-      leftAtEnd(call, providerId, at),
-    );
-    return at;
+    return over(at, call.event('CallMissed', { at: iso(at), ringTimeoutSeconds: 60 }, SYSTEM, at));
   }
   if (outcome < 0.13) {
     const at = t + random.between(3, 20) * 1000;
-    call.commit(
-      at,
-      call.event(
-        'CallDeclined',
-        { declinedBy: patient.userId, reason: 'busy', at: iso(at) },
-        patient,
-        at,
-      ),
-      leftAtEnd(call, providerId, at),
-    );
-    return at;
+    const data = { declinedBy: patient.userId, reason: 'busy', at: iso(at) };
+    return over(at, call.event('CallDeclined', data, patient, at));
   }
   if (outcome < 0.17) {
     const at = t + random.between(3, 40) * 1000;
-    call.commit(
-      at,
-      call.event(
-        'CallCancelled',
-        { cancelledBy: providerId, reason: null, at: iso(at) },
-        provider,
-        at,
-      ),
-      leftAtEnd(call, providerId, at),
-    );
-    return at;
+    const data = { cancelledBy: provider.userId, reason: null, at: iso(at) };
+    return over(at, call.event('CallCancelled', data, provider, at));
   }
   const at = t + random.between(3, 20) * 1000;
-  call.commit(
-    at,
-    call.event(
-      'CallFailed',
-      { reason: 'ice_failed', details: { stage: 'ringing' }, at: iso(at) },
-      SYSTEM,
-      at,
-    ),
-    leftAtEnd(call, providerId, at),
-  );
-  return at;
+  const data = { reason: 'ice_failed', details: { stage: 'ringing' }, at: iso(at) };
+  return over(at, call.event('CallFailed', data, SYSTEM, at));
 }
