@@ -23,7 +23,8 @@ import { RandomIdGenerator } from '../src/infrastructure/system/random-id-genera
 import { SystemClock } from '../src/infrastructure/system/system-clock.adapter.js';
 import { DEMO_USERS, seedDemoUsers } from '../src/infrastructure/users/demo-users.js';
 import { KnexUserDirectory } from '../src/infrastructure/users/knex-user-directory.adapter.js';
-import { createBenchDatabase, percentile, runLoad } from './bench-database.js';
+import { createBenchDatabase } from './bench-database.js';
+import { percentile, runLoad } from './latencies.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);

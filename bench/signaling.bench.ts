@@ -15,7 +15,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { percentile } from './bench-database.js';
+import { percentile } from './latencies.js';
 import { connectPairs, type Pair } from './signaling-clients.js';
 import type { TargetName, TargetReady } from './signaling-targets.js';
 
