@@ -1,4 +1,9 @@
+import type { EventSubscription } from '../../application/ports/event-store.port.js';
+
 /** Small pieces the event-store adapters' subscription loops share. */
+
+/** Page size of a subscription that does not ask for one. */
+export const DEFAULT_SUBSCRIPTION_BATCH_SIZE = 500;
 
 export type ErrorReporter = (error: unknown, context: string) => void;
 
@@ -54,5 +59,39 @@ export class Waker {
       const timer = setTimeout(done, ms);
       this.release = done;
     });
+  }
+}
+
+/**
+ * The subscriptions an adapter has open, so that closing the adapter stops them all; once it is
+ * closed, no new one starts.
+ */
+export class OpenSubscriptions<S extends EventSubscription> {
+  private readonly open = new Set<S>();
+  private closed = false;
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  /** `start` builds the subscription and receives what it calls once it has ended. */
+  add(start: (onClosed: (subscription: S) => void) => S): S {
+    if (this.closed) throw new Error('The event store is closed');
+    const subscription = start((ended) => this.open.delete(ended));
+    this.open.add(subscription);
+    return subscription;
+  }
+
+  [Symbol.iterator](): IterableIterator<S> {
+    return this.open.values();
+  }
+
+  async closeAll(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.open].map((subscription) => subscription.close()));
   }
 }
