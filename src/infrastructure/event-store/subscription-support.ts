@@ -1,9 +1,10 @@
-import type { EventSubscription } from '../../application/ports/event-store.port.js';
+import type {
+  EventSubscription,
+  LedgerPosition,
+  SubscribeOptions,
+} from '../../application/ports/event-store.port.js';
 
 /** Small pieces the event-store adapters' subscription loops share. */
-
-/** Page size of a subscription that does not ask for one. */
-export const DEFAULT_SUBSCRIPTION_BATCH_SIZE = 500;
 
 export type ErrorReporter = (error: unknown, context: string) => void;
 
@@ -12,6 +13,18 @@ export const reportToStderr: ErrorReporter = (error, context) => {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`[event-store] ${context}: ${message}\n`);
 };
+
+/** What every adapter's options say about its subscriptions. */
+export interface SubscriptionOptions {
+  /** Default page size of subscriptions. Default 500. */
+  readonly batchSize?: number;
+  /** Receives background failures: subscriptions' and the adapter's own (retried, never thrown). */
+  readonly onError?: ErrorReporter;
+}
+
+export function subscriptionDefaults(options: SubscriptionOptions): Required<SubscriptionOptions> {
+  return { batchSize: options.batchSize ?? 500, onError: options.onError ?? reportToStderr };
+}
 
 /** Backoff after the n-th consecutive failure (0-based): 100 ms doubling, at most 5 s. */
 export function failureBackoffMs(failures: number): number {
@@ -62,6 +75,16 @@ export class Waker {
   }
 }
 
+/** What one subscription loop runs with: the caller's options, the adapter's defaults filled in. */
+export interface SubscriptionSettings<S extends EventSubscription> {
+  readonly after: LedgerPosition | null;
+  readonly streamPrefixes: readonly string[];
+  readonly batchSize: number;
+  readonly onError: ErrorReporter;
+  /** Called once the loop has ended, so the adapter forgets it. */
+  readonly onClosed: (subscription: S) => void;
+}
+
 /**
  * The subscriptions an adapter has open, so that closing the adapter stops them all; once it is
  * closed, no new one starts.
@@ -78,10 +101,20 @@ export class OpenSubscriptions<S extends EventSubscription> {
     return this.open.size;
   }
 
-  /** `start` builds the subscription and receives what it calls once it has ended. */
-  add(start: (onClosed: (subscription: S) => void) => S): S {
+  /** Starts one subscription that `build` makes from the settings of `options`. */
+  start(
+    options: SubscribeOptions,
+    defaults: Required<SubscriptionOptions>,
+    build: (settings: SubscriptionSettings<S>) => S,
+  ): S {
     if (this.closed) throw new Error('The event store is closed');
-    const subscription = start((ended) => this.open.delete(ended));
+    const subscription = build({
+      after: options.after,
+      streamPrefixes: options.streamPrefixes ?? [],
+      batchSize: options.batchSize ?? defaults.batchSize,
+      onError: defaults.onError,
+      onClosed: (ended) => this.open.delete(ended),
+    });
     this.open.add(subscription);
     return subscription;
   }

@@ -20,17 +20,14 @@ import {
 } from '../../../application/ledger/event-integrity.js';
 import type { JsonObject } from '../../../domain/shared/event.js';
 import { comparePositionPairs, decodePositionPair, encodePositionPair } from '../pair-position.js';
-import {
-  DEFAULT_SUBSCRIPTION_BATCH_SIZE,
-  reportToStderr,
-  type ErrorReporter,
-} from '../subscription-support.js';
+import { subscriptionDefaults, type SubscriptionOptions } from '../subscription-support.js';
 import { CommitNotifier, LEDGER_CHANNEL } from './postgres-commit-notifier.js';
 import { PostgresEventSubscriber } from './postgres-event-subscription.adapter.js';
 
 const SQLSTATE_WRONG_EXPECTED_REVISION = 'LG409';
 
-export interface PostgresEventStoreOptions {
+/** `onError` also receives the LISTEN connection's failures. */
+export interface PostgresEventStoreOptions extends SubscriptionOptions {
   /**
    * How long a caught-up subscription waits for a notification before it reads anyway. Events
    * held back by an older open transaction become readable without a new notification, and a
@@ -39,16 +36,12 @@ export interface PostgresEventStoreOptions {
   readonly idleReadMs?: number;
   /** Delay before the LISTEN connection is opened again after it failed. Default 1000 ms. */
   readonly listenRetryMs?: number;
-  /** Default page size of subscriptions. Default 500. */
-  readonly batchSize?: number;
   /**
    * Minimum spacing of this store's commit notifications. Appends that complete meanwhile are
    * announced together by the next one. Default 20 ms: a burst of appends costs a few
    * NOTIFYs, while another process hears of a commit at most 20 ms late (this process at once).
    */
   readonly notifyIntervalMs?: number;
-  /** Receives subscription and LISTEN failures (they are retried, never thrown). */
-  readonly onError?: ErrorReporter;
 }
 
 /** The JSON `ledger_append` receives for each event. */
@@ -176,13 +169,13 @@ export class PostgresEventStore implements EventStore {
     options: PostgresEventStoreOptions = {},
     private readonly ownsPool = false,
   ) {
-    const onError = options.onError ?? reportToStderr;
+    const { batchSize, onError } = subscriptionDefaults(options);
     this.subscriber = new PostgresEventSubscriber({
       openListener: () => new pg.Client(this.pool.options),
       readAll: (readOptions) => this.readAll(readOptions),
       idleReadMs: options.idleReadMs ?? 500,
       listenRetryMs: options.listenRetryMs ?? 1000,
-      batchSize: options.batchSize ?? DEFAULT_SUBSCRIPTION_BATCH_SIZE,
+      batchSize,
       onError,
     });
     this.notifier = new CommitNotifier(
@@ -206,7 +199,7 @@ export class PostgresEventStore implements EventStore {
     options: PostgresEventStoreOptions & { readonly poolSize?: number } = {},
   ): PostgresEventStore {
     const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 });
-    const onError = options.onError ?? reportToStderr;
+    const { onError } = subscriptionDefaults(options);
     // An idle pooled connection that dies is replaced on demand; without a listener it would crash.
     pool.on('error', (error) => onError(error, 'idle PostgreSQL connection failed'));
     return new PostgresEventStore(pool, options, true);

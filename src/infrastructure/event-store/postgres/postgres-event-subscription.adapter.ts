@@ -13,19 +13,18 @@ import {
   OpenSubscriptions,
   Waker,
   failureBackoffMs,
-  type ErrorReporter,
+  type SubscriptionOptions,
+  type SubscriptionSettings,
 } from '../subscription-support.js';
 import { LEDGER_CHANNEL, parseNotice } from './postgres-commit-notifier.js';
 
-export interface PostgresEventSubscriberSettings {
+export interface PostgresEventSubscriberSettings extends Required<SubscriptionOptions> {
   /** Opens the LISTEN connection: a client of its own, outside any pool. */
   readonly openListener: () => pg.Client;
   /** One page of the gap-safe feed. */
   readonly readAll: (options: ReadAllOptions) => Promise<RecordedEvent[]>;
   readonly idleReadMs: number;
   readonly listenRetryMs: number;
-  readonly batchSize: number;
-  readonly onError: ErrorReporter;
 }
 
 /**
@@ -44,23 +43,13 @@ export class PostgresEventSubscriber implements EventSubscriber {
     options: SubscribeOptions,
     handler: (events: readonly RecordedEvent[]) => Promise<void>,
   ): EventSubscription {
-    const { readAll, idleReadMs, onError } = this.settings;
-    const streamPrefixes = options.streamPrefixes ?? [];
-    const subscription = this.subscriptions.add(
-      (onClosed) =>
-        new PostgresSubscription(
-          (after, limit) => readAll({ after, limit, streamPrefixes }),
-          handler,
-          {
-            after: options.after,
-            streamPrefixes,
-            batchSize: options.batchSize ?? this.settings.batchSize,
-            idleReadMs,
-            onError,
-            onClosed,
-          },
-        ),
-    );
+    const { readAll, idleReadMs } = this.settings;
+    const subscription = this.subscriptions.start(options, this.settings, (settings) => {
+      const { streamPrefixes } = settings;
+      const read = (after: LedgerPosition | null, limit: number): Promise<RecordedEvent[]> =>
+        readAll({ after, limit, streamPrefixes });
+      return new PostgresSubscription(read, handler, { ...settings, idleReadMs });
+    });
     void this.ensureListener();
     return subscription;
   }
@@ -122,13 +111,8 @@ export class PostgresEventSubscriber implements EventSubscriber {
   }
 }
 
-interface PostgresSubscriptionSettings {
-  readonly after: LedgerPosition | null;
-  readonly streamPrefixes: readonly string[];
-  readonly batchSize: number;
+interface PostgresSubscriptionSettings extends SubscriptionSettings<PostgresSubscription> {
   readonly idleReadMs: number;
-  readonly onError: ErrorReporter;
-  readonly onClosed: (subscription: PostgresSubscription) => void;
 }
 
 /** After news finds nothing readable yet, look again soon, then less and less often. */
