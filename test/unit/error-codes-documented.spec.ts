@@ -83,7 +83,7 @@ function isErrorClass(value: unknown): value is new (...args: never[]) => Error 
   return typeof value === 'function' && value.prototype instanceof Error;
 }
 
-/** What the code tells of each code: the HTTP statuses it is answered with, and where it is used. */
+/** What the sources tell of each code: where it is used, and its HTTP statuses. */
 class CodeEvidence {
   readonly statuses = new Map<string, Set<number>>();
   readonly socketCodes = new Set<string>();
@@ -118,7 +118,10 @@ function collectDomainCodes(evidence: CodeEvidence): void {
   }
 }
 
-/** Error classes whose status a controller picks: `instanceof X` ... `new HttpError(NNN, error.code`. */
+/**
+ * Error classes whose status a controller picks:
+ * `instanceof X` ... `new HttpError(NNN, error.code`.
+ */
 function statusesChosenByControllers(): Map<string, number> {
   const chosen = new Map<string, number>();
   const pattern = /instanceof (\w+)\)[^]{0,300}?new HttpError\(\s*(\d{3}),\s*error\.code\b/g;
