@@ -1,6 +1,8 @@
 import type {
+  EventSubscriber,
   EventSubscription,
   LedgerPosition,
+  RecordedEvent,
   SubscribeOptions,
 } from '../../application/ports/event-store.port.js';
 
@@ -85,13 +87,21 @@ export interface SubscriptionSettings<S extends EventSubscription> {
   readonly onClosed: (subscription: S) => void;
 }
 
+export type BatchHandler = (events: readonly RecordedEvent[]) => Promise<void>;
+
 /**
- * The subscriptions an adapter has open, so that closing the adapter stops them all; once it is
- * closed, no new one starts.
+ * The subscriptions of one adapter. Each is built by the adapter's `build` from the caller's
+ * options with the adapter's defaults filled in; closing stops them all, and once closed no new
+ * one starts.
  */
-export class OpenSubscriptions<S extends EventSubscription> {
+export class OpenSubscriptions<S extends EventSubscription> implements EventSubscriber {
   private readonly open = new Set<S>();
   private closed = false;
+
+  constructor(
+    private readonly defaults: Required<SubscriptionOptions>,
+    private readonly build: (settings: SubscriptionSettings<S>, handler: BatchHandler) => S,
+  ) {}
 
   get isClosed(): boolean {
     return this.closed;
@@ -101,20 +111,16 @@ export class OpenSubscriptions<S extends EventSubscription> {
     return this.open.size;
   }
 
-  /** Starts one subscription that `build` makes from the settings of `options`. */
-  start(
-    options: SubscribeOptions,
-    defaults: Required<SubscriptionOptions>,
-    build: (settings: SubscriptionSettings<S>) => S,
-  ): S {
+  subscribe(options: SubscribeOptions, handler: BatchHandler): S {
     if (this.closed) throw new Error('The event store is closed');
-    const subscription = build({
+    const settings: SubscriptionSettings<S> = {
       after: options.after,
       streamPrefixes: options.streamPrefixes ?? [],
-      batchSize: options.batchSize ?? defaults.batchSize,
-      onError: defaults.onError,
+      batchSize: options.batchSize ?? this.defaults.batchSize,
+      onError: this.defaults.onError,
       onClosed: (ended) => this.open.delete(ended),
-    });
+    };
+    const subscription = this.build(settings, handler);
     this.open.add(subscription);
     return subscription;
   }
@@ -123,7 +129,7 @@ export class OpenSubscriptions<S extends EventSubscription> {
     return this.open.values();
   }
 
-  async closeAll(): Promise<void> {
+  async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.open].map((subscription) => subscription.close()));
   }

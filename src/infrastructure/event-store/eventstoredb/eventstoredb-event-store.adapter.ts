@@ -30,8 +30,13 @@ import {
 } from '../../../application/ledger/event-integrity.js';
 import { comparePositionPairs, encodePositionPair } from '../pair-position.js';
 import { matchesStreamPrefixes } from '../stream-prefix.js';
-import { subscriptionDefaults, type SubscriptionOptions } from '../subscription-support.js';
-import { EventStoreDbEventSubscriber } from './eventstoredb-event-subscription.adapter.js';
+import {
+  OpenSubscriptions,
+  subscriptionDefaults,
+  type BatchHandler,
+  type SubscriptionOptions,
+} from '../subscription-support.js';
+import { EventStoreDbSubscription } from './eventstoredb-event-subscription.adapter.js';
 import {
   SCHEMA_VERSION_KEY,
   toPosition,
@@ -62,11 +67,11 @@ function jitter(maxMs: number): Promise<void> {
  * ids already in the stream is answered with their original result.
  *
  * Ownership: `new EventStoreDbEventStore(client)` borrows the client; `EventStoreDbEventStore.
- * connect(url)` creates one that `close()` disposes of. Subscriptions are served by
- * `EventStoreDbEventSubscriber` on the same client.
+ * connect(url)` creates one that `close()` disposes of. Subscriptions are catch-up subscriptions
+ * to `$all` on the same client (eventstoredb-event-subscription.adapter.ts).
  */
 export class EventStoreDbEventStore implements EventStore {
-  private readonly subscriber: EventStoreDbEventSubscriber;
+  private readonly subscriptions: OpenSubscriptions<EventStoreDbSubscription>;
   private readonly maxAppendAttempts: number;
   private readonly idempotencyWindow: number;
   private closed = false;
@@ -76,7 +81,10 @@ export class EventStoreDbEventStore implements EventStore {
     options: EventStoreDbEventStoreOptions = {},
     private readonly ownsClient = false,
   ) {
-    this.subscriber = new EventStoreDbEventSubscriber(client, subscriptionDefaults(options));
+    this.subscriptions = new OpenSubscriptions(
+      subscriptionDefaults(options),
+      (settings, handler) => new EventStoreDbSubscription(client, handler, settings),
+    );
     this.maxAppendAttempts = options.maxAppendAttempts ?? 50;
     this.idempotencyWindow = options.idempotencyWindow ?? 64;
   }
@@ -210,11 +218,8 @@ export class EventStoreDbEventStore implements EventStore {
     return events;
   }
 
-  subscribe(
-    options: SubscribeOptions,
-    handler: (events: readonly RecordedEvent[]) => Promise<void>,
-  ): EventSubscription {
-    return this.subscriber.subscribe(options, handler);
+  subscribe(options: SubscribeOptions, handler: BatchHandler): EventSubscription {
+    return this.subscriptions.subscribe(options, handler);
   }
 
   async headPosition(): Promise<LedgerPosition | null> {
@@ -247,7 +252,7 @@ export class EventStoreDbEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.subscriber.close();
+    await this.subscriptions.close();
     if (this.ownsClient) await this.client.dispose();
   }
 

@@ -7,46 +7,18 @@ import {
   type EventStoreDBClient,
 } from '@eventstore/db-client';
 import type {
-  EventSubscriber,
   EventSubscription,
   RecordedEvent,
-  SubscribeOptions,
 } from '../../../application/ports/event-store.port.js';
 import { comparePositionPairs } from '../pair-position.js';
 import { matchesStreamPrefixes } from '../stream-prefix.js';
 import {
-  OpenSubscriptions,
   Waker,
   failureBackoffMs,
-  type SubscriptionOptions,
+  type BatchHandler,
   type SubscriptionSettings,
 } from '../subscription-support.js';
 import { toPosition, toRecordedEvent } from './eventstoredb-recorded-event.js';
-
-/** The catch-up subscriptions to `$all` of one EventStoreDB event store, on its client. */
-export class EventStoreDbEventSubscriber implements EventSubscriber {
-  private readonly subscriptions = new OpenSubscriptions<EventStoreDbSubscription>();
-
-  constructor(
-    private readonly client: EventStoreDBClient,
-    private readonly settings: Required<SubscriptionOptions>,
-  ) {}
-
-  subscribe(
-    options: SubscribeOptions,
-    handler: (events: readonly RecordedEvent[]) => Promise<void>,
-  ): EventSubscription {
-    return this.subscriptions.start(
-      options,
-      this.settings,
-      (settings) => new EventStoreDbSubscription(this.client, handler, settings),
-    );
-  }
-
-  close(): Promise<void> {
-    return this.subscriptions.closeAll();
-  }
-}
 
 /**
  * A catch-up subscription to `$all`, filtered by stream prefix on the server, read in batches with
@@ -54,7 +26,7 @@ export class EventStoreDbEventSubscriber implements EventSubscriber {
  * handler gets the same batch again after a backoff; a dropped subscription is resumed from the
  * last delivered position.
  */
-class EventStoreDbSubscription implements EventSubscription {
+export class EventStoreDbSubscription implements EventSubscription {
   private readonly waker = new Waker();
   private readonly done: Promise<void>;
   private stream: AllStreamSubscription | null = null;
@@ -62,7 +34,7 @@ class EventStoreDbSubscription implements EventSubscription {
 
   constructor(
     private readonly client: EventStoreDBClient,
-    private readonly handler: (events: readonly RecordedEvent[]) => Promise<void>,
+    private readonly handler: BatchHandler,
     private readonly settings: SubscriptionSettings<EventStoreDbSubscription>,
   ) {
     this.done = this.run();

@@ -20,7 +20,11 @@ import {
 } from '../../../application/ledger/event-integrity.js';
 import type { JsonObject } from '../../../domain/shared/event.js';
 import { comparePositionPairs, decodePositionPair, encodePositionPair } from '../pair-position.js';
-import { subscriptionDefaults, type SubscriptionOptions } from '../subscription-support.js';
+import {
+  subscriptionDefaults,
+  type BatchHandler,
+  type SubscriptionOptions,
+} from '../subscription-support.js';
 import { CommitNotifier, LEDGER_CHANNEL } from './postgres-commit-notifier.js';
 import { PostgresEventSubscriber } from './postgres-event-subscription.adapter.js';
 
@@ -273,10 +277,7 @@ export class PostgresEventStore implements EventStore {
     return result.rows.map(toRecordedEvent);
   }
 
-  subscribe(
-    options: SubscribeOptions,
-    handler: (events: readonly RecordedEvent[]) => Promise<void>,
-  ): EventSubscription {
+  subscribe(options: SubscribeOptions, handler: BatchHandler): EventSubscription {
     return this.subscriber.subscribe(options, handler);
   }
 

@@ -13,6 +13,7 @@ import {
   OpenSubscriptions,
   Waker,
   failureBackoffMs,
+  type BatchHandler,
   type SubscriptionOptions,
   type SubscriptionSettings,
 } from '../subscription-support.js';
@@ -33,23 +34,22 @@ export interface PostgresEventSubscriberSettings extends Required<SubscriptionOp
  * The store's own appends wake them through `wake` without a round trip.
  */
 export class PostgresEventSubscriber implements EventSubscriber {
-  private readonly subscriptions = new OpenSubscriptions<PostgresSubscription>();
+  private readonly subscriptions: OpenSubscriptions<PostgresSubscription>;
   private listener: pg.Client | null = null;
   private listenerRetry: NodeJS.Timeout | null = null;
 
-  constructor(private readonly settings: PostgresEventSubscriberSettings) {}
-
-  subscribe(
-    options: SubscribeOptions,
-    handler: (events: readonly RecordedEvent[]) => Promise<void>,
-  ): EventSubscription {
-    const { readAll, idleReadMs } = this.settings;
-    const subscription = this.subscriptions.start(options, this.settings, (settings) => {
-      const { streamPrefixes } = settings;
+  constructor(private readonly settings: PostgresEventSubscriberSettings) {
+    const { readAll, idleReadMs } = settings;
+    this.subscriptions = new OpenSubscriptions(settings, (subscription, handler) => {
+      const { streamPrefixes } = subscription;
       const read = (after: LedgerPosition | null, limit: number): Promise<RecordedEvent[]> =>
         readAll({ after, limit, streamPrefixes });
-      return new PostgresSubscription(read, handler, { ...settings, idleReadMs });
+      return new PostgresSubscription(read, handler, { ...subscription, idleReadMs });
     });
+  }
+
+  subscribe(options: SubscribeOptions, handler: BatchHandler): EventSubscription {
+    const subscription = this.subscriptions.subscribe(options, handler);
     void this.ensureListener();
     return subscription;
   }
@@ -63,7 +63,7 @@ export class PostgresEventSubscriber implements EventSubscriber {
     if (this.subscriptions.isClosed) return;
     if (this.listenerRetry) clearTimeout(this.listenerRetry);
     this.listenerRetry = null;
-    await this.subscriptions.closeAll();
+    await this.subscriptions.close();
     const listener = this.listener;
     this.listener = null;
     if (listener) await listener.end().catch(() => undefined);
@@ -137,7 +137,7 @@ class PostgresSubscription implements EventSubscription {
       after: LedgerPosition | null,
       limit: number,
     ) => Promise<RecordedEvent[]>,
-    private readonly handler: (events: readonly RecordedEvent[]) => Promise<void>,
+    private readonly handler: BatchHandler,
     private readonly settings: PostgresSubscriptionSettings,
   ) {
     this.deliveredTransaction =
