@@ -6,7 +6,10 @@ import type {
   SubscribeOptions,
 } from '../../application/ports/event-store.port.js';
 
-/** Small pieces the event-store adapters' subscription loops share. */
+/**
+ * What the event-store adapters' subscriptions share: their options and defaults, error reporting,
+ * the backoff after failures, a sleep that news cuts short, and the set of open subscriptions.
+ */
 
 export type ErrorReporter = (error: unknown, context: string) => void;
 
