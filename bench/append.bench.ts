@@ -17,7 +17,7 @@ import { InitiateCallHandler } from '../src/application/call/commands/initiate-c
 import type { EventToAppend } from '../src/application/ports/event-store.port.js';
 import { Argon2PasswordHasher } from '../src/infrastructure/auth/argon2-password-hasher.adapter.js';
 import { PostgresEventStore } from '../src/infrastructure/event-store/postgres/postgres-event-store.adapter.js';
-import { PrometheusMetrics } from '../src/infrastructure/observability/prometheus-metrics.js';
+import { PrometheusMetrics } from '../src/infrastructure/observability/prometheus-metrics.adapter.js';
 import { migrateToLatest } from '../src/infrastructure/postgres/migrations/migration-source.js';
 import { RandomIdGenerator } from '../src/infrastructure/system/random-id-generator.adapter.js';
 import { SystemClock } from '../src/infrastructure/system/system-clock.adapter.js';

@@ -52,10 +52,10 @@ import { ID_GENERATOR, type IdGenerator } from './application/ports/id-generator
 import { PASSWORD_HASHER, type PasswordHasher } from './application/ports/password-hasher.port.js';
 import { TOKEN_ISSUER, type TokenIssuer } from './application/ports/token-issuer.port.js';
 import { USER_DIRECTORY, type UserDirectory } from './application/ports/user-directory.port.js';
-import type { PrometheusMetrics } from './infrastructure/observability/prometheus-metrics.js';
+import type { PrometheusMetrics } from './infrastructure/observability/prometheus-metrics.adapter.js';
 import { KNEX, PG_POOL } from './infrastructure/postgres/database.tokens.js';
 import { ProjectionMonitor } from './projections/projection-monitor.js';
-import { KnexCallReadModel } from './infrastructure/read-models/knex-call-read-model.js';
+import { KnexCallReadModel } from './infrastructure/read-models/knex-call-read-model.adapter.js';
 import { AuditController } from './interfaces/http/audit/audit.controller.js';
 import { CallQueriesController } from './interfaces/http/calls/call-queries.controller.js';
 import { Freshness } from './interfaces/http/freshness.js';

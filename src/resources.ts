@@ -5,8 +5,8 @@ import type { EventStore } from './application/ports/event-store.port.js';
 import { CleanupStack } from './infrastructure/system/cleanup-stack.js';
 import type { AppConfig } from './infrastructure/config/app-config.js';
 import { createEventStore } from './infrastructure/event-store/create-event-store.js';
-import { instrumentEventStore } from './infrastructure/observability/instrumented-event-store.js';
-import { PrometheusMetrics } from './infrastructure/observability/prometheus-metrics.js';
+import { instrumentEventStore } from './infrastructure/observability/instrumented-event-store.adapter.js';
+import { PrometheusMetrics } from './infrastructure/observability/prometheus-metrics.adapter.js';
 import { migrateToLatest } from './infrastructure/postgres/migrations/migration-source.js';
 import { openDatabase } from './infrastructure/postgres/open-database.js';
 

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import type { EventStore } from '../application/ports/event-store.port.js';
-import type { ProjectionLagSample } from '../infrastructure/observability/prometheus-metrics.js';
+import type { ProjectionLagSample } from '../infrastructure/observability/prometheus-metrics.adapter.js';
 import { PostgresFeedStatistics } from './feed-statistics.js';
 import { ProjectionMonitor } from './projection-monitor.js';
 import {

@@ -85,7 +85,23 @@ export interface EventSubscription {
   close(): Promise<void>;
 }
 
-export interface EventStore {
+/** Live delivery of the global feed, apart from appending and reading it. */
+export interface EventSubscriber {
+  /**
+   * Delivers every event after `after`, in feed order, batch by batch; the handler's promise is
+   * awaited before the next batch. Waits without polling when caught up.
+   */
+  subscribe(
+    options: SubscribeOptions,
+    handler: (events: readonly RecordedEvent[]) => Promise<void>,
+  ): EventSubscription;
+
+  /** Stops every subscription it started. */
+  close(): Promise<void>;
+}
+
+/** The ledger: streams appended and read, and the global feed read and subscribed to. */
+export interface EventStore extends EventSubscriber {
   /**
    * Appends atomically, or not at all. Throws `WrongExpectedRevisionError` on a revision mismatch.
    * Re-appending events whose ids are already in the stream is a no-op answered with their result.
@@ -101,15 +117,6 @@ export interface EventStore {
 
   /** A batch of the global feed after `after`, in commit order, never skipping a later commit. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
-
-  /**
-   * Delivers every event after `after`, in feed order, batch by batch; the handler's promise is
-   * awaited before the next batch. Waits without polling when caught up.
-   */
-  subscribe(
-    options: SubscribeOptions,
-    handler: (events: readonly RecordedEvent[]) => Promise<void>,
-  ): EventSubscription;
 
   /** The position of the newest readable event, or null for an empty store. */
   headPosition(): Promise<LedgerPosition | null>;

@@ -1,9 +1,6 @@
 import { DomainError } from '../shared/domain-error.js';
 
-/**
- *   QUALITY.INVALID_SAMPLE   invalid    a metric that is not a finite number in its range
- *   QUALITY.SYSTEM_SAMPLE    forbidden  the system reporting a sample (only participants measure)
- */
+/** Refused quality samples; their codes and statuses are listed in docs/errors.md. */
 export class InvalidQualitySampleError extends DomainError {
   readonly code = 'QUALITY.INVALID_SAMPLE';
   readonly kind = 'invalid';

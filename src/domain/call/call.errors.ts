@@ -1,47 +1,8 @@
 import { DomainError } from '../shared/domain-error.js';
 
 /**
- * Broken call rules. `code` is stable API; `kind` picks the HTTP status family.
- *
- *   CALL.NOT_FOUND                        not_found  a non-initiate command on a stream nobody wrote
- *   CALL.ALREADY_EXISTS                   conflict   InitiateCall on an existing call
- *   CALL.SELF_CALL                        invalid    provider and patient are the same user
- *   CALL.INITIATOR_MISMATCH               forbidden  initiating in someone else's name
- *   CALL.PATIENT_INITIATION_DISABLED      forbidden  a patient initiating while that is switched off
- *   CALL.ROLE_CANNOT_INITIATE             forbidden  neither a provider nor a patient
- *   CALL.NOT_SCHEDULED                    conflict   ringing a call that is not SCHEDULED
- *   CALL.NOT_RINGING                      conflict   answer / decline / miss outside RINGING
- *   CALL.NOT_IN_PROGRESS                  conflict   end / record / report quality outside IN_PROGRESS
- *   CALL.NOT_CANCELLABLE                  conflict   cancelling once the call was answered
- *   CALL.NOT_JOINABLE                     conflict   joining / connecting / media outside RINGING, IN_PROGRESS
- *   CALL.NOT_LIVE                         conflict   failing a call that was never ringing
- *   CALL.ALREADY_FINISHED                 conflict   anything that changes a terminal call
- *   CALL.NOT_CALLEE                       forbidden  answer / decline by anyone but the callee
- *   CALL.NOT_INITIATOR                    forbidden  ring / cancel by anyone but the initiator
- *   CALL.NOT_PARTY                        forbidden  the actor is neither the provider nor the patient
- *   CALL.SYSTEM_ONLY                      forbidden  a timer's or gateway's command sent by a user
- *   PARTICIPANT.UNKNOWN                   invalid    a system command names a user who is not a party
- *   PARTICIPANT.NOT_SELF                  forbidden  a party reporting on the other party
- *   PARTICIPANT.NOT_PRESENT               conflict   leaving without having joined
- *   PARTICIPANT.ALREADY_PRESENT           conflict   joining while joining, connected or disconnected
- *   PARTICIPANT.NOT_JOINING               conflict   marking connected someone who is not joining
- *   PARTICIPANT.NOT_CONNECTED             conflict   disconnect / media for someone not joining or connected
- *   PARTICIPANT.NOT_DISCONNECTED          conflict   reconnecting someone who is not disconnected
- *   PARTICIPANT.RECONNECT_GRACE_EXPIRED   conflict   reconnecting after the grace period
- *   RECORDING.PROVIDER_ONLY               forbidden  the patient starting or stopping a recording
- *   RECORDING.DISABLED                    conflict   the call was initiated without recording
- *   RECORDING.CONSENT_MISSING             conflict   a party still in the call has not consented
- *   RECORDING.ALREADY_ACTIVE              conflict   a second recording while one runs
- *   RECORDING.DUPLICATE_ID                conflict   a recording id this call already used
- *   RECORDING.NOT_FOUND                   not_found  stopping a recording this call never had
- *   RECORDING.NOT_ACTIVE                  conflict   stopping a recording that already stopped
- *   RECORDING.NOT_STOPPED                 conflict   uploading media while the recording still runs
- *   RECORDING.ALREADY_UPLOADED            conflict   a second upload (or an upload after the purge)
- *   RECORDING.ALREADY_FAILED              conflict   uploading after the upload timed out
- *   RECORDING.NOT_EXPIRED                 conflict   purging before the retention period ended
- *   RECORDING.LEGAL_HOLD                  conflict   purging a recording under legal hold
- *   RECORDING.PURGED                      conflict   holding a recording that is already purged
- *   RECORDING.ADMIN_ONLY                  forbidden  a legal hold set or released by a non-admin
+ * Broken call rules. `code` is stable API; `kind` picks the HTTP status family. Every code, its
+ * status and when it happens: docs/errors.md (checked against these classes by a unit test).
  *
  * Messages name ids and statuses only, never personal data.
  */

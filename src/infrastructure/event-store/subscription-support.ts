@@ -1,4 +1,15 @@
-/** Small pieces the event-store adapters' subscription loops share. */
+import type {
+  EventSubscriber,
+  EventSubscription,
+  LedgerPosition,
+  RecordedEvent,
+  SubscribeOptions,
+} from '../../application/ports/event-store.port.js';
+
+/**
+ * What the event-store adapters' subscriptions share: their options and defaults, error reporting,
+ * the backoff after failures, a sleep that news cuts short, and the set of open subscriptions.
+ */
 
 export type ErrorReporter = (error: unknown, context: string) => void;
 
@@ -7,6 +18,18 @@ export const reportToStderr: ErrorReporter = (error, context) => {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`[event-store] ${context}: ${message}\n`);
 };
+
+/** What every adapter's options say about its subscriptions. */
+export interface SubscriptionOptions {
+  /** Default page size of subscriptions. Default 500. */
+  readonly batchSize?: number;
+  /** Receives background failures: subscriptions' and the adapter's own (retried, never thrown). */
+  readonly onError?: ErrorReporter;
+}
+
+export function subscriptionDefaults(options: SubscriptionOptions): Required<SubscriptionOptions> {
+  return { batchSize: options.batchSize ?? 500, onError: options.onError ?? reportToStderr };
+}
 
 /** Backoff after the n-th consecutive failure (0-based): 100 ms doubling, at most 5 s. */
 export function failureBackoffMs(failures: number): number {
@@ -54,5 +77,63 @@ export class Waker {
       const timer = setTimeout(done, ms);
       this.release = done;
     });
+  }
+}
+
+/** What one subscription loop runs with: the caller's options, the adapter's defaults filled in. */
+export interface SubscriptionSettings<S extends EventSubscription> {
+  readonly after: LedgerPosition | null;
+  readonly streamPrefixes: readonly string[];
+  readonly batchSize: number;
+  readonly onError: ErrorReporter;
+  /** Called once the loop has ended, so the adapter forgets it. */
+  readonly onClosed: (subscription: S) => void;
+}
+
+export type BatchHandler = (events: readonly RecordedEvent[]) => Promise<void>;
+
+/**
+ * The subscriptions of one adapter. Each is built by the adapter's `build` from the caller's
+ * options with the adapter's defaults filled in; closing stops them all, and once closed no new
+ * one starts.
+ */
+export class OpenSubscriptions<S extends EventSubscription> implements EventSubscriber {
+  private readonly open = new Set<S>();
+  private closed = false;
+
+  constructor(
+    private readonly defaults: Required<SubscriptionOptions>,
+    private readonly build: (settings: SubscriptionSettings<S>, handler: BatchHandler) => S,
+  ) {}
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  subscribe(options: SubscribeOptions, handler: BatchHandler): S {
+    if (this.closed) throw new Error('The event store is closed');
+    const settings: SubscriptionSettings<S> = {
+      after: options.after,
+      streamPrefixes: options.streamPrefixes ?? [],
+      batchSize: options.batchSize ?? this.defaults.batchSize,
+      onError: this.defaults.onError,
+      onClosed: (ended) => this.open.delete(ended),
+    };
+    const subscription = this.build(settings, handler);
+    this.open.add(subscription);
+    return subscription;
+  }
+
+  [Symbol.iterator](): IterableIterator<S> {
+    return this.open.values();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.open].map((subscription) => subscription.close()));
   }
 }

@@ -2,17 +2,9 @@ import { ApplicationError } from '../../application/application.errors.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 
 /**
- * A refused socket message with a stable code in the DOMAIN.WHAT style:
- *
- *   SIGNAL.INVALID_PAYLOAD     the payload is not the event's shape (unknown field, wrong type, ...)
- *   SIGNAL.PAYLOAD_TOO_LARGE   an SDP over 64 KB or an ICE candidate over 4 KB
- *   SIGNAL.UNKNOWN_EVENT       an event the namespace does not have
- *   SIGNAL.RATE_LIMITED        too many messages from this socket
- *   SIGNAL.NOT_IN_CALL         the socket has not joined that call (join-call first)
- *   SIGNAL.UNKNOWN_RECIPIENT   `to` is not the other participant of that call
- *   AUTH.TOKEN_MISSING / AUTH.TOKEN_INVALID / AUTH.ROLE_FORBIDDEN   handshake (connect_error)
- *
- * Domain and application errors pass their own codes through (CALL.NOT_JOINABLE, ...).
+ * A refused socket message with a stable code in the DOMAIN.WHAT style (SIGNAL.*, and AUTH.* on
+ * the handshake); docs/errors.md lists them all. Domain and application errors pass their own
+ * codes through (CALL.NOT_JOINABLE, ...).
  */
 export class SignalError extends Error {
   constructor(

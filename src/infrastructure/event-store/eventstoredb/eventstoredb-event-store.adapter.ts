@@ -7,19 +7,12 @@ import {
   START,
   StreamNotFoundError,
   WrongExpectedVersionError,
-  excludeSystemEvents,
   jsonEvent,
-  streamNameFilter,
-  type AllStreamResolvedEvent,
-  type AllStreamSubscription,
-  type JSONEventType,
   type Position,
-  type ResolvedEvent,
 } from '@eventstore/db-client';
 import {
   WrongExpectedRevisionError,
   type AppendResult,
-  type ChainedMetadata,
   type EventStore,
   type EventSubscription,
   type EventToAppend,
@@ -35,20 +28,23 @@ import {
   computeContentHash,
   metadataForHash,
 } from '../../../application/ledger/event-integrity.js';
-import type { JsonObject } from '../../../domain/shared/event.js';
-import { comparePositionPairs, decodePositionPair, encodePositionPair } from '../pair-position.js';
+import { comparePositionPairs, encodePositionPair } from '../pair-position.js';
+import { matchesStreamPrefixes } from '../stream-prefix.js';
 import {
-  Waker,
-  failureBackoffMs,
-  reportToStderr,
-  type ErrorReporter,
+  OpenSubscriptions,
+  subscriptionDefaults,
+  type BatchHandler,
+  type SubscriptionOptions,
 } from '../subscription-support.js';
+import { EventStoreDbSubscription } from './eventstoredb-event-subscription.adapter.js';
+import {
+  SCHEMA_VERSION_KEY,
+  toPosition,
+  toRecordedEvent,
+  type LedgerJsonEvent,
+} from './eventstoredb-recorded-event.js';
 
-export interface EventStoreDbEventStoreOptions {
-  /** Default page size of subscriptions. Default 500. */
-  readonly batchSize?: number;
-  /** Receives subscription failures (they are retried, never thrown). */
-  readonly onError?: ErrorReporter;
+export interface EventStoreDbEventStoreOptions extends SubscriptionOptions {
   /** How often an `'any'` append is retried when another writer got in first. Default 50. */
   readonly maxAppendAttempts?: number;
   /**
@@ -56,58 +52,6 @@ export interface EventStoreDbEventStoreOptions {
    * to answer a retry with the original result. Default 64.
    */
   readonly idempotencyWindow?: number;
-}
-
-/** Stored in EventStoreDB's metadata next to the envelope; taken out again on read. */
-const SCHEMA_VERSION_KEY = 'schemaVersion';
-
-type LedgerJsonEvent = JSONEventType<string, JsonObject, Record<string, unknown>>;
-
-function toPosition(position: LedgerPosition): Position {
-  const { high, low } = decodePositionPair(position);
-  return { commit: high, prepare: low };
-}
-
-function isLedgerMetadata(metadata: unknown): metadata is Record<string, unknown> {
-  return (
-    typeof metadata === 'object' &&
-    metadata !== null &&
-    !Array.isArray(metadata) &&
-    !(metadata instanceof Uint8Array) &&
-    typeof (metadata as { hash?: unknown }).hash === 'string'
-  );
-}
-
-/**
- * Maps what EventStoreDB returns to a ledger event; null for anything this adapter did not write
- * (system streams, links, binary events, events without the ledger envelope).
- */
-function toRecordedEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | null {
-  const event = resolved.event;
-  if (!event || !event.isJson || event.streamId.startsWith('$')) return null;
-  if (!isLedgerMetadata(event.metadata)) return null;
-  if (!event.position) {
-    throw new Error(
-      'EventStoreDB did not report event positions: the ledger needs server 22.6 or newer',
-    );
-  }
-  const { [SCHEMA_VERSION_KEY]: schemaVersion, ...metadata } = event.metadata;
-  return {
-    eventId: event.id,
-    streamId: event.streamId,
-    revision: Number(event.revision),
-    position: encodePositionPair(event.position.commit, event.position.prepare),
-    type: event.type,
-    version: typeof schemaVersion === 'number' ? schemaVersion : 1,
-    data: event.data as JsonObject,
-    metadata: metadata as unknown as ChainedMetadata,
-  };
-}
-
-function matchesPrefixes(streamId: string, prefixes: readonly string[] | undefined): boolean {
-  return (
-    !prefixes || prefixes.length === 0 || prefixes.some((prefix) => streamId.startsWith(prefix))
-  );
 }
 
 function jitter(maxMs: number): Promise<void> {
@@ -123,14 +67,13 @@ function jitter(maxMs: number): Promise<void> {
  * ids already in the stream is answered with their original result.
  *
  * Ownership: `new EventStoreDbEventStore(client)` borrows the client; `EventStoreDbEventStore.
- * connect(url)` creates one that `close()` disposes of.
+ * connect(url)` creates one that `close()` disposes of. Subscriptions are catch-up subscriptions
+ * to `$all` on the same client (eventstoredb-event-subscription.adapter.ts).
  */
 export class EventStoreDbEventStore implements EventStore {
-  private readonly batchSize: number;
-  private readonly onError: ErrorReporter;
+  private readonly subscriptions: OpenSubscriptions<EventStoreDbSubscription>;
   private readonly maxAppendAttempts: number;
   private readonly idempotencyWindow: number;
-  private readonly subscriptions = new Set<EventStoreDbSubscription>();
   private closed = false;
 
   constructor(
@@ -138,8 +81,10 @@ export class EventStoreDbEventStore implements EventStore {
     options: EventStoreDbEventStoreOptions = {},
     private readonly ownsClient = false,
   ) {
-    this.batchSize = options.batchSize ?? 500;
-    this.onError = options.onError ?? reportToStderr;
+    this.subscriptions = new OpenSubscriptions(
+      subscriptionDefaults(options),
+      (settings, handler) => new EventStoreDbSubscription(client, handler, settings),
+    );
     this.maxAppendAttempts = options.maxAppendAttempts ?? 50;
     this.idempotencyWindow = options.idempotencyWindow ?? 64;
   }
@@ -258,7 +203,7 @@ export class EventStoreDbEventStore implements EventStore {
       // The client of this version cannot filter a read of $all on the server: filter here.
       for await (const resolved of reader) {
         const event = toRecordedEvent(resolved);
-        if (!event || !matchesPrefixes(event.streamId, options.streamPrefixes)) continue;
+        if (!event || !matchesStreamPrefixes(event.streamId, options.streamPrefixes)) continue;
         // A read starts at its position inclusively; the port's `after` is exclusive.
         if (options.after !== null && comparePositionPairs(event.position, options.after) <= 0) {
           continue;
@@ -273,20 +218,8 @@ export class EventStoreDbEventStore implements EventStore {
     return events;
   }
 
-  subscribe(
-    options: SubscribeOptions,
-    handler: (events: readonly RecordedEvent[]) => Promise<void>,
-  ): EventSubscription {
-    if (this.closed) throw new Error('The event store is closed');
-    const subscription = new EventStoreDbSubscription(this.client, handler, {
-      after: options.after,
-      streamPrefixes: options.streamPrefixes ?? [],
-      batchSize: options.batchSize ?? this.batchSize,
-      onError: this.onError,
-      onClosed: (sub) => this.subscriptions.delete(sub),
-    });
-    this.subscriptions.add(subscription);
-    return subscription;
+  subscribe(options: SubscribeOptions, handler: BatchHandler): EventSubscription {
+    return this.subscriptions.subscribe(options, handler);
   }
 
   async headPosition(): Promise<LedgerPosition | null> {
@@ -319,7 +252,7 @@ export class EventStoreDbEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.subscriptions.close();
     if (this.ownsClient) await this.client.dispose();
   }
 
@@ -397,172 +330,4 @@ function findBatch(newest: readonly RecordedEvent[], ids: readonly string[]): Ap
   }
   const last = newest[firstAt - ids.length + 1] as RecordedEvent;
   return { revision: last.revision, position: last.position };
-}
-
-interface EventStoreDbSubscriptionSettings {
-  readonly after: LedgerPosition | null;
-  readonly streamPrefixes: readonly string[];
-  readonly batchSize: number;
-  readonly onError: ErrorReporter;
-  readonly onClosed: (subscription: EventStoreDbSubscription) => void;
-}
-
-/**
- * A catch-up subscription to `$all`, filtered by stream prefix on the server, read in batches with
- * backpressure: the next batch is only pulled once the handler's promise resolved. A failed
- * handler gets the same batch again after a backoff; a dropped subscription is resumed from the
- * last delivered position.
- */
-class EventStoreDbSubscription implements EventSubscription {
-  private readonly waker = new Waker();
-  private readonly done: Promise<void>;
-  private stream: AllStreamSubscription | null = null;
-  private puller: BatchPuller | null = null;
-
-  constructor(
-    private readonly client: EventStoreDBClient,
-    private readonly handler: (events: readonly RecordedEvent[]) => Promise<void>,
-    private readonly settings: EventStoreDbSubscriptionSettings,
-  ) {
-    this.done = this.run();
-  }
-
-  async close(): Promise<void> {
-    this.waker.stop();
-    this.puller?.cancel();
-    await this.stream?.unsubscribe().catch(() => undefined);
-    await this.done;
-  }
-
-  private async run(): Promise<void> {
-    const { streamPrefixes, batchSize, onError } = this.settings;
-    let after = this.settings.after;
-    let failures = 0;
-    try {
-      while (!this.waker.isStopped) {
-        const stream = this.client.subscribeToAll({
-          fromPosition: after === null ? START : toPosition(after),
-          filter:
-            streamPrefixes.length > 0
-              ? streamNameFilter({ prefixes: [...streamPrefixes] })
-              : excludeSystemEvents(),
-        });
-        this.stream = stream;
-        const pull = new BatchPuller(stream);
-        this.puller = pull;
-        try {
-          for (;;) {
-            const raw = await pull.next(batchSize);
-            if (raw === null) break;
-            const events: RecordedEvent[] = [];
-            for (const resolved of raw) {
-              const event = toRecordedEvent(resolved);
-              if (!event || !matchesPrefixes(event.streamId, streamPrefixes)) continue;
-              if (after !== null && comparePositionPairs(event.position, after) <= 0) continue;
-              events.push(event);
-            }
-            if (events.length === 0) continue;
-            if (!(await this.deliver(events))) break;
-            after = (events[events.length - 1] as RecordedEvent).position;
-            failures = 0;
-          }
-        } catch (error) {
-          if (this.waker.isStopped) break;
-          onError(error, 'EventStoreDB subscription dropped; resubscribing');
-          await this.waker.sleep(failureBackoffMs(failures++));
-        } finally {
-          pull.dispose();
-          this.puller = null;
-          this.stream = null;
-          await stream.unsubscribe().catch(() => undefined);
-        }
-      }
-    } finally {
-      this.settings.onClosed(this);
-    }
-  }
-
-  /** Hands the batch over until the handler takes it; false when closed first. */
-  private async deliver(events: readonly RecordedEvent[]): Promise<boolean> {
-    let failures = 0;
-    while (!this.waker.isStopped) {
-      try {
-        await this.handler(events);
-        return true;
-      } catch (error) {
-        this.settings.onError(
-          error,
-          'subscription handler failed; the same events will be delivered again',
-        );
-        await this.waker.sleep(failureBackoffMs(failures++));
-      }
-    }
-    return false;
-  }
-}
-
-/**
- * Pulls what a subscription stream has buffered, up to a batch, waiting (without polling) when it
- * has nothing. The stream's error and end are remembered, so none goes unhandled between pulls.
- */
-class BatchPuller {
-  private failure: unknown = null;
-  private ended = false;
-  private cancelled = false;
-  private signal: (() => void) | null = null;
-  private readonly onReadable = (): void => this.notify();
-  private readonly onError = (error: unknown): void => {
-    this.failure ??= error;
-    this.notify();
-  };
-  private readonly onEnd = (): void => {
-    this.ended = true;
-    this.notify();
-  };
-
-  constructor(private readonly stream: AllStreamSubscription) {
-    stream.on('readable', this.onReadable);
-    stream.on('error', this.onError);
-    stream.on('end', this.onEnd);
-    stream.on('close', this.onEnd);
-  }
-
-  /** The next batch; null once the subscription is closed; throws when the stream failed. */
-  async next(max: number): Promise<AllStreamResolvedEvent[] | null> {
-    for (;;) {
-      if (this.cancelled) return null;
-      const batch: AllStreamResolvedEvent[] = [];
-      while (batch.length < max) {
-        const item = this.stream.read() as AllStreamResolvedEvent | null;
-        if (item === null) break;
-        batch.push(item);
-      }
-      if (batch.length > 0) return batch;
-      if (this.failure !== null) throw this.failure;
-      if (this.ended) throw new Error('EventStoreDB subscription ended');
-      await new Promise<void>((resolve) => {
-        this.signal = resolve;
-      });
-      this.signal = null;
-    }
-  }
-
-  /** Ends a pending or future `next()` with null. */
-  cancel(): void {
-    this.cancelled = true;
-    this.notify();
-  }
-
-  dispose(): void {
-    this.stream.off('readable', this.onReadable);
-    this.stream.off('end', this.onEnd);
-    this.stream.off('close', this.onEnd);
-    // Keep swallowing late errors of a stream being torn down.
-    this.stream.off('error', this.onError);
-    this.stream.on('error', () => undefined);
-  }
-
-  private notify(): void {
-    this.signal?.();
-  }
 }

@@ -1,5 +1,8 @@
 import { Waker, type ErrorReporter } from '../subscription-support.js';
 
+/** The channel on which writers announce their commits and subscribers LISTEN. */
+export const LEDGER_CHANNEL = 'ledger_events';
+
 /** NOTIFY payloads must stay under 8000 bytes; keep well below. */
 const NOTICE_BUDGET_BYTES = 7000;
 const ANY_STREAM = '*';

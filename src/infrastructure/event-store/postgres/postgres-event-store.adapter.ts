@@ -20,20 +20,18 @@ import {
 } from '../../../application/ledger/event-integrity.js';
 import type { JsonObject } from '../../../domain/shared/event.js';
 import { comparePositionPairs, decodePositionPair, encodePositionPair } from '../pair-position.js';
-import { CommitNotifier, parseNotice } from './postgres-commit-notifier.js';
 import {
-  Waker,
-  failureBackoffMs,
-  reportToStderr,
-  type ErrorReporter,
+  subscriptionDefaults,
+  type BatchHandler,
+  type SubscriptionOptions,
 } from '../subscription-support.js';
-
-/** The channel on which writers announce their commits (see postgres-commit-notifier.ts). */
-export const LEDGER_CHANNEL = 'ledger_events';
+import { CommitNotifier, LEDGER_CHANNEL } from './postgres-commit-notifier.js';
+import { PostgresEventSubscriber } from './postgres-event-subscription.adapter.js';
 
 const SQLSTATE_WRONG_EXPECTED_REVISION = 'LG409';
 
-export interface PostgresEventStoreOptions {
+/** `onError` also receives the LISTEN connection's failures. */
+export interface PostgresEventStoreOptions extends SubscriptionOptions {
   /**
    * How long a caught-up subscription waits for a notification before it reads anyway. Events
    * held back by an older open transaction become readable without a new notification, and a
@@ -42,16 +40,12 @@ export interface PostgresEventStoreOptions {
   readonly idleReadMs?: number;
   /** Delay before the LISTEN connection is opened again after it failed. Default 1000 ms. */
   readonly listenRetryMs?: number;
-  /** Default page size of subscriptions. Default 500. */
-  readonly batchSize?: number;
   /**
    * Minimum spacing of this store's commit notifications. Appends that complete meanwhile are
    * announced together by the next one. Default 20 ms: a burst of appends costs a few
    * NOTIFYs, while another process hears of a commit at most 20 ms late (this process at once).
    */
   readonly notifyIntervalMs?: number;
-  /** Receives subscription and LISTEN failures (they are retried, never thrown). */
-  readonly onError?: ErrorReporter;
 }
 
 /** The JSON `ledger_append` receives for each event. */
@@ -167,15 +161,10 @@ function sqlState(error: unknown): string | undefined {
  * leaves it open for its owner; `PostgresEventStore.connect(url)` creates a pool that the store
  * owns and ends on `close()`. Either way `close()` stops every subscription and the LISTEN
  * connection (a client of its own, made from the pool's settings, outside the pool).
+ * Subscriptions are served by `PostgresEventSubscriber`, which this store wakes on its own commits.
  */
 export class PostgresEventStore implements EventStore {
-  private readonly idleReadMs: number;
-  private readonly listenRetryMs: number;
-  private readonly batchSize: number;
-  private readonly onError: ErrorReporter;
-  private readonly subscriptions = new Set<PostgresSubscription>();
-  private listener: pg.Client | null = null;
-  private listenerRetry: NodeJS.Timeout | null = null;
+  private readonly subscriber: PostgresEventSubscriber;
   private readonly notifier: CommitNotifier;
   private closed = false;
 
@@ -184,10 +173,15 @@ export class PostgresEventStore implements EventStore {
     options: PostgresEventStoreOptions = {},
     private readonly ownsPool = false,
   ) {
-    this.idleReadMs = options.idleReadMs ?? 500;
-    this.listenRetryMs = options.listenRetryMs ?? 1000;
-    this.batchSize = options.batchSize ?? 500;
-    this.onError = options.onError ?? reportToStderr;
+    const { batchSize, onError } = subscriptionDefaults(options);
+    this.subscriber = new PostgresEventSubscriber({
+      openListener: () => new pg.Client(this.pool.options),
+      readAll: (readOptions) => this.readAll(readOptions),
+      idleReadMs: options.idleReadMs ?? 500,
+      listenRetryMs: options.listenRetryMs ?? 1000,
+      batchSize,
+      onError,
+    });
     this.notifier = new CommitNotifier(
       async (payload) => {
         // NOTIFY gives its transaction an id, and so a commit record to flush: not worth
@@ -199,7 +193,7 @@ export class PostgresEventStore implements EventStore {
         });
       },
       options.notifyIntervalMs ?? 20,
-      this.onError,
+      onError,
     );
   }
 
@@ -209,7 +203,7 @@ export class PostgresEventStore implements EventStore {
     options: PostgresEventStoreOptions & { readonly poolSize?: number } = {},
   ): PostgresEventStore {
     const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 });
-    const onError = options.onError ?? reportToStderr;
+    const { onError } = subscriptionDefaults(options);
     // An idle pooled connection that dies is replaced on demand; without a listener it would crash.
     pool.on('error', (error) => onError(error, 'idle PostgreSQL connection failed'));
     return new PostgresEventStore(pool, options, true);
@@ -246,7 +240,7 @@ export class PostgresEventStore implements EventStore {
     // Committed: tell other processes, and wake local subscribers without a round trip.
     const transactionId = BigInt(row.tx_id);
     this.notifier.announce(transactionId, streamId);
-    this.wakeSubscriptions(transactionId, [streamId]);
+    this.subscriber.wake(transactionId, [streamId]);
     return {
       revision: Number(row.out_revision),
       position: encodePositionPair(row.tx_id, row.out_position),
@@ -283,27 +277,8 @@ export class PostgresEventStore implements EventStore {
     return result.rows.map(toRecordedEvent);
   }
 
-  subscribe(
-    options: SubscribeOptions,
-    handler: (events: readonly RecordedEvent[]) => Promise<void>,
-  ): EventSubscription {
-    if (this.closed) throw new Error('The event store is closed');
-    const streamPrefixes = options.streamPrefixes ?? [];
-    const subscription = new PostgresSubscription(
-      (after, limit) => this.readAll({ after, limit, streamPrefixes }),
-      handler,
-      {
-        after: options.after,
-        streamPrefixes,
-        batchSize: options.batchSize ?? this.batchSize,
-        idleReadMs: this.idleReadMs,
-        onError: this.onError,
-        onClosed: (sub) => this.subscriptions.delete(sub),
-      },
-    );
-    this.subscriptions.add(subscription);
-    void this.ensureListener();
-    return subscription;
+  subscribe(options: SubscribeOptions, handler: BatchHandler): EventSubscription {
+    return this.subscriber.subscribe(options, handler);
   }
 
   async headPosition(): Promise<LedgerPosition | null> {
@@ -326,171 +301,8 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.listenerRetry) clearTimeout(this.listenerRetry);
-    this.listenerRetry = null;
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.subscriber.close();
     await this.notifier.close();
-    const listener = this.listener;
-    this.listener = null;
-    if (listener) await listener.end().catch(() => undefined);
     if (this.ownsPool) await this.pool.end();
-  }
-
-  /** News of a commit; without a transaction id, of possibly missed commits. */
-  private wakeSubscriptions(
-    transactionId: bigint | null = null,
-    streamIds: readonly string[] | null = null,
-  ): void {
-    for (const subscription of this.subscriptions) subscription.wake(transactionId, streamIds);
-  }
-
-  private onNotification(payload: string | undefined): void {
-    const notice = parseNotice(payload);
-    this.wakeSubscriptions(notice.transactionId, notice.streamIds);
-  }
-
-  /** One LISTEN connection per store wakes all its subscriptions; reopened when it fails. */
-  private async ensureListener(): Promise<void> {
-    if (this.closed || this.listener || this.listenerRetry) return;
-    const client = new pg.Client(this.pool.options);
-    this.listener = client;
-    client.on('notification', (message) => this.onNotification(message.payload));
-    client.on('error', (error) => this.listenerFailed(client, error));
-    client.on('end', () => this.listenerFailed(client, new Error('LISTEN connection closed')));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${LEDGER_CHANNEL}`);
-      if (this.listener !== client) {
-        await client.end().catch(() => undefined);
-        return;
-      }
-      // Anything committed while we were not listening is found by this wake-up.
-      this.wakeSubscriptions();
-    } catch (error) {
-      this.listenerFailed(client, error);
-    }
-  }
-
-  private listenerFailed(client: pg.Client, error: unknown): void {
-    if (this.listener !== client) return;
-    this.listener = null;
-    client.end().catch(() => undefined);
-    if (this.closed) return;
-    this.onError(
-      error,
-      'LISTEN connection failed; subscriptions read on their timer until it is back',
-    );
-    this.listenerRetry = setTimeout(() => {
-      this.listenerRetry = null;
-      if (this.subscriptions.size > 0) void this.ensureListener();
-    }, this.listenRetryMs);
-  }
-}
-
-interface PostgresSubscriptionSettings {
-  readonly after: LedgerPosition | null;
-  readonly streamPrefixes: readonly string[];
-  readonly batchSize: number;
-  readonly idleReadMs: number;
-  readonly onError: ErrorReporter;
-  readonly onClosed: (subscription: PostgresSubscription) => void;
-}
-
-/** After news finds nothing readable yet, look again soon, then less and less often. */
-const HELD_BACK_FIRST_RETRY_MS = 10;
-
-/**
- * Reads the feed page by page and awaits the handler for each page. Caught up, it sleeps until news
- * of a commit (NOTIFY, or an append through this store) or the idle timer. News of a commit that is
- * not readable yet (an older transaction is still open) is followed by quick re-reads with backoff.
- * A failed read or handler is retried from the same checkpoint after a backoff: nothing is skipped.
- */
-class PostgresSubscription implements EventSubscription {
-  private readonly waker = new Waker();
-  private readonly done: Promise<void>;
-  /** The transaction of the last delivered event: news of it or of older ones is not news. */
-  private deliveredTransaction: bigint;
-  /** The newest transaction we heard of that has events for this subscription. */
-  private newestHeard = 0n;
-
-  constructor(
-    private readonly read: (
-      after: LedgerPosition | null,
-      limit: number,
-    ) => Promise<RecordedEvent[]>,
-    private readonly handler: (events: readonly RecordedEvent[]) => Promise<void>,
-    private readonly settings: PostgresSubscriptionSettings,
-  ) {
-    this.deliveredTransaction =
-      settings.after === null ? 0n : decodePositionPair(settings.after).high;
-    this.done = this.run();
-  }
-
-  /** `streamIds` null: possibly any stream. `transactionId` null: unknown, read anyway. */
-  wake(transactionId: bigint | null, streamIds: readonly string[] | null): void {
-    if (transactionId !== null) {
-      const prefixes = this.settings.streamPrefixes;
-      if (streamIds !== null && prefixes.length > 0) {
-        const relevant = streamIds.some((id) => prefixes.some((prefix) => id.startsWith(prefix)));
-        if (!relevant) return;
-      }
-      // The feed only passes a transaction once every older one has ended, so news of the
-      // transaction last delivered, or of an older one, cannot hold anything undelivered.
-      if (transactionId <= this.deliveredTransaction) return;
-      if (transactionId > this.newestHeard) this.newestHeard = transactionId;
-    }
-    this.waker.wake();
-  }
-
-  async close(): Promise<void> {
-    this.waker.stop();
-    await this.done;
-  }
-
-  private async run(): Promise<void> {
-    const { batchSize, idleReadMs, onError } = this.settings;
-    let after = this.settings.after;
-    let failures = 0;
-    let heldBackRetryMs = HELD_BACK_FIRST_RETRY_MS;
-    try {
-      while (!this.waker.isStopped) {
-        this.waker.consume();
-        let batch: RecordedEvent[];
-        try {
-          batch = await this.read(after, batchSize);
-        } catch (error) {
-          if (this.waker.isStopped) break;
-          onError(error, 'subscription read failed; retrying');
-          await this.waker.sleep(failureBackoffMs(failures++));
-          continue;
-        }
-        if (this.waker.isStopped) break;
-        if (batch.length > 0) {
-          try {
-            await this.handler(batch);
-          } catch (error) {
-            onError(error, 'subscription handler failed; the same events will be delivered again');
-            await this.waker.sleep(failureBackoffMs(failures++));
-            continue;
-          }
-          failures = 0;
-          heldBackRetryMs = HELD_BACK_FIRST_RETRY_MS;
-          after = (batch[batch.length - 1] as RecordedEvent).position;
-          this.deliveredTransaction = decodePositionPair(after).high;
-          continue;
-        }
-        failures = 0;
-        if (this.newestHeard > this.deliveredTransaction) {
-          // Committed, but behind the horizon of an older open transaction: look again soon.
-          await this.waker.sleep(Math.min(heldBackRetryMs, idleReadMs));
-          heldBackRetryMs *= 2;
-        } else {
-          heldBackRetryMs = HELD_BACK_FIRST_RETRY_MS;
-          await this.waker.sleep(idleReadMs);
-        }
-      }
-    } finally {
-      this.settings.onClosed(this);
-    }
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { COMMAND_METRICS } from '../../../application/ports/command-metrics.port.js';
-import { PrometheusMetrics } from '../../../infrastructure/observability/prometheus-metrics.js';
+import { PrometheusMetrics } from '../../../infrastructure/observability/prometheus-metrics.adapter.js';
 import { Public } from '../auth/auth.decorators.js';
 
 /** Prometheus scrape endpoint. It carries counts and timings only, nothing about people. */

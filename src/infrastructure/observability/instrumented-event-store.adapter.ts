@@ -4,7 +4,7 @@ import type {
   EventToAppend,
   ExpectedRevision,
 } from '../../application/ports/event-store.port.js';
-import type { PrometheusMetrics } from './prometheus-metrics.js';
+import type { PrometheusMetrics } from './prometheus-metrics.adapter.js';
 
 /** Measures append latency around any event store adapter; everything else passes straight through. */
 export function instrumentEventStore(store: EventStore, metrics: PrometheusMetrics): EventStore {
