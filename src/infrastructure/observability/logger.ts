@@ -16,7 +16,12 @@ export function createLogger(level: string, format: AppConfig['logFormat'] = 'js
     ...(format === 'pretty' && {
       transport: {
         target: 'pino-pretty',
-        options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' },
+        options: {
+          translateTime: 'SYS:HH:MM:ss.l',
+          // NestJS's own lines name their source in `context`: one line each, not two.
+          messageFormat: '{if context}[{context}] {end}{msg}',
+          ignore: 'pid,hostname,service,context',
+        },
       },
     }),
     base: { service: 'call-ledger' },
