@@ -129,6 +129,8 @@ async function gateway(pairs: number): Promise<void> {
     DATABASE_URL: database.connectionString,
     JWT_SECRET: `bench-${randomUUID()}-${randomUUID()}`,
     LOG_LEVEL: 'warn',
+    // JSON as in production: a pretty-printing worker thread would count in the gateway's RSS.
+    LOG_FORMAT: 'json',
     DEMO_USERS: 'false',
     RING_TIMEOUT_SECONDS: '3600',
     SIGNALING_RATE_LIMIT_PER_SECOND: '1000000',

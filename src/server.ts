@@ -72,7 +72,7 @@ export async function startServer(
   config: AppConfig,
   options: ServerOptions = {},
 ): Promise<RunningServer> {
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, config.logFormat);
   const cleanup = new CleanupStack((error) =>
     logger.warn({ err: { message: (error as Error).message } }, 'shutdown step failed'),
   );

@@ -44,6 +44,7 @@ describe('configuration', () => {
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT'],
     [{ TURN_URLS: 'turn:127.0.0.1:3478' }, 'TURN_SECRET'],
     [{ STUN_URLS: 'http://127.0.0.1' }, 'STUN_URLS'],
     [{ TURN_TTL_SECONDS: '5' }, 'TURN_TTL_SECONDS'],
@@ -57,6 +58,17 @@ describe('configuration', () => {
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(variable));
+  });
+
+  it('logs readable lines in development and JSON elsewhere unless LOG_FORMAT says otherwise', () => {
+    const production = { JWT_SECRET: 'a'.repeat(32), RECORDING_KEK: 'ab'.repeat(32) };
+    expect(loadConfig({}).logFormat).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'test' }).logFormat).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'production', ...production }).logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(
+      loadConfig({ NODE_ENV: 'production', LOG_FORMAT: 'pretty', ...production }).logFormat,
+    ).toBe('pretty');
   });
 
   it('configures recordings: local by default, S3 with S3_BUCKET', () => {

@@ -7,6 +7,8 @@ export interface AppConfig {
   readonly host: string;
   readonly port: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `pretty` (readable lines) in development, `json` (one object a line) elsewhere. */
+  readonly logFormat: 'pretty' | 'json';
   readonly database:
     | { readonly kind: 'external'; readonly url: string }
     | { readonly kind: 'embedded'; readonly dataDir: string; readonly port: number };
@@ -231,6 +233,12 @@ export function loadConfig(env: Env): AppConfig {
       'LOG_LEVEL',
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
       nodeEnv === 'test' ? 'silent' : 'info',
+    ),
+    logFormat: oneOf(
+      env,
+      'LOG_FORMAT',
+      ['pretty', 'json'],
+      nodeEnv === 'development' ? 'pretty' : 'json',
     ),
     database: databaseUrl
       ? { kind: 'external', url: databaseUrl }

@@ -1,13 +1,29 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
+import type { AppConfig } from '../config/app-config.js';
 
 /**
- * Structured JSON logs. Callers pass ids, codes and counts only: no names, free text, emails or
- * IP addresses (PHI). The redact list is a second line of defence for fields that slip in.
+ * Structured logs: JSON lines for collectors, or readable lines (pino-pretty) for a developer's
+ * terminal. Callers pass ids, codes and counts only: no names, free text, emails or IP addresses
+ * (PHI). The redact list is a second line of defence for fields that slip in; it applies before
+ * either format sees a line.
  */
-export function createLogger(level: string): Logger {
+export function createLogger(level: string, format: AppConfig['logFormat'] = 'json'): Logger {
   return pino({
     level,
+    // pino-pretty formats in a worker thread, loaded only when asked for: JSON processes (tests,
+    // production) never load it and the request path never waits for colouring.
+    ...(format === 'pretty' && {
+      transport: {
+        target: 'pino-pretty',
+        options: {
+          translateTime: 'SYS:HH:MM:ss.l',
+          // NestJS's own lines name their source in `context`: one line each, not two.
+          messageFormat: '{if context}[{context}] {end}{msg}',
+          ignore: 'pid,hostname,service,context',
+        },
+      },
+    }),
     base: { service: 'call-ledger' },
     redact: {
       paths: [

@@ -39,7 +39,7 @@ async function withResources(work: (resources: Resources) => Promise<number>): P
   const settings = config();
   const resources = await openResources(
     settings,
-    createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel),
+    createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, settings.logFormat),
   );
   try {
     process.exitCode = await work(resources);
