@@ -5,3 +5,4 @@ export * from './call.errors.js';
 export * from './call.events.js';
 export * from './call.state.js';
 export * from './call.values.js';
+export * from './parse-call-event.js';
