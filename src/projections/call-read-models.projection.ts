@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { RecordedEvent } from '../application/ports/event-store.port.js';
+import { CALL_QUALITY_STREAM_PREFIX } from '../domain/call-quality/call-quality.decider.js';
+import { CALL_STREAM_PREFIX } from '../domain/call/call.decider.js';
 import {
-  CALL_STREAM_PREFIX,
-  QUALITY_STREAM_PREFIX,
   foldCallReadModels,
   participantKey,
   rowsToLoad,
@@ -321,7 +321,7 @@ export function callReadModelsProjection(options: CallReadModelsOptions = {}): P
 
   return {
     name: CALL_READ_MODELS_PROJECTION,
-    streamPrefixes: [CALL_STREAM_PREFIX, QUALITY_STREAM_PREFIX],
+    streamPrefixes: [CALL_STREAM_PREFIX, CALL_QUALITY_STREAM_PREFIX],
     async apply(trx, events) {
       const { loaded, entries } = await load(trx, events);
       const changes = foldCallReadModels(loaded, events);
