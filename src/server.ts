@@ -31,7 +31,10 @@ import type { AppConfig } from './infrastructure/config/app-config.js';
 import { PinoNestLogger, createLogger } from './infrastructure/observability/logger.js';
 import { RandomIdGenerator } from './infrastructure/system/random-id-generator.adapter.js';
 import { SystemClock } from './infrastructure/system/system-clock.adapter.js';
-import { PostgresTimerStore } from './infrastructure/timers/postgres-timer-store.adapter.js';
+import {
+  PostgresTimerStore,
+  scheduleTimer,
+} from './infrastructure/timers/postgres-timer-store.adapter.js';
 import { SignalingIoAdapter } from './infrastructure/signaling/signaling-io.adapter.js';
 import {
   closeSignalingRedis,
@@ -199,7 +202,7 @@ export async function startServer(
       ...config.calls,
       recordingUploadTimeoutSeconds: config.recordings.uploadTimeoutSeconds,
     };
-    const timerRunner = new ProjectionRunner(callTimersProjection(timerSettings), {
+    const timerRunner = new ProjectionRunner(callTimersProjection(timerSettings, scheduleTimer), {
       store: eventStore,
       knex,
       lockPool: pool,
