@@ -26,7 +26,7 @@ import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { PostgresEventStore } from '../src/infrastructure/event-store/postgres/postgres-event-store.adapter.js';
 import { migrateToLatest } from '../src/infrastructure/postgres/migrations/migration-source.js';
-import { PostgresFeedStatistics } from '../src/projections/feed-statistics.js';
+import { PostgresFeedStatistics } from '../src/infrastructure/event-store/postgres/postgres-feed-statistics.js';
 import { ProjectionRunner } from '../src/projections/projection-runner.js';
 import { READ_MODEL_PROJECTIONS } from '../src/projections/read-model-projections.js';
 import {
