@@ -9,7 +9,9 @@ import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.port.js';
 export type AccessEventType =
   'CallDetailsRead' | 'CallTimelineRead' | 'CallStateRead' | 'RecordingDownloaded';
 
-export const accessStreamId = (callId: string): string => `access-${callId}`;
+export const ACCESS_STREAM_PREFIX = 'access-';
+
+export const accessStreamId = (callId: string): string => `${ACCESS_STREAM_PREFIX}${callId}`;
 
 /** Only these roles read other people's calls, and every such read is recorded. */
 export function readsAreAudited(actor: Actor): boolean {
