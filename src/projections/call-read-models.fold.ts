@@ -10,19 +10,19 @@ import {
   countQualitySample,
   foldCallLifecycle,
   newCallRow,
+  type CallLifecycleEvent,
 } from './call-read-models/calls.fold.js';
 import { countInDailyStats } from './call-read-models/daily-stats.fold.js';
 import { uuidOrNull } from './call-read-models/event-values.js';
 import {
   foldParticipant,
   invitedParticipant,
-  isParticipantEvent,
+  type ParticipantEvent,
 } from './call-read-models/participants.fold.js';
 import { qualitySampleRow } from './call-read-models/quality-samples.fold.js';
 import { readModelEvent, type ReadModelEvent } from './call-read-models/read-model-event.js';
 import {
   foldRecording,
-  isRecordingEvent,
   startedRecording,
   type RecordingEvent,
 } from './call-read-models/recordings.fold.js';
@@ -61,6 +61,48 @@ export interface RowsToLoad {
   readonly recordings: Array<{ readonly callId: string; readonly recordingId: string }>;
 }
 
+/** A call event with the table whose fold it goes to. */
+type RoutedEvent =
+  | { readonly table: 'opening'; readonly event: CallInitiated }
+  | { readonly table: 'calls'; readonly event: CallLifecycleEvent }
+  | { readonly table: 'participants'; readonly event: ParticipantEvent }
+  | { readonly table: 'recordings'; readonly event: RecordingEvent };
+
+function route(event: CallEvent): RoutedEvent {
+  switch (event.type) {
+    case 'CallInitiated':
+      return { table: 'opening', event };
+    case 'CallRingingStarted':
+    case 'CallAnswered':
+    case 'CallDeclined':
+    case 'CallCancelled':
+    case 'CallMissed':
+    case 'CallEnded':
+    case 'CallFailed':
+    case 'CallQualityDegraded':
+      return { table: 'calls', event };
+    case 'ParticipantJoined':
+    case 'ParticipantConnected':
+    case 'ParticipantReconnected':
+    case 'ParticipantDisconnected':
+    case 'ParticipantLeft':
+    case 'ParticipantMediaUpdated':
+    case 'RecordingConsentGiven':
+    case 'RecordingConsentWithdrawn':
+      return { table: 'participants', event };
+    case 'RecordingStarted':
+    case 'RecordingStopped':
+    case 'RecordingUploaded':
+    case 'RecordingFailed':
+    case 'RecordingPurged':
+    case 'RecordingLegalHoldSet':
+    case 'RecordingLegalHoldReleased':
+      return { table: 'recordings', event };
+    default:
+      return assertNever(event);
+  }
+}
+
 /** The call a call or quality stream belongs to, or null for any other stream. */
 export function callIdOfStream(streamId: string): string | null {
   if (streamId.startsWith(CALL_STREAM_PREFIX)) {
@@ -83,10 +125,10 @@ export function rowsToLoad(events: readonly RecordedEvent[]): RowsToLoad {
     if (callId === null) continue;
     callIds.add(callId);
     if (!recorded.streamId.startsWith(CALL_STREAM_PREFIX)) continue;
-    const event = parseCallEvent(recorded);
-    if (event.type === 'CallInitiated') initiated.add(callId);
-    if (isParticipantEvent(event)) participantCallIds.add(callId);
-    if (isRecordingEvent(event)) {
+    const { table, event } = route(parseCallEvent(recorded));
+    if (table === 'opening') initiated.add(callId);
+    if (table === 'participants') participantCallIds.add(callId);
+    if (table === 'recordings') {
       const recordingId = uuidOrNull(event.data.recordingId);
       if (recordingId === null) continue;
       // A recording started in this batch is created by it; later events find it there.
@@ -139,7 +181,7 @@ class BatchFold {
       return;
     }
     const call = this.rows.editCall(callId) as CallRow;
-    if (this.applyToTables(call, input.event, input)) {
+    if (this.applyToTables(call, input)) {
       countInDailyStats(this.rows.dailyOf(call), input.event, call);
     }
     call.revision = input.revision;
@@ -158,47 +200,24 @@ class BatchFold {
     countInDailyStats(this.rows.dailyOf(call), input.event, call);
   }
 
-  /** Routes the event to its table's fold; returns whether it took effect there. */
-  private applyToTables(
-    call: CallRow,
-    event: CallEvent,
-    input: ReadModelEvent<CallEvent>,
-  ): boolean {
-    switch (event.type) {
-      case 'CallInitiated':
+  /** Hands the event to its table's fold; returns whether it took effect there. */
+  private applyToTables(call: CallRow, input: ReadModelEvent<CallEvent>): boolean {
+    const routed = route(input.event);
+    switch (routed.table) {
+      case 'opening':
         // Opens the call (see `initiate`); a later copy only moves the revision.
         return false;
-      case 'CallRingingStarted':
-      case 'CallAnswered':
-      case 'CallDeclined':
-      case 'CallCancelled':
-      case 'CallMissed':
-      case 'CallEnded':
-      case 'CallFailed':
-      case 'CallQualityDegraded':
-        return foldCallLifecycle(call, event, input.at);
-      case 'ParticipantJoined':
-      case 'ParticipantConnected':
-      case 'ParticipantReconnected':
-      case 'ParticipantDisconnected':
-      case 'ParticipantLeft':
-      case 'ParticipantMediaUpdated':
-      case 'RecordingConsentGiven':
-      case 'RecordingConsentWithdrawn': {
-        const participant = this.rows.editParticipant(call.id, event.data.userId);
-        if (participant) foldParticipant(participant, event, input.at);
+      case 'calls':
+        return foldCallLifecycle(call, routed.event, input.at);
+      case 'participants': {
+        const participant = this.rows.editParticipant(call.id, routed.event.data.userId);
+        if (participant) foldParticipant(participant, routed.event, input.at);
         return false;
       }
-      case 'RecordingStarted':
-      case 'RecordingStopped':
-      case 'RecordingUploaded':
-      case 'RecordingFailed':
-      case 'RecordingPurged':
-      case 'RecordingLegalHoldSet':
-      case 'RecordingLegalHoldReleased':
-        return this.applyToRecording(call, event, input);
+      case 'recordings':
+        return this.applyToRecording(call, routed.event, input);
       default:
-        return assertNever(event);
+        return assertNever(routed);
     }
   }
 

@@ -2,24 +2,16 @@ import type { CallEvent, CallInitiated } from '../../domain/call/call.events.js'
 import { assertNever } from '../../domain/call/call.state.js';
 import type { CallRow, QualitySampleRow } from '../read-model-rows.js';
 import { instant, secondsBetween, text, uuidOrNull, wholeSeconds } from './event-values.js';
+import type { ParticipantEvent } from './participants.fold.js';
 import type { ReadModelEvent } from './read-model-event.js';
+import type { RecordingEvent } from './recordings.fold.js';
 
 /* `calls`: one row per call, with its lifecycle and the summary of its quality samples. */
 
-export const CALL_LIFECYCLE_EVENT_TYPES = [
-  'CallRingingStarted',
-  'CallAnswered',
-  'CallDeclined',
-  'CallCancelled',
-  'CallMissed',
-  'CallEnded',
-  'CallFailed',
-  'CallQualityDegraded',
-] as const satisfies readonly CallEvent['type'][];
-
-export type CallLifecycleEvent = Extract<
+/** The events of the call itself, beyond its opening: its lifecycle and its quality warnings. */
+export type CallLifecycleEvent = Exclude<
   CallEvent,
-  { type: (typeof CALL_LIFECYCLE_EVENT_TYPES)[number] }
+  CallInitiated | ParticipantEvent | RecordingEvent
 >;
 
 export function newCallRow(callId: string, input: ReadModelEvent<CallInitiated>): CallRow | null {

@@ -5,26 +5,11 @@ import { secondsBetween, text } from './event-values.js';
 
 /* `call_participants`: one row per party of a call, made when the call is initiated. */
 
-export const PARTICIPANT_EVENT_TYPES = [
-  'ParticipantJoined',
-  'ParticipantConnected',
-  'ParticipantReconnected',
-  'ParticipantDisconnected',
-  'ParticipantLeft',
-  'ParticipantMediaUpdated',
-  'RecordingConsentGiven',
-  'RecordingConsentWithdrawn',
-] as const satisfies readonly CallEvent['type'][];
-
+/** The events of one party of the call: their presence, media and consent. */
 export type ParticipantEvent = Extract<
   CallEvent,
-  { type: (typeof PARTICIPANT_EVENT_TYPES)[number] }
+  { type: `Participant${string}` | `RecordingConsent${string}` }
 >;
-
-const participantTypes: ReadonlySet<string> = new Set(PARTICIPANT_EVENT_TYPES);
-
-export const isParticipantEvent = (event: CallEvent): event is ParticipantEvent =>
-  participantTypes.has(event.type);
 
 export function invitedParticipant(
   callId: string,

@@ -6,39 +6,25 @@ import type { ReadModelEvent } from './read-model-event.js';
 
 /* `call_recordings`: one row per recording, from its start to its purge. */
 
-export const RECORDING_EVENT_TYPES = [
-  'RecordingStarted',
-  'RecordingStopped',
-  'RecordingUploaded',
-  'RecordingFailed',
-  'RecordingPurged',
-  'RecordingLegalHoldSet',
-  'RecordingLegalHoldReleased',
-] as const satisfies readonly CallEvent['type'][];
-
-export type RecordingEvent = Extract<CallEvent, { type: (typeof RECORDING_EVENT_TYPES)[number] }>;
+/** The events of one recording: each names it. */
+export type RecordingEvent = Extract<CallEvent, { data: { recordingId: string } }>;
 
 /** The events of an existing recording: everything after its start. */
 export type LaterRecordingEvent = Exclude<RecordingEvent, RecordingStarted>;
-
-const recordingTypes: ReadonlySet<string> = new Set(RECORDING_EVENT_TYPES);
-
-export const isRecordingEvent = (event: CallEvent): event is RecordingEvent =>
-  recordingTypes.has(event.type);
 
 export function startedRecording(
   callId: string,
   input: ReadModelEvent<RecordingStarted>,
 ): RecordingRow | null {
-  const data = input.event.data;
-  const id = uuidOrNull(data.recordingId);
+  const id = uuidOrNull(input.event.data.recordingId);
   if (id === null) return null;
-  const consented: unknown = data.consentedParticipants;
+  const { startedBy, consentedParticipants } = input.event.data;
+  const consented: unknown = consentedParticipants;
   return {
     id,
     call_id: callId,
     status: 'RECORDING',
-    started_by: text(data.startedBy) ?? 'system',
+    started_by: text(startedBy) ?? 'system',
     started_at: input.at,
     stopped_at: null,
     stopped_by: null,

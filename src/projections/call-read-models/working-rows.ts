@@ -28,6 +28,21 @@ export const participantKey = (callId: string, userId: string): string => `${cal
 
 const utcDay = (iso: string): string => iso.slice(0, 10);
 
+/** The working copy of a row: copied from the loaded one on first change. */
+function editable<Row extends object>(
+  working: Map<string, Row>,
+  loaded: ReadonlyMap<string, Row>,
+  key: string,
+): Row | undefined {
+  const row = working.get(key);
+  if (row) return row;
+  const stored = loaded.get(key);
+  if (!stored) return undefined;
+  const copy = { ...stored };
+  working.set(key, copy);
+  return copy;
+}
+
 /** One batch's working set: rows are copied on first change, so the loaded rows stay untouched. */
 export class WorkingRows {
   private readonly calls = new Map<string, CallRow>();
@@ -53,13 +68,7 @@ export class WorkingRows {
   }
 
   editCall(callId: string): CallRow | undefined {
-    const working = this.calls.get(callId);
-    if (working) return working;
-    const loaded = this.loaded.calls.get(callId);
-    if (!loaded) return undefined;
-    const copy = { ...loaded };
-    this.calls.set(callId, copy);
-    return copy;
+    return editable(this.calls, this.loaded.calls, callId);
   }
 
   addCall(call: CallRow): void {
@@ -69,14 +78,7 @@ export class WorkingRows {
   editParticipant(callId: string, userId: unknown): ParticipantRow | undefined {
     const id = uuidOrNull(userId);
     if (id === null) return undefined;
-    const key = participantKey(callId, id);
-    const working = this.participants.get(key);
-    if (working) return working;
-    const loaded = this.loaded.participants.get(key);
-    if (!loaded) return undefined;
-    const copy = { ...loaded };
-    this.participants.set(key, copy);
-    return copy;
+    return editable(this.participants, this.loaded.participants, participantKey(callId, id));
   }
 
   addParticipant(participant: ParticipantRow): void {
