@@ -101,22 +101,50 @@ function qualityOutcome(event: CallQualityEvent): string {
   }
 }
 
-export function auditOutcome(event: RecordedEvent): string {
-  if (event.streamId.startsWith(ACCESS_STREAM_PREFIX)) return 'granted';
-  if (isCallEventType(event.type)) return callOutcome(parseCallEvent(event));
-  if (isCallQualityEventType(event.type)) return qualityOutcome(parseCallQualityEvent(event));
-  return 'recorded';
+/** An event as the audit log reads it: typed when it is a call or quality event. */
+type AuditedEvent =
+  | { readonly family: 'call'; readonly event: CallEvent }
+  | { readonly family: 'quality'; readonly event: CallQualityEvent }
+  | { readonly family: 'other' };
+
+function audited(recorded: RecordedEvent): AuditedEvent {
+  if (isCallEventType(recorded.type)) return { family: 'call', event: parseCallEvent(recorded) };
+  if (isCallQualityEventType(recorded.type)) {
+    return { family: 'quality', event: parseCallQualityEvent(recorded) };
+  }
+  return { family: 'other' };
 }
 
-/** The recording an event is about: a call's recording event, or a read of a recording. */
-function recordingIdOf(event: RecordedEvent): string | null {
-  if (isCallEventType(event.type)) {
-    const typed = parseCallEvent(event);
-    return 'recordingId' in typed.data ? uuidOrNull(typed.data.recordingId) : null;
+function outcomeOf(recorded: RecordedEvent, event: AuditedEvent): string {
+  if (recorded.streamId.startsWith(ACCESS_STREAM_PREFIX)) return 'granted';
+  switch (event.family) {
+    case 'call':
+      return callOutcome(event.event);
+    case 'quality':
+      return qualityOutcome(event.event);
+    case 'other':
+      return 'recorded';
+    default:
+      return assertNever(event);
   }
-  if (isCallQualityEventType(event.type)) return null;
-  // Reads of an access stream, and events of kinds not known here, name it in the same field.
-  return uuidOrNull(event.data['recordingId']);
+}
+
+export const auditOutcome = (recorded: RecordedEvent): string =>
+  outcomeOf(recorded, audited(recorded));
+
+/** The recording an event is about: a call's recording event, or a read of a recording. */
+function recordingIdOf(recorded: RecordedEvent, event: AuditedEvent): string | null {
+  switch (event.family) {
+    case 'call':
+      return 'recordingId' in event.event.data ? uuidOrNull(event.event.data.recordingId) : null;
+    case 'quality':
+      return null;
+    case 'other':
+      // Reads of an access stream, and events of kinds not known here, name it in the same field.
+      return uuidOrNull(recorded.data['recordingId']);
+    default:
+      return assertNever(event);
+  }
 }
 
 function originOf(event: RecordedEvent): AuditRow['origin'] {
@@ -129,6 +157,7 @@ function originOf(event: RecordedEvent): AuditRow['origin'] {
 }
 
 export function auditRowOf(event: RecordedEvent): AuditRow {
+  const typed = audited(event);
   const actor = event.metadata.actor as { userId?: unknown; role?: unknown } | undefined;
   return {
     position: event.position,
@@ -139,8 +168,8 @@ export function auditRowOf(event: RecordedEvent): AuditRow {
     actor_role: typeof actor?.role === 'string' ? actor.role : 'system',
     action: event.type,
     call_id: callIdOfAnyStream(event.streamId),
-    recording_id: recordingIdOf(event),
-    outcome: auditOutcome(event),
+    recording_id: recordingIdOf(event, typed),
+    outcome: outcomeOf(event, typed),
     origin: originOf(event),
   };
 }
