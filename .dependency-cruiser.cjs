@@ -16,6 +16,13 @@ module.exports = {
       to: { path: '^src/(infrastructure|interfaces|projections)/' },
     },
     {
+      name: 'projections-see-no-adapters',
+      comment: 'Projections take ports; the composition root chooses the adapters they run on.',
+      severity: 'error',
+      from: { path: '^src/projections/' },
+      to: { path: '^src/infrastructure/' },
+    },
+    {
       name: 'infrastructure-not-on-interfaces',
       severity: 'error',
       from: { path: '^src/(infrastructure|projections)/' },

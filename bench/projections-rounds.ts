@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import type { PostgresEventStore } from '../src/infrastructure/event-store/postgres/postgres-event-store.adapter.js';
-import type { PostgresFeedStatistics } from '../src/projections/feed-statistics.js';
+import type { PostgresFeedStatistics } from '../src/infrastructure/event-store/postgres/postgres-feed-statistics.js';
 import { READ_MODEL_PROJECTIONS } from '../src/projections/read-model-projections.js';
 import {
   rebuildProjections,

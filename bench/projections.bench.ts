@@ -22,7 +22,7 @@ import knexFactory from 'knex';
 import pg from 'pg';
 import { PostgresEventStore } from '../src/infrastructure/event-store/postgres/postgres-event-store.adapter.js';
 import { migrateToLatest } from '../src/infrastructure/postgres/migrations/migration-source.js';
-import { PostgresFeedStatistics } from '../src/projections/feed-statistics.js';
+import { PostgresFeedStatistics } from '../src/infrastructure/event-store/postgres/postgres-feed-statistics.js';
 import { createBenchDatabase } from './bench-database.js';
 import { measureQueries, seedQueryCalls } from './projections-page-queries.js';
 import { projectionsReport } from './projections-report.js';

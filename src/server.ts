@@ -21,10 +21,14 @@ import { JoseTokenIssuer } from './infrastructure/auth/jose-token-issuer.adapter
 import { CleanupStack } from './infrastructure/system/cleanup-stack.js';
 import { loadOrCreateLocalKey } from './infrastructure/crypto/local-development-key.js';
 import type { AppConfig } from './infrastructure/config/app-config.js';
+import { PostgresFeedStatistics } from './infrastructure/event-store/postgres/postgres-feed-statistics.js';
 import { PinoNestLogger, createLogger } from './infrastructure/observability/logger.js';
 import { RandomIdGenerator } from './infrastructure/system/random-id-generator.adapter.js';
 import { SystemClock } from './infrastructure/system/system-clock.adapter.js';
-import { PostgresTimerStore } from './infrastructure/timers/postgres-timer-store.adapter.js';
+import {
+  PostgresTimerStore,
+  scheduleTimer,
+} from './infrastructure/timers/postgres-timer-store.adapter.js';
 import { SignalingIoAdapter } from './infrastructure/signaling/signaling-io.adapter.js';
 import {
   closeSignalingRedis,
@@ -113,7 +117,7 @@ export async function startServer(
       pool,
       logger: pinoAdapter(logger),
       metrics,
-      postgresLedger: config.eventStoreConnectionString === null,
+      feed: config.eventStoreConnectionString === null ? new PostgresFeedStatistics(knex) : null,
     });
     cleanup.push(() => readModels.stop());
     readModelRunners.calls.push(readModels.runner(CALL_READ_MODELS_PROJECTION));
@@ -191,7 +195,7 @@ export async function startServer(
       ...config.calls,
       recordingUploadTimeoutSeconds: config.recordings.uploadTimeoutSeconds,
     };
-    const timerRunner = new ProjectionRunner(callTimersProjection(timerSettings), {
+    const timerRunner = new ProjectionRunner(callTimersProjection(timerSettings, scheduleTimer), {
       store: eventStore,
       knex,
       lockPool: pool,

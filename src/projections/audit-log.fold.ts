@@ -1,40 +1,31 @@
+import { ACCESS_STREAM_PREFIX } from '../application/audit/access-audit.js';
 import type { RecordedEvent } from '../application/ports/event-store.port.js';
+import { CALL_QUALITY_STREAM_PREFIX } from '../domain/call-quality/call-quality.decider.js';
+import type { CallQualityEvent } from '../domain/call-quality/call-quality.events.js';
+import {
+  isCallQualityEventType,
+  parseCallQualityEvent,
+} from '../domain/call-quality/parse-call-quality-event.js';
+import { CALL_STREAM_PREFIX } from '../domain/call/call.decider.js';
+import type { CallEvent } from '../domain/call/call.events.js';
+import { assertNever } from '../domain/call/call.state.js';
+import { isCallEventType, parseCallEvent } from '../domain/call/parse-call-event.js';
 import { isoInstant, uuidOrNull, type AuditRow } from './read-model-rows.js';
 
 /*
  * The pure half of the audit log: one row per event of any stream. `outcome` is a short result an
  * auditor can filter on: the call status a lifecycle event led to, the participant's status, the
  * consent given or withdrawn, the recording's status, `granted` for a read of an access stream.
+ * Call and quality events are read as their typed unions; an event of any other kind (a read of
+ * an access stream, or a stream the audit log knows nothing of) is still recorded, as itself.
  */
 
 /** Streams whose id ends in the call id. */
-const CALL_SCOPED_PREFIXES = ['call-', 'callquality-', 'access-'] as const;
-const ACCESS_PREFIX = 'access-';
-
-const STATUS_AFTER: Readonly<Record<string, string>> = {
-  CallRingingStarted: 'RINGING',
-  CallAnswered: 'IN_PROGRESS',
-  CallDeclined: 'DECLINED',
-  CallCancelled: 'CANCELLED',
-  CallEnded: 'ENDED',
-  CallMissed: 'MISSED',
-  CallFailed: 'FAILED',
-  ParticipantJoined: 'JOINING',
-  ParticipantConnected: 'CONNECTED',
-  ParticipantReconnected: 'CONNECTED',
-  ParticipantDisconnected: 'DISCONNECTED',
-  ParticipantLeft: 'LEFT',
-  RecordingConsentGiven: 'consented',
-  RecordingConsentWithdrawn: 'withdrawn',
-  RecordingStarted: 'RECORDING',
-  RecordingStopped: 'STOPPED',
-  RecordingUploaded: 'COMPLETED',
-  RecordingFailed: 'FAILED',
-  RecordingPurged: 'PURGED',
-  RecordingLegalHoldSet: 'legal_hold_set',
-  RecordingLegalHoldReleased: 'legal_hold_released',
-  CallQualityDegraded: 'degraded',
-};
+const CALL_SCOPED_PREFIXES = [
+  CALL_STREAM_PREFIX,
+  CALL_QUALITY_STREAM_PREFIX,
+  ACCESS_STREAM_PREFIX,
+] as const;
 
 export function callIdOfAnyStream(streamId: string): string | null {
   for (const prefix of CALL_SCOPED_PREFIXES) {
@@ -45,18 +36,114 @@ export function callIdOfAnyStream(streamId: string): string | null {
 
 const onOff = (value: unknown): string => (value === true ? 'on' : 'off');
 
-export function auditOutcome(event: RecordedEvent): string {
-  if (event.streamId.startsWith(ACCESS_PREFIX)) return 'granted';
-  const data = event.data;
+function callOutcome(event: CallEvent): string {
   switch (event.type) {
     case 'CallInitiated':
-      return data['status'] === 'SCHEDULED' ? 'SCHEDULED' : 'RINGING';
-    case 'ParticipantMediaUpdated':
-      return `video:${onOff(data['video'])},audio:${onOff(data['audio'])},screenShare:${onOff(data['screenShare'])}`;
-    case 'QualitySampleRecorded':
-      return data['poor'] === true ? 'poor' : 'ok';
+      return event.data.status === 'SCHEDULED' ? 'SCHEDULED' : 'RINGING';
+    case 'CallRingingStarted':
+      return 'RINGING';
+    case 'CallAnswered':
+      return 'IN_PROGRESS';
+    case 'CallDeclined':
+      return 'DECLINED';
+    case 'CallCancelled':
+      return 'CANCELLED';
+    case 'CallEnded':
+      return 'ENDED';
+    case 'CallMissed':
+      return 'MISSED';
+    case 'CallFailed':
+      return 'FAILED';
+    case 'ParticipantJoined':
+      return 'JOINING';
+    case 'ParticipantConnected':
+    case 'ParticipantReconnected':
+      return 'CONNECTED';
+    case 'ParticipantDisconnected':
+      return 'DISCONNECTED';
+    case 'ParticipantLeft':
+      return 'LEFT';
+    case 'ParticipantMediaUpdated': {
+      const { video, audio, screenShare } = event.data;
+      return `video:${onOff(video)},audio:${onOff(audio)},screenShare:${onOff(screenShare)}`;
+    }
+    case 'RecordingConsentGiven':
+      return 'consented';
+    case 'RecordingConsentWithdrawn':
+      return 'withdrawn';
+    case 'RecordingStarted':
+      return 'RECORDING';
+    case 'RecordingStopped':
+      return 'STOPPED';
+    case 'RecordingUploaded':
+      return 'COMPLETED';
+    case 'RecordingFailed':
+      return 'FAILED';
+    case 'RecordingPurged':
+      return 'PURGED';
+    case 'RecordingLegalHoldSet':
+      return 'legal_hold_set';
+    case 'RecordingLegalHoldReleased':
+      return 'legal_hold_released';
+    case 'CallQualityDegraded':
+      return 'degraded';
     default:
-      return STATUS_AFTER[event.type] ?? 'recorded';
+      return assertNever(event);
+  }
+}
+
+function qualityOutcome(event: CallQualityEvent): string {
+  switch (event.type) {
+    case 'QualitySampleRecorded':
+      return event.data.poor === true ? 'poor' : 'ok';
+    default:
+      return assertNever(event.type);
+  }
+}
+
+/** An event as the audit log reads it: typed when it is a call or quality event. */
+type AuditedEvent =
+  | { readonly family: 'call'; readonly event: CallEvent }
+  | { readonly family: 'quality'; readonly event: CallQualityEvent }
+  | { readonly family: 'other' };
+
+function audited(recorded: RecordedEvent): AuditedEvent {
+  if (isCallEventType(recorded.type)) return { family: 'call', event: parseCallEvent(recorded) };
+  if (isCallQualityEventType(recorded.type)) {
+    return { family: 'quality', event: parseCallQualityEvent(recorded) };
+  }
+  return { family: 'other' };
+}
+
+function outcomeOf(recorded: RecordedEvent, event: AuditedEvent): string {
+  if (recorded.streamId.startsWith(ACCESS_STREAM_PREFIX)) return 'granted';
+  switch (event.family) {
+    case 'call':
+      return callOutcome(event.event);
+    case 'quality':
+      return qualityOutcome(event.event);
+    case 'other':
+      return 'recorded';
+    default:
+      return assertNever(event);
+  }
+}
+
+export const auditOutcome = (recorded: RecordedEvent): string =>
+  outcomeOf(recorded, audited(recorded));
+
+/** The recording an event is about: a call's recording event, or a read of a recording. */
+function recordingIdOf(recorded: RecordedEvent, event: AuditedEvent): string | null {
+  switch (event.family) {
+    case 'call':
+      return 'recordingId' in event.event.data ? uuidOrNull(event.event.data.recordingId) : null;
+    case 'quality':
+      return null;
+    case 'other':
+      // Reads of an access stream, and events of kinds not known here, name it in the same field.
+      return uuidOrNull(recorded.data['recordingId']);
+    default:
+      return assertNever(event);
   }
 }
 
@@ -70,6 +157,7 @@ function originOf(event: RecordedEvent): AuditRow['origin'] {
 }
 
 export function auditRowOf(event: RecordedEvent): AuditRow {
+  const typed = audited(event);
   const actor = event.metadata.actor as { userId?: unknown; role?: unknown } | undefined;
   return {
     position: event.position,
@@ -80,8 +168,8 @@ export function auditRowOf(event: RecordedEvent): AuditRow {
     actor_role: typeof actor?.role === 'string' ? actor.role : 'system',
     action: event.type,
     call_id: callIdOfAnyStream(event.streamId),
-    recording_id: uuidOrNull(event.data['recordingId']),
-    outcome: auditOutcome(event),
+    recording_id: recordingIdOf(event, typed),
+    outcome: outcomeOf(event, typed),
     origin: originOf(event),
   };
 }

@@ -1,64 +1,37 @@
 import type { Knex } from 'knex';
 import type { RecordedEvent } from '../application/ports/event-store.port.js';
+import { CALL_QUALITY_STREAM_PREFIX } from '../domain/call-quality/call-quality.decider.js';
+import { CALL_STREAM_PREFIX } from '../domain/call/call.decider.js';
+import { CallEntryCache, type CallEntry } from './call-read-models/call-entry-cache.js';
 import {
-  CALL_STREAM_PREFIX,
-  QUALITY_STREAM_PREFIX,
+  CALL_READ_MODEL_TABLES,
+  type CallReadModelTables,
+} from './call-read-models/call-row-writers.js';
+import { liveWrites } from './call-read-models/live-writes.js';
+import { writeBehindWrites } from './call-read-models/write-behind-writes.js';
+import {
   foldCallReadModels,
   participantKey,
   rowsToLoad,
   type LoadedRows,
-  type ReadModelChanges,
 } from './call-read-models.fold.js';
-import { copyWriter } from './copy-writer.js';
 import type { Projection } from './projection.js';
 import {
   CALL_COLUMNS,
-  DAILY_STATS_COUNTER_COLUMNS,
-  DAILY_STATS_KEY_COLUMNS,
   PARTICIPANT_COLUMNS,
-  QUALITY_SAMPLE_COLUMNS,
   RECORDING_COLUMNS,
   type CallRow,
-  type DailyStatsDelta,
   type ParticipantRow,
-  type QualitySampleRow,
   type RecordingRow,
 } from './read-model-rows.js';
-import { incrementWriter, insertNewWriter, loadWhereIn, upsertWriter } from './read-model-sql.js';
+import { loadWhereIn } from './read-model-sql.js';
+
+export {
+  CALL_READ_MODEL_TABLES,
+  type CallReadModelTables,
+} from './call-read-models/call-row-writers.js';
 
 export const CALL_READ_MODELS_PROJECTION = 'read-models';
-
-const PENDING_DAILY_ROWS = 5000;
-
-/** Where the projection writes: the live tables, or a rebuild's shadow copies of them. */
-export interface CallReadModelTables {
-  readonly calls: string;
-  readonly participants: string;
-  readonly recordings: string;
-  readonly qualitySamples: string;
-  readonly dailyStats: string;
-}
-
-export const CALL_READ_MODEL_TABLES: CallReadModelTables = {
-  calls: 'calls',
-  participants: 'call_participants',
-  recordings: 'call_recordings',
-  qualitySamples: 'call_quality_samples',
-  dailyStats: 'call_daily_stats',
-};
-
-/** What is remembered of one call between batches: its rows as last written (or to be written). */
-interface CallEntry {
-  call: CallRow;
-  /** Both parties' rows, once loaded or created; undefined until a batch needed them. */
-  participants: ParticipantRow[] | undefined;
-  /** The recordings of the call that a batch needed so far. */
-  readonly recordings: Map<string, RecordingRow>;
-  /** Write-behind only: rows changed since they were last written. */
-  dirty: boolean;
-  /** Whether the call's rows are in the tables (loaded from them, or written since). */
-  stored: boolean;
-}
 
 export interface CallReadModelsOptions {
   readonly tables?: CallReadModelTables;
@@ -70,11 +43,8 @@ export interface CallReadModelsOptions {
    */
   readonly cachedCalls?: number;
   /**
-   * Rebuilds only (never with a runner): the tables start empty and only this projection writes
-   * them, once per event. A call's rows are then written when it leaves the cache or at `flush()`,
-   * not after every batch that changes it, so a call is written about once instead of once per
-   * batch; and calls initiated in a batch are not looked for. Quality samples and daily
-   * statistics are still written per batch.
+   * Rebuilds only (never with a runner): write the rows behind, when a call leaves the cache or at
+   * `flush()` (see `writeBehindWrites`). Needs the cache.
    */
   readonly writeBehind?: boolean;
 }
@@ -86,85 +56,19 @@ function recordingRow(row: Record<string, unknown>): RecordingRow {
   return recording;
 }
 
-interface Changes {
-  readonly calls: CallRow[];
-  readonly participants: ParticipantRow[];
-  readonly recordings: RecordingRow[];
-}
-
 /**
  * `calls`, `call_participants`, `call_recordings`, `call_quality_samples` and `call_daily_stats`
  * from the call streams and their quality streams. Per batch: the rows it touches come from the
  * cache or are loaded with one query per table (`WHERE id = ANY(...)`), the pure fold runs in
- * memory, then one multi-row statement per table writes the changes.
+ * memory, then the write mode (live or write-behind) writes the changes.
  */
 export function callReadModelsProjection(options: CallReadModelsOptions = {}): Projection {
   const tables = options.tables ?? CALL_READ_MODEL_TABLES;
-  const capacity = Math.max(0, options.cachedCalls ?? 10_000);
-  const writeBehind = options.writeBehind === true && capacity > 0;
-  // Least recently used first: a Map keeps insertion order, and a used entry is re-inserted.
-  const cache = new Map<string, CallEntry>();
-  // Write-behind: daily increments summed over batches, written when there are many or at flush.
-  const pendingDaily = new Map<string, DailyStatsDelta>();
-
-  const writeCalls = upsertWriter<CallRow>({
-    table: tables.calls,
-    columns: CALL_COLUMNS,
-    key: ['id'],
-    guard: 'target.last_position < excluded.last_position',
-  });
-  const writeParticipants = upsertWriter<ParticipantRow>({
-    table: tables.participants,
-    columns: PARTICIPANT_COLUMNS,
-    key: ['call_id', 'user_id'],
-  });
-  const writeRecordings = upsertWriter<RecordingRow>({
-    table: tables.recordings,
-    columns: RECORDING_COLUMNS,
-    key: ['id'],
-    guard: 'target.last_position < excluded.last_position',
-  });
-  // A rebuild fills an empty table with no key yet, once per event: its rows are copied in.
-  const samples = { table: tables.qualitySamples, columns: QUALITY_SAMPLE_COLUMNS };
-  const writeSamples = writeBehind
-    ? copyWriter<QualitySampleRow>(samples)
-    : insertNewWriter<QualitySampleRow>(samples);
-  const writeDaily = incrementWriter<DailyStatsDelta>({
-    table: tables.dailyStats,
-    key: DAILY_STATS_KEY_COLUMNS,
-    counters: DAILY_STATS_COUNTER_COLUMNS,
-  });
-
-  // Write-behind: the calls and participants of a call never stored yet are copied in.
-  const copyCalls = copyWriter<CallRow>({ table: tables.calls, columns: CALL_COLUMNS });
-  const copyParticipants = copyWriter<ParticipantRow>({
-    table: tables.participants,
-    columns: PARTICIPANT_COLUMNS,
-  });
-
-  async function write(trx: Knex.Transaction, changes: Changes): Promise<void> {
-    await writeCalls(trx, changes.calls);
-    await writeParticipants(trx, changes.participants);
-    await writeRecordings(trx, changes.recordings);
-  }
-
-  /** Write-behind: the rows of dirty entries, copied in or upserted. */
-  async function writeDirty(trx: Knex.Transaction, entries: Iterable<CallEntry>): Promise<void> {
-    const { fresh, stored } = dirtyRows(entries);
-    await copyCalls(trx, fresh.calls);
-    await copyParticipants(trx, fresh.participants);
-    // Recordings are few, and their consent list is an array, which COPY's text would need quoted.
-    await write(trx, { ...stored, recordings: [...fresh.recordings, ...stored.recordings] });
-  }
-
-  function use(callId: string): CallEntry | undefined {
-    const entry = cache.get(callId);
-    if (entry) {
-      cache.delete(callId);
-      cache.set(callId, entry);
-    }
-    return entry;
-  }
+  const cache = new CallEntryCache(Math.max(0, options.cachedCalls ?? 10_000));
+  const mode =
+    options.writeBehind === true && cache.capacity > 0
+      ? writeBehindWrites(tables, cache)
+      : liveWrites(tables, cache);
 
   async function load(
     trx: Knex.Transaction,
@@ -173,11 +77,10 @@ export function callReadModelsProjection(options: CallReadModelsOptions = {}): P
     const wanted = rowsToLoad(events);
     const entries = new Map<string, CallEntry>();
     const missing: string[] = [];
-    // Filling fresh tables (write-behind: a rebuild), a call initiated in this batch cannot be
-    // stored yet. Otherwise it is looked for too: a replayed batch must see the rows it made.
-    const fresh = writeBehind ? new Set(wanted.initiatedCallIds) : new Set<string>();
+    // Calls initiated in this batch are not looked for where they cannot be stored yet.
+    const fresh = new Set(mode.looksForInitiatedCalls ? [] : wanted.initiatedCallIds);
     for (const id of wanted.callIds) {
-      const entry = use(id);
+      const entry = cache.use(id);
       if (entry) entries.set(id, entry);
       else if (!fresh.has(id)) missing.push(id);
     }
@@ -236,119 +139,19 @@ export function callReadModelsProjection(options: CallReadModelsOptions = {}): P
     return { loaded: { calls, participants, recordings }, entries };
   }
 
-  /** Puts the batch's changes into the call entries (new calls get new entries). */
-  function remember(entries: Map<string, CallEntry>, changes: ReadModelChanges): void {
-    const entryOf = (callId: string): CallEntry | undefined => entries.get(callId);
-    for (const call of changes.calls) {
-      const entry = entries.get(call.id);
-      if (entry) {
-        entry.call = call;
-        entry.dirty = true;
-      } else {
-        entries.set(call.id, {
-          call,
-          participants: [],
-          recordings: new Map(),
-          dirty: true,
-          stored: false,
-        });
-      }
-    }
-    for (const participant of changes.participants) {
-      const entry = entryOf(participant.call_id);
-      if (!entry) continue;
-      const others = (entry.participants ?? []).filter((p) => p.user_id !== participant.user_id);
-      entry.participants = [...others, participant];
-      entry.dirty = true;
-    }
-    for (const recording of changes.recordings) {
-      const entry = entryOf(recording.call_id);
-      if (!entry) continue;
-      entry.recordings.set(recording.id, recording);
-      entry.dirty = true;
-    }
-    for (const [id, entry] of entries) {
-      cache.delete(id);
-      if (capacity > 0) cache.set(id, entry);
-    }
-  }
-
-  /**
-   * The dirty rows of these entries (all rows of a dirty entry: they were written together),
-   * apart for calls never stored yet (`fresh`: nothing to conflict with) and the others.
-   */
-  function dirtyRows(entries: Iterable<CallEntry>): { fresh: Changes; stored: Changes } {
-    const fresh: Changes = { calls: [], participants: [], recordings: [] };
-    const stored: Changes = { calls: [], participants: [], recordings: [] };
-    for (const entry of entries) {
-      if (!entry.dirty) continue;
-      const changes = entry.stored ? stored : fresh;
-      changes.calls.push(entry.call);
-      changes.participants.push(...(entry.participants ?? []));
-      changes.recordings.push(...entry.recordings.values());
-      entry.dirty = false;
-      entry.stored = true;
-    }
-    return { fresh, stored };
-  }
-
-  function addDaily(deltas: readonly DailyStatsDelta[]): void {
-    for (const delta of deltas) {
-      const key = `${delta.day}/${delta.provider_id}`;
-      const sum = pendingDaily.get(key);
-      if (!sum) {
-        pendingDaily.set(key, { ...delta });
-        continue;
-      }
-      for (const column of DAILY_STATS_COUNTER_COLUMNS) sum[column] += delta[column];
-    }
-  }
-
-  async function flushDaily(trx: Knex.Transaction): Promise<void> {
-    await writeDaily(trx, [...pendingDaily.values()]);
-    pendingDaily.clear();
-  }
-
-  function evictOverflow(): CallEntry[] {
-    const evicted: CallEntry[] = [];
-    for (const [id, entry] of cache) {
-      if (cache.size <= capacity) break;
-      cache.delete(id);
-      evicted.push(entry);
-    }
-    return evicted;
-  }
-
   return {
     name: CALL_READ_MODELS_PROJECTION,
-    streamPrefixes: [CALL_STREAM_PREFIX, QUALITY_STREAM_PREFIX],
+    streamPrefixes: [CALL_STREAM_PREFIX, CALL_QUALITY_STREAM_PREFIX],
     async apply(trx, events) {
       const { loaded, entries } = await load(trx, events);
       const changes = foldCallReadModels(loaded, events);
-      if (!writeBehind) await write(trx, changes);
-      await writeSamples(trx, changes.qualitySamples);
-      if (!writeBehind) await writeDaily(trx, changes.dailyStats);
-      remember(entries, changes);
-      if (writeBehind) {
-        await writeDirty(trx, evictOverflow());
-        addDaily(changes.dailyStats);
-        if (pendingDaily.size >= PENDING_DAILY_ROWS) await flushDaily(trx);
-      } else {
-        for (const entry of entries.values()) {
-          entry.dirty = false;
-          entry.stored = true;
-        }
-        evictOverflow();
-      }
+      cache.remember(entries, changes);
+      await mode.afterBatch(trx, changes, entries);
     },
-    async flush(trx) {
-      if (!writeBehind) return;
-      await writeDirty(trx, cache.values());
-      await flushDaily(trx);
-    },
+    flush: (trx) => mode.flush(trx),
     reset() {
       cache.clear();
-      pendingDaily.clear();
+      mode.reset();
     },
   };
 }

@@ -1,5 +1,10 @@
+import type { Knex } from 'knex';
 import type { RecordedEvent } from '../application/ports/event-store.port.js';
-import { scheduleTimer } from '../infrastructure/timers/postgres-timer-store.adapter.js';
+import type { NewTimer } from '../application/ports/timer-store.port.js';
+import { CALL_STREAM_PREFIX } from '../domain/call/call.decider.js';
+import type { CallEvent } from '../domain/call/call.events.js';
+import { assertNever } from '../domain/call/call.state.js';
+import { parseCallEvent } from '../domain/call/parse-call-event.js';
 import type { Projection } from './projection.js';
 
 export interface CallTimerSettings {
@@ -9,71 +14,118 @@ export interface CallTimerSettings {
   readonly recordingUploadTimeoutSeconds?: number;
 }
 
-const CALL_STREAM_PREFIX = 'call-';
+/**
+ * Schedules a timer inside the transaction that applies its event; a timer id already scheduled
+ * is ignored, so a replayed event schedules nothing new.
+ */
+export type ScheduleTimer = (trx: Knex.Transaction, timer: NewTimer) => Promise<void>;
 
-function dueAfter(event: RecordedEvent, seconds: number): Date {
-  return new Date(Date.parse(event.metadata.occurredAt) + seconds * 1000);
+/** The durable timers one call event starts, each with an id derived from the event's. */
+export function timersFor(
+  recorded: RecordedEvent,
+  event: CallEvent,
+  settings: CallTimerSettings,
+): NewTimer[] {
+  const callId = recorded.streamId.slice(CALL_STREAM_PREFIX.length);
+  const streamId = recorded.streamId;
+  const dueAfter = (seconds: number): Date =>
+    new Date(Date.parse(recorded.metadata.occurredAt) + seconds * 1000);
+  const id = (kind: NewTimer['kind']): string => `${kind}:${recorded.eventId}`;
+  const ringTimeout = (): NewTimer[] => [
+    {
+      id: id('ring-timeout'),
+      kind: 'ring-timeout',
+      streamId,
+      payload: { callId, ringTimeoutSeconds: settings.ringTimeoutSeconds },
+      dueAt: dueAfter(settings.ringTimeoutSeconds),
+    },
+  ];
+  // Retention: due at expiry; after a released hold, due at once (it re-checks expiry).
+  const retention = (recordingId: string, dueAt: Date): NewTimer[] => [
+    {
+      id: id('recording-retention'),
+      kind: 'recording-retention',
+      streamId,
+      payload: { callId, recordingId },
+      dueAt,
+    },
+  ];
+  switch (event.type) {
+    case 'CallInitiated':
+      return event.data.status === 'RINGING' ? ringTimeout() : [];
+    case 'CallRingingStarted':
+      return ringTimeout();
+    case 'ParticipantDisconnected':
+      return [
+        {
+          id: id('reconnect-grace'),
+          kind: 'reconnect-grace',
+          streamId,
+          payload: {
+            callId,
+            userId: String(event.data.userId),
+            reconnectGraceSeconds: settings.reconnectGraceSeconds,
+          },
+          dueAt: dueAfter(settings.reconnectGraceSeconds),
+        },
+      ];
+    case 'RecordingStopped':
+      return [
+        {
+          id: id('recording-upload-timeout'),
+          kind: 'recording-upload-timeout',
+          streamId,
+          payload: { callId, recordingId: String(event.data.recordingId) },
+          dueAt: dueAfter(settings.recordingUploadTimeoutSeconds ?? 3600),
+        },
+      ];
+    case 'RecordingUploaded': {
+      const expiresAt: unknown = event.data.expiresAt;
+      return typeof expiresAt === 'string'
+        ? retention(String(event.data.recordingId), new Date(expiresAt))
+        : [];
+    }
+    case 'RecordingLegalHoldReleased':
+      return retention(String(event.data.recordingId), dueAfter(0));
+    case 'CallAnswered':
+    case 'CallDeclined':
+    case 'CallCancelled':
+    case 'CallEnded':
+    case 'CallMissed':
+    case 'CallFailed':
+    case 'ParticipantJoined':
+    case 'ParticipantConnected':
+    case 'ParticipantReconnected':
+    case 'ParticipantLeft':
+    case 'ParticipantMediaUpdated':
+    case 'RecordingConsentGiven':
+    case 'RecordingConsentWithdrawn':
+    case 'RecordingStarted':
+    case 'RecordingFailed':
+    case 'RecordingPurged':
+    case 'RecordingLegalHoldSet':
+    case 'CallQualityDegraded':
+      return [];
+    default:
+      return assertNever(event);
+  }
 }
 
 /**
  * Schedules the call's durable timers from the ledger itself, so a timer exists exactly when its
  * event does: a crash between the append and the scheduling cannot lose one.
  */
-export function callTimersProjection(settings: CallTimerSettings): Projection {
+export function callTimersProjection(
+  settings: CallTimerSettings,
+  scheduleTimer: ScheduleTimer,
+): Projection {
   return {
     name: 'call-timers',
     streamPrefixes: [CALL_STREAM_PREFIX],
     async apply(trx, events) {
-      for (const event of events) {
-        const callId = event.streamId.slice(CALL_STREAM_PREFIX.length);
-        const startsRinging =
-          (event.type === 'CallInitiated' && event.data['status'] === 'RINGING') ||
-          event.type === 'CallRingingStarted';
-        if (startsRinging) {
-          await scheduleTimer(trx, {
-            id: `ring-timeout:${event.eventId}`,
-            kind: 'ring-timeout',
-            streamId: event.streamId,
-            payload: { callId, ringTimeoutSeconds: settings.ringTimeoutSeconds },
-            dueAt: dueAfter(event, settings.ringTimeoutSeconds),
-          });
-        }
-        if (event.type === 'ParticipantDisconnected') {
-          await scheduleTimer(trx, {
-            id: `reconnect-grace:${event.eventId}`,
-            kind: 'reconnect-grace',
-            streamId: event.streamId,
-            payload: {
-              callId,
-              userId: String(event.data['userId']),
-              reconnectGraceSeconds: settings.reconnectGraceSeconds,
-            },
-            dueAt: dueAfter(event, settings.reconnectGraceSeconds),
-          });
-        }
-        const recordingId = String(event.data['recordingId']);
-        if (event.type === 'RecordingStopped') {
-          await scheduleTimer(trx, {
-            id: `recording-upload-timeout:${event.eventId}`,
-            kind: 'recording-upload-timeout',
-            streamId: event.streamId,
-            payload: { callId, recordingId },
-            dueAt: dueAfter(event, settings.recordingUploadTimeoutSeconds ?? 3600),
-          });
-        }
-        // Retention: due at expiry; after a released hold, due at once (it re-checks expiry).
-        const expiresAt = event.data['expiresAt'];
-        if (
-          (event.type === 'RecordingUploaded' && typeof expiresAt === 'string') ||
-          event.type === 'RecordingLegalHoldReleased'
-        ) {
-          await scheduleTimer(trx, {
-            id: `recording-retention:${event.eventId}`,
-            kind: 'recording-retention',
-            streamId: event.streamId,
-            payload: { callId, recordingId },
-            dueAt: typeof expiresAt === 'string' ? new Date(expiresAt) : dueAfter(event, 0),
-          });
+      for (const recorded of events) {
+        for (const timer of timersFor(recorded, parseCallEvent(recorded), settings)) {
+          await scheduleTimer(trx, timer);
         }
       }
     },

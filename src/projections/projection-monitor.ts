@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import type { EventStore, LedgerPosition } from '../application/ports/event-store.port.js';
-import type { PostgresFeedStatistics } from './feed-statistics.js';
+import type { FeedStatistics } from '../application/ports/feed-statistics.port.js';
 import { projectionLockHeld } from './projection-lock.js';
 import type { ProjectionRunner } from './projection-runner.js';
 
@@ -34,7 +34,7 @@ export interface ProjectionMonitorOptions {
   /** For `running`: asks PostgreSQL whether anyone holds a projection's lock. */
   readonly pool: pg.Pool;
   /** Counts events behind; without it `eventsBehind` is null. */
-  readonly feed?: PostgresFeedStatistics | null;
+  readonly feed?: FeedStatistics | null;
   readonly now?: () => Date;
 }
 

@@ -1,9 +1,8 @@
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import type { EventStore } from '../application/ports/event-store.port.js';
-import type { ProjectionLagSample } from '../infrastructure/observability/prometheus-metrics.adapter.js';
-import { PostgresFeedStatistics } from './feed-statistics.js';
-import { ProjectionMonitor } from './projection-monitor.js';
+import type { FeedStatistics } from '../application/ports/feed-statistics.port.js';
+import { ProjectionMonitor, type ProjectionLag } from './projection-monitor.js';
 import {
   ProjectionRunner,
   type ProjectionRunnerLogger,
@@ -18,10 +17,10 @@ export interface ReadModelRunnersOptions {
   readonly logger: ProjectionRunnerLogger;
   /** Receives batch timings and is told where projection lag comes from. */
   readonly metrics?: ProjectionRunnerMetrics & {
-    observeProjectionLag(source: () => Promise<readonly ProjectionLagSample[]>): void;
+    observeProjectionLag(source: () => Promise<readonly ProjectionLag[]>): void;
   };
-  /** The ledger is PostgreSQL's (events behind can be counted). Default true. */
-  readonly postgresLedger?: boolean;
+  /** Counts the events a projection is behind, where the ledger can count; none by default. */
+  readonly feed?: FeedStatistics | null;
   readonly batchSize?: number;
   readonly retryDelayMs?: number;
 }
@@ -56,7 +55,7 @@ export function startReadModelRunners(options: ReadModelRunnersOptions): ReadMod
     store: options.store,
     knex: options.knex,
     pool: options.pool,
-    feed: options.postgresLedger === false ? null : new PostgresFeedStatistics(options.knex),
+    feed: options.feed ?? null,
   });
   options.metrics?.observeProjectionLag(() => monitor.lag());
   for (const runner of runners) runner.start();

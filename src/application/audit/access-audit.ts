@@ -7,7 +7,9 @@ import type { RequestContext } from '../request-context.js';
 export type AccessEventType =
   'CallDetailsRead' | 'CallTimelineRead' | 'CallStateRead' | 'RecordingDownloaded';
 
-export const accessStreamId = (callId: string): string => `access-${callId}`;
+export const ACCESS_STREAM_PREFIX = 'access-';
+
+export const accessStreamId = (callId: string): string => `${ACCESS_STREAM_PREFIX}${callId}`;
 
 /**
  * Records a read of protected health information in the call's access stream (never the call's

@@ -1,6 +1,6 @@
 import { CALL_STREAM_PREFIX } from '../../domain/call/call.decider.js';
-import type { CallEvent } from '../../domain/call/call.events.js';
 import { evolve, initialState, isFinished, type CallState } from '../../domain/call/call.state.js';
+import { parseCallEvent } from '../../domain/call/parse-call-event.js';
 import type { EventStore, EventSubscription, RecordedEvent } from '../ports/event-store.port.js';
 import { notificationsFor } from './call-notifications.js';
 import type { SignalingEmitter } from './signaling-emitter.port.js';
@@ -70,7 +70,7 @@ export class LedgerNotifier {
 
   private async notify(recorded: RecordedEvent): Promise<void> {
     const before = await this.stateBefore(recorded);
-    const event = { type: recorded.type, data: recorded.data } as CallEvent;
+    const event = parseCallEvent(recorded);
     const after = evolve(before, event);
     if (after.status === 'NONE') return;
     this.remember(recorded.streamId, { state: after, revision: recorded.revision });
@@ -95,10 +95,7 @@ export class LedgerNotifier {
     const history = await this.store.readStream(recorded.streamId);
     return history
       .filter((earlier) => earlier.revision < recorded.revision)
-      .reduce(
-        (state, earlier) => evolve(state, { type: earlier.type, data: earlier.data } as CallEvent),
-        initialState(),
-      );
+      .reduce((state, earlier) => evolve(state, parseCallEvent(earlier)), initialState());
   }
 
   private remember(streamId: string, call: CachedCall): void {

@@ -6,3 +6,4 @@ export * from './call-quality.events.js';
 export * from './call-quality.state.js';
 export * from './call-quality.values.js';
 export * from './mos.js';
+export * from './parse-call-quality-event.js';

@@ -7,3 +7,4 @@ export * from './call.parties.js';
 export * from './call.presence.js';
 export * from './call.state.js';
 export * from './call.values.js';
+export * from './parse-call-event.js';

@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, type AppConfig } from '../../infrastructure/co
 import { createLogger } from '../../infrastructure/observability/logger.js';
 import { KnexUserDirectory } from '../../infrastructure/users/knex-user-directory.adapter.js';
 import { seedDemoUsers } from '../../infrastructure/users/demo-users.js';
-import { PostgresFeedStatistics } from '../../projections/feed-statistics.js';
+import { PostgresFeedStatistics } from '../../infrastructure/event-store/postgres/postgres-feed-statistics.js';
 import {
   READ_MODEL_PROJECTIONS,
   readModelProjection,

@@ -1,19 +1,15 @@
 import type { Knex } from 'knex';
-import type { LedgerPosition } from '../application/ports/event-store.port.js';
-import { decodePositionPair } from '../infrastructure/event-store/pair-position.js';
+import type { LedgerPosition } from '../../../application/ports/event-store.port.js';
+import type { FeedStatistics } from '../../../application/ports/feed-statistics.port.js';
+import { decodePositionPair } from '../pair-position.js';
 
 /**
- * Counts events of the PostgreSQL ledger (the event store port has no count): for rebuild progress
- * and for how many events a projection is behind. Same horizon and order as the feed itself, so a
+ * Counts events of the PostgreSQL ledger with the same horizon and order as the feed itself, so a
  * count never includes an event the feed would not deliver yet.
  */
-export class PostgresFeedStatistics {
+export class PostgresFeedStatistics implements FeedStatistics {
   constructor(private readonly knex: Knex) {}
 
-  /**
-   * Readable events after `after` (all when null) in streams with one of the prefixes (any stream
-   * when null or empty); stops counting at `cap` when given.
-   */
   async countEvents(
     after: LedgerPosition | null,
     streamPrefixes: readonly string[] | null,
