@@ -1,13 +1,12 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { DEMO_ACCOUNTS, type DemoAccounts } from './application/auth/demo-accounts.js';
+import type { AppRuntime } from './composition/app-runtime.js';
+import { DEMO_ACCOUNTS } from './application/auth/demo-accounts.js';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
-import type { Knex } from 'knex';
-import type pg from 'pg';
 import { LoginService } from './application/auth/login.service.js';
-import { CALL_POLICY, type CallPolicy } from './application/call/call-policy.js';
+import { CALL_POLICY } from './application/call/call-policy.js';
 import { CallCommands } from './application/call/call-commands.js';
 import { InitiateCallHandler } from './application/call/commands/initiate-call/initiate-call.handler.js';
 import { ReconnectCallHandler } from './application/call/commands/reconnect-call/reconnect-call.handler.js';
@@ -26,36 +25,22 @@ import { GetRecordingHandler } from './application/call/queries/get-recording/ge
 import { ListRecordingsHandler } from './application/call/queries/list-recordings/list-recordings.handler.js';
 import { SearchAuditLogHandler } from './application/call/queries/search-audit-log/search-audit-log.handler.js';
 import { CALL_READ_MODEL } from './application/ports/call-read-model.port.js';
-import {
-  RECORDING_CRYPTO,
-  type RecordingCrypto,
-} from './application/ports/recording-crypto.port.js';
-import {
-  RECORDING_STORAGE,
-  type RecordingStorage,
-} from './application/ports/recording-storage.port.js';
+import { RECORDING_CRYPTO } from './application/ports/recording-crypto.port.js';
+import { RECORDING_STORAGE } from './application/ports/recording-storage.port.js';
 import { DownloadRecordingMediaHandler } from './application/recording/download-recording-media/download-recording-media.handler.js';
-import {
-  RECORDING_SETTINGS,
-  type RecordingSettings,
-} from './application/recording/recording-settings.js';
+import { RECORDING_SETTINGS } from './application/recording/recording-settings.js';
 import { UploadRecordingMediaHandler } from './application/recording/upload-recording-media/upload-recording-media.handler.js';
 import { RecordingMediaController } from './interfaces/http/recordings/recording-media.controller.js';
-import { CLOCK, type Clock } from './application/ports/clock.port.js';
-import {
-  READ_MODEL_PROGRESS,
-  type ReadModelProgress,
-} from './application/ports/read-model-progress.port.js';
+import { CLOCK } from './application/ports/clock.port.js';
+import { READ_MODEL_PROGRESS } from './application/ports/read-model-progress.port.js';
 import { COMMAND_METRICS } from './application/ports/command-metrics.port.js';
-import { EVENT_STORE, type EventStore } from './application/ports/event-store.port.js';
-import { ID_GENERATOR, type IdGenerator } from './application/ports/id-generator.port.js';
-import { PASSWORD_HASHER, type PasswordHasher } from './application/ports/password-hasher.port.js';
-import { TOKEN_ISSUER, type TokenIssuer } from './application/ports/token-issuer.port.js';
-import { USER_DIRECTORY, type UserDirectory } from './application/ports/user-directory.port.js';
-import type { PrometheusMetrics } from './infrastructure/observability/prometheus-metrics.adapter.js';
+import { EVENT_STORE } from './application/ports/event-store.port.js';
+import { ID_GENERATOR } from './application/ports/id-generator.port.js';
+import { PASSWORD_HASHER } from './application/ports/password-hasher.port.js';
+import { TOKEN_ISSUER } from './application/ports/token-issuer.port.js';
+import { USER_DIRECTORY } from './application/ports/user-directory.port.js';
 import { KNEX, PG_POOL } from './infrastructure/postgres/database.tokens.js';
 import { ProjectionMonitor } from './projections/projection-monitor.js';
-import { KnexCallReadModel } from './infrastructure/read-models/knex-call-read-model.adapter.js';
 import { AuditController } from './interfaces/http/audit/audit.controller.js';
 import { CallQueriesController } from './interfaces/http/calls/call-queries.controller.js';
 import { Freshness } from './interfaces/http/freshness.js';
@@ -66,37 +51,7 @@ import { CallsController } from './interfaces/http/calls/calls.controller.js';
 import { DirectoryController } from './interfaces/http/directory/directory.controller.js';
 import { HealthController } from './interfaces/http/operations/health.controller.js';
 import { MetricsController } from './interfaces/http/operations/metrics.controller.js';
-import {
-  SIGNALING_CONTROLLERS,
-  signalingProviders,
-  type SignalingRuntime,
-} from './interfaces/ws/signaling.providers.js';
-
-/** Everything created before Nest starts (connections, adapters), handed in as values. */
-export interface AppRuntime {
-  readonly knex: Knex;
-  readonly pool: pg.Pool;
-  readonly eventStore: EventStore;
-  readonly clock: Clock;
-  readonly ids: IdGenerator;
-  readonly metrics: PrometheusMetrics;
-  readonly users: UserDirectory;
-  readonly passwords: PasswordHasher;
-  readonly tokens: TokenIssuer;
-  readonly callPolicy: CallPolicy;
-  readonly readModelProgress: ReadModelProgress;
-  readonly projections: ProjectionMonitor;
-  readonly loginAttemptsPerMinute: number;
-  readonly demoAccounts: DemoAccounts;
-  /** The socket.io gateway's settings and the ICE servers (STUN/TURN). */
-  readonly signaling: SignalingRuntime;
-  /** Where sealed recordings live, how they are sealed, and the limits from configuration. */
-  readonly recordings: {
-    readonly storage: RecordingStorage;
-    readonly crypto: RecordingCrypto;
-    readonly settings: RecordingSettings;
-  };
-}
+import { SIGNALING_CONTROLLERS, signalingProviders } from './interfaces/ws/signaling.providers.js';
 
 /**
  * The use cases with logic of their own; every other call command goes straight from its
@@ -140,7 +95,7 @@ export class AppModule {
       { provide: CALL_POLICY, useValue: runtime.callPolicy },
       { provide: READ_MODEL_PROGRESS, useValue: runtime.readModelProgress },
       { provide: ProjectionMonitor, useValue: runtime.projections },
-      { provide: CALL_READ_MODEL, useValue: new KnexCallReadModel(runtime.knex) },
+      { provide: CALL_READ_MODEL, useValue: runtime.callReadModel },
       { provide: RECORDING_STORAGE, useValue: runtime.recordings.storage },
       { provide: RECORDING_CRYPTO, useValue: runtime.recordings.crypto },
       { provide: RECORDING_SETTINGS, useValue: runtime.recordings.settings },
@@ -175,7 +130,7 @@ export class AppModule {
         Freshness,
         ...CALL_COMMAND_HANDLERS,
         ...CALL_QUERY_HANDLERS,
-        ...signalingProviders(runtime.signaling, runtime.knex, runtime.clock),
+        ...signalingProviders(runtime.signaling),
       ],
     };
   }

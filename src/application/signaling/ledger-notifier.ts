@@ -31,17 +31,17 @@ export class LedgerNotifier {
 
   constructor(
     private readonly store: EventStore,
-    private readonly emitter: SignalingEmitter,
     private readonly logger: LedgerNotifierLogger,
     private readonly cacheSize = DEFAULT_CACHE_SIZE,
   ) {}
 
-  async start(): Promise<void> {
+  /** Follows the ledger from its head, emitting through `emitter` (the gateway, once it exists). */
+  async start(emitter: SignalingEmitter): Promise<void> {
     if (this.subscription) return;
     const head = await this.store.headPosition();
     this.subscription = this.store.subscribe(
       { after: head, streamPrefixes: [CALL_STREAM_PREFIX] },
-      (events) => this.onEvents(events),
+      (events) => this.onEvents(events, emitter),
     );
   }
 
@@ -53,10 +53,13 @@ export class LedgerNotifier {
   }
 
   /** Never throws: a failed batch would be delivered again, and sockets would hear it twice. */
-  private async onEvents(events: readonly RecordedEvent[]): Promise<void> {
+  private async onEvents(
+    events: readonly RecordedEvent[],
+    emitter: SignalingEmitter,
+  ): Promise<void> {
     for (const event of events) {
       try {
-        await this.notify(event);
+        await this.notify(event, emitter);
       } catch (error) {
         this.calls.delete(event.streamId);
         this.logger.warn('could not notify sockets of a ledger event', {
@@ -68,7 +71,7 @@ export class LedgerNotifier {
     }
   }
 
-  private async notify(recorded: RecordedEvent): Promise<void> {
+  private async notify(recorded: RecordedEvent, emitter: SignalingEmitter): Promise<void> {
     const before = await this.stateBefore(recorded);
     const event = parseCallEvent(recorded);
     const after = evolve(before, event);
@@ -76,9 +79,9 @@ export class LedgerNotifier {
     this.remember(recorded.streamId, { state: after, revision: recorded.revision });
     for (const notification of notificationsFor(event, after)) {
       if (notification.kind === 'emit') {
-        this.emitter.emit(notification.target, notification.event, notification.payload);
+        emitter.emit(notification.target, notification.event, notification.payload);
       } else {
-        this.emitter.leaveCall(notification.callId, notification.userId, recorded.revision);
+        emitter.leaveCall(notification.callId, notification.userId, recorded.revision);
       }
     }
     if (isFinished(after)) {

@@ -65,3 +65,18 @@ export class PinoNestLogger implements LoggerService {
     this.logger.trace({ context }, String(message));
   }
 }
+
+/** The message-first logger our ports take (`warn(message, fields)`), written through pino. */
+export interface MessageLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export function messageLogger(logger: Logger): MessageLogger {
+  return {
+    info: (message, fields) => logger.info(fields ?? {}, message),
+    warn: (message, fields) => logger.warn(fields ?? {}, message),
+    error: (message, fields) => logger.error(fields ?? {}, message),
+  };
+}

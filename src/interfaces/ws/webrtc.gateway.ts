@@ -14,13 +14,11 @@ import {
 } from '@nestjs/websockets';
 import { CallCommands } from '../../application/call/call-commands.js';
 import type { RequestContext } from '../../application/request-context.js';
-import { EVENT_STORE, type EventStore } from '../../application/ports/event-store.port.js';
 import {
   InvalidTokenError,
   TOKEN_ISSUER,
   type TokenIssuer,
 } from '../../application/ports/token-issuer.port.js';
-import { LedgerNotifier } from '../../application/signaling/ledger-notifier.js';
 import type {
   NotificationEvent,
   NotificationTarget,
@@ -76,14 +74,12 @@ export class WebRtcGateway
   >();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly quality: QualityStatsRequester;
-  private notifier: LedgerNotifier | null = null;
   private sweeper: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly commands: CommandBus,
     private readonly calls: CallCommands,
     @Inject(TOKEN_ISSUER) private readonly tokens: TokenIssuer,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SIGNALING_SETTINGS) private readonly settings: SignalingSettings,
   ) {
     this.quality = new QualityStatsRequester(settings.qualityReportIntervalSeconds * 1000);
@@ -114,13 +110,6 @@ export class WebRtcGateway
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.notifier = new LedgerNotifier(this.store, this, {
-      warn: (message, fields) =>
-        this.logger.warn(
-          `${message} (${String(fields?.['eventType'])}): ${String(fields?.['error'])}`,
-        ),
-    });
-    await this.notifier.start();
     const intervalMs = this.settings.qualityReportIntervalSeconds * 1000;
     this.sweeper = setInterval(() => this.quality.sweep(this.server.sockets.values()), intervalMs);
     this.sweeper.unref();
@@ -131,8 +120,6 @@ export class WebRtcGateway
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = null;
     await Promise.allSettled([...this.pending]);
-    await this.notifier?.stop();
-    this.notifier = null;
   }
 
   // --- SignalingEmitter: ledger-driven notifications, to this instance's sockets only ---------

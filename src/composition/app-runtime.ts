@@ -1,0 +1,175 @@
+import path from 'node:path';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type pg from 'pg';
+import type { DemoAccounts } from '../application/auth/demo-accounts.js';
+import type { CallPolicy } from '../application/call/call-policy.js';
+import type { CallReadModel } from '../application/ports/call-read-model.port.js';
+import type { Clock } from '../application/ports/clock.port.js';
+import type { EventStore } from '../application/ports/event-store.port.js';
+import type { IdGenerator } from '../application/ports/id-generator.port.js';
+import type { PasswordHasher } from '../application/ports/password-hasher.port.js';
+import type { ReadModelProgress } from '../application/ports/read-model-progress.port.js';
+import type { RecordingCrypto } from '../application/ports/recording-crypto.port.js';
+import type { RecordingStorage } from '../application/ports/recording-storage.port.js';
+import type { TimerStore } from '../application/ports/timer-store.port.js';
+import type { TokenIssuer } from '../application/ports/token-issuer.port.js';
+import type { UserDirectory } from '../application/ports/user-directory.port.js';
+import type { RecordingSettings } from '../application/recording/recording-settings.js';
+import { LedgerNotifier } from '../application/signaling/ledger-notifier.js';
+import { Argon2PasswordHasher } from '../infrastructure/auth/argon2-password-hasher.adapter.js';
+import { JoseTokenIssuer } from '../infrastructure/auth/jose-token-issuer.adapter.js';
+import type { AppConfig } from '../infrastructure/config/app-config.js';
+import {
+  AesGcmRecordingCrypto,
+  kekFingerprint,
+} from '../infrastructure/crypto/aes-gcm-recording-crypto.adapter.js';
+import { loadOrCreateLocalKey } from '../infrastructure/crypto/local-development-key.js';
+import { PostgresFeedStatistics } from '../infrastructure/event-store/postgres/postgres-feed-statistics.js';
+import { HmacTurnCredentials } from '../infrastructure/ice/hmac-turn-credentials.adapter.js';
+import { KnexLiveCallFinder } from '../infrastructure/ice/knex-live-call-finder.adapter.js';
+import { messageLogger } from '../infrastructure/observability/logger.js';
+import type { PrometheusMetrics } from '../infrastructure/observability/prometheus-metrics.adapter.js';
+import { KnexCallReadModel } from '../infrastructure/read-models/knex-call-read-model.adapter.js';
+import { openRecordingStorage } from '../infrastructure/storage/open-recording-storage.js';
+import type { CleanupStack } from '../infrastructure/system/cleanup-stack.js';
+import { RandomIdGenerator } from '../infrastructure/system/random-id-generator.adapter.js';
+import { SystemClock } from '../infrastructure/system/system-clock.adapter.js';
+import { PostgresTimerStore } from '../infrastructure/timers/postgres-timer-store.adapter.js';
+import { KnexUserDirectory } from '../infrastructure/users/knex-user-directory.adapter.js';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemoUsers } from '../infrastructure/users/demo-users.js';
+import type { SignalingRuntime } from '../interfaces/ws/signaling.providers.js';
+import { AUDIT_LOG_PROJECTION } from '../projections/audit-log.projection.js';
+import { CALL_READ_MODELS_PROJECTION } from '../projections/call-read-models.projection.js';
+import type { ProjectionMonitor } from '../projections/projection-monitor.js';
+import { RunnerReadModelProgress } from '../projections/read-model-progress.js';
+import { startReadModelRunners } from '../projections/read-model-runners.js';
+import type { Resources } from '../resources.js';
+
+/** Every adapter of one instance, built here and nowhere else, then handed to Nest as values. */
+export interface AppRuntime {
+  readonly knex: Knex;
+  readonly pool: pg.Pool;
+  readonly eventStore: EventStore;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly metrics: PrometheusMetrics;
+  readonly users: UserDirectory;
+  readonly passwords: PasswordHasher;
+  readonly tokens: TokenIssuer;
+  readonly callPolicy: CallPolicy;
+  readonly callReadModel: CallReadModel;
+  readonly readModelProgress: ReadModelProgress;
+  /** The read-model runners: `lag()` for /health and /metrics, `waitFor()` for read-your-writes. */
+  readonly projections: ProjectionMonitor;
+  readonly timerStore: TimerStore;
+  /** Drives socket notifications from the ledger once the gateway exists to emit them. */
+  readonly notifier: LedgerNotifier;
+  readonly loginAttemptsPerMinute: number;
+  readonly demoAccounts: DemoAccounts;
+  /** The socket.io gateway's settings and what GET /webrtc/ice-servers answers with. */
+  readonly signaling: SignalingRuntime;
+  /** Where sealed recordings live, how they are sealed, and the limits from configuration. */
+  readonly recordings: {
+    readonly storage: RecordingStorage;
+    readonly crypto: RecordingCrypto;
+    readonly settings: RecordingSettings;
+  };
+}
+
+/**
+ * Builds the adapters on top of the open connections and starts the read-model runners. What
+ * needs closing is pushed on `cleanup`.
+ */
+export async function buildAppRuntime(
+  config: AppConfig,
+  resources: Resources,
+  cleanup: CleanupStack,
+  logger: Logger,
+  clock: Clock = new SystemClock(),
+): Promise<AppRuntime> {
+  const { pool, knex, eventStore, metrics } = resources;
+  const users = new KnexUserDirectory(knex);
+  const passwords = new Argon2PasswordHasher();
+  if (config.demoUsers) await seedDemoUsers(users, passwords);
+  if (config.auth.jwtSecretGenerated) {
+    logger.warn('JWT_SECRET is not set: tokens are signed with a per-process key and die with it');
+  }
+  const kek = recordingKek(config, logger);
+  const recordingStorage = await openRecordingStorage(config.recordings.storage);
+  cleanup.push(() => recordingStorage.close());
+  // The read models (calls & co., the audit log): a runner each, and their lag for /metrics.
+  const readModels = startReadModelRunners({
+    store: eventStore,
+    knex,
+    pool,
+    logger: messageLogger(logger),
+    metrics,
+    feed: config.eventStoreConnectionString === null ? new PostgresFeedStatistics(knex) : null,
+  });
+  cleanup.push(() => readModels.stop());
+  const { ice } = config;
+  return {
+    knex,
+    pool,
+    eventStore,
+    clock,
+    ids: new RandomIdGenerator(),
+    metrics,
+    users,
+    passwords,
+    tokens: new JoseTokenIssuer({
+      secret: config.auth.jwtSecret,
+      ttlSeconds: config.auth.tokenTtlSeconds,
+      jwksUrl: config.auth.jwksUrl,
+    }),
+    callPolicy: config.calls,
+    callReadModel: new KnexCallReadModel(knex),
+    // Queries wait on the runner of the read model they read, for read-your-writes.
+    readModelProgress: new RunnerReadModelProgress({
+      calls: [readModels.runner(CALL_READ_MODELS_PROJECTION)],
+      audit: [readModels.runner(AUDIT_LOG_PROJECTION)],
+    }),
+    projections: readModels.monitor,
+    timerStore: new PostgresTimerStore(knex),
+    notifier: new LedgerNotifier(eventStore, messageLogger(logger)),
+    loginAttemptsPerMinute: config.auth.loginAttemptsPerMinute,
+    demoAccounts: config.demoUsers
+      ? {
+          password: DEMO_PASSWORD,
+          users: DEMO_USERS.map(({ email, role, displayName }) => ({ email, role, displayName })),
+        }
+      : { password: null, users: [] },
+    signaling: {
+      settings: config.signaling,
+      ice,
+      turnCredentials: new HmacTurnCredentials(ice.turnSecret, ice.turnTtlSeconds, clock),
+      liveCalls: new KnexLiveCallFinder(knex),
+    },
+    recordings: {
+      storage: recordingStorage.storage,
+      crypto: new AesGcmRecordingCrypto({ id: kekFingerprint(kek), key: kek }),
+      settings: {
+        maxBytes: config.recordings.maxBytes,
+        retentionDays: config.recordings.retentionDays,
+      },
+    },
+  };
+}
+
+/** The key-encryption key of recordings: configured, or a local one beside the embedded database. */
+function recordingKek(config: AppConfig, logger: Logger): Buffer {
+  if (!config.recordings.kekGenerated) return Buffer.from(config.recordings.kek);
+  if (config.database.kind === 'embedded') {
+    logger.warn(
+      'RECORDING_KEK is not set: using the local development key beside the embedded database',
+    );
+    return loadOrCreateLocalKey(
+      path.join(path.dirname(config.database.dataDir), 'recording-kek.local'),
+    );
+  }
+  logger.warn(
+    'RECORDING_KEK is not set: recordings are sealed with a per-process key and unreadable after a restart',
+  );
+  return Buffer.from(config.recordings.kek);
+}

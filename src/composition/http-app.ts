@@ -1,0 +1,56 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { AppModule } from '../app.module.js';
+import type { AppConfig } from '../infrastructure/config/app-config.js';
+import { PinoNestLogger } from '../infrastructure/observability/logger.js';
+import { SignalingIoAdapter } from '../infrastructure/signaling/signaling-io.adapter.js';
+import type { SignalingRedisClient } from '../infrastructure/signaling/signaling-redis.js';
+import { jsonBodyParsing } from '../interfaces/http/body-parsing.js';
+import { ErrorFilter } from '../interfaces/http/error.filter.js';
+import { RECORDING_MEDIA_ROUTE } from '../interfaces/http/recordings/recording-media.controller.js';
+import { requestLogging } from '../interfaces/http/request-logging.js';
+import { validationPipe } from '../interfaces/http/validation.js';
+import { serveWebClient } from '../interfaces/http/web-client.js';
+import type { AppRuntime } from './app-runtime.js';
+
+/**
+ * The NestJS application: REST API, socket.io gateway (scaled out through Redis when configured),
+ * the web client's files and the OpenAPI page at /docs. Initialised, not yet listening.
+ */
+export async function createHttpApp(
+  runtime: AppRuntime,
+  config: AppConfig,
+  logger: Logger,
+  signalingRedis: SignalingRedisClient | null,
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), {
+    bodyParser: false,
+    logger: new PinoNestLogger(logger),
+  });
+  app.useWebSocketAdapter(
+    new SignalingIoAdapter(app, {
+      redis: signalingRedis,
+      streamName: config.signaling.redisStreamName,
+    }),
+  );
+  app.disable('x-powered-by');
+  if (!serveWebClient(app, config.webClientDir)) {
+    logger.warn('the web client is not built (npm run build:web): serving the API only');
+  }
+  app.use(requestLogging(logger));
+  for (const middleware of jsonBodyParsing([RECORDING_MEDIA_ROUTE])) app.use(middleware);
+  app.useGlobalPipes(validationPipe);
+  app.useGlobalFilters(new ErrorFilter(logger));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('VytalWatch Call Ledger')
+      .setDescription('Telehealth calls as an event-sourced ledger')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  return app;
+}

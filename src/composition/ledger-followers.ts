@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import type { INestApplication } from '@nestjs/common';
+import { CallCommands } from '../application/call/call-commands.js';
+import { callTimerHandlers } from '../application/timers/call-timer-handlers.js';
+import { TimerWorker } from '../application/timers/timer-worker.js';
+import type { AppConfig } from '../infrastructure/config/app-config.js';
+import { messageLogger } from '../infrastructure/observability/logger.js';
+import type { CleanupStack } from '../infrastructure/system/cleanup-stack.js';
+import { scheduleTimer } from '../infrastructure/timers/postgres-timer-store.adapter.js';
+import { WebRtcGateway } from '../interfaces/ws/webrtc.gateway.js';
+import { callTimersProjection } from '../projections/call-timers.projection.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
+import type { AppRuntime } from './app-runtime.js';
+
+/**
+ * What follows the ledger beside the read models, once the app exists: socket notifications
+ * (emitted by the gateway), the projection that schedules durable timers, and the worker that
+ * fires them. The worker is returned so tests can drive it by hand when `runTimers` is false.
+ */
+export async function startLedgerFollowers(
+  runtime: AppRuntime,
+  app: INestApplication,
+  config: AppConfig,
+  cleanup: CleanupStack,
+  logger: Logger,
+  runTimers: boolean,
+): Promise<TimerWorker> {
+  await runtime.notifier.start(app.get(WebRtcGateway));
+  cleanup.push(() => runtime.notifier.stop());
+
+  const timerSettings = {
+    ...config.calls,
+    recordingUploadTimeoutSeconds: config.recordings.uploadTimeoutSeconds,
+  };
+  const timerRunner = new ProjectionRunner(callTimersProjection(timerSettings, scheduleTimer), {
+    store: runtime.eventStore,
+    knex: runtime.knex,
+    lockPool: runtime.pool,
+    logger: messageLogger(logger),
+  });
+  timerRunner.start();
+  cleanup.push(() => timerRunner.stop());
+
+  const timers = new TimerWorker({
+    store: runtime.timerStore,
+    clock: runtime.clock,
+    logger: messageLogger(logger),
+    handlers: callTimerHandlers({
+      calls: app.get(CallCommands),
+      storage: runtime.recordings.storage,
+    }),
+  });
+  if (runTimers) {
+    timers.start();
+    cleanup.push(() => timers.stop());
+  }
+  return timers;
+}
