@@ -1,4 +1,4 @@
-/** Layer rules of DESIGN.md: dependencies point inward only. */
+/** Layer rules (docs/architecture.md, "Layers"): dependencies point inward only. */
 module.exports = {
   forbidden: [
     {

@@ -15,7 +15,7 @@ export interface RequestOrigin {
   readonly userAgent?: string;
 }
 
-/** The envelope metadata of DESIGN.md; `hash`/`previousHash` are set by the store on append. */
+/** The envelope metadata (docs/architecture.md, "The event envelope"); `hash`/`previousHash` are set by the store on append. */
 export interface EventMetadata {
   readonly actor: Actor;
   readonly occurredAt: string;

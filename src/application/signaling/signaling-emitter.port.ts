@@ -1,9 +1,9 @@
 import type { JsonObject } from '../../domain/shared/event.js';
 
 /**
- * The socket.io events the server sends (DESIGN.md, API contract), minus the relayed ones.
- * `recording-consent-updated` is our addition to the contract: the web client's record button and
- * consent panel follow it instead of polling the call.
+ * The socket.io events the server sends (README, "Signaling (the video part)"), minus the relayed
+ * ones. `recording-consent-updated` lets the web client's record button and consent panel follow
+ * consent instead of polling the call.
  */
 export const NOTIFICATION_EVENTS = [
   'incoming-call',

@@ -1,5 +1,5 @@
 /**
- * The vocabulary of connection-quality samples (DESIGN.md, "Quality Monitoring Flow"): what a
+ * The vocabulary of connection-quality samples (docs/architecture.md, "Connection quality"): what a
  * client reports about its peer connection, and the thresholds that make a sample poor.
  */
 

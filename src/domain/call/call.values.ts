@@ -1,6 +1,6 @@
 /**
  * Value types shared by the call's commands, events and state: the small vocabularies of the
- * lifecycle (DESIGN.md, "Call lifecycle" and "Recording and consent").
+ * lifecycle (docs/architecture.md, "Call lifecycle" and "Recording and consent").
  */
 
 export const CALL_TYPES = ['VIDEO', 'AUDIO', 'SCREEN_SHARE'] as const;

@@ -44,7 +44,7 @@ function handshakeError(code: string, message: string): HandshakeError {
 }
 
 /**
- * The signaling gateway, socket.io namespace /webrtc (DESIGN.md, API contract).
+ * The signaling gateway, socket.io namespace /webrtc (docs/architecture.md, "Signaling").
  *
  * - Handshake: the JWT in `auth.token`, else `connect_error` with `data.code` AUTH.*. Each socket
  *   joins `user:<id>`.

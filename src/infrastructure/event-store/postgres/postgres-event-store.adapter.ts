@@ -91,7 +91,7 @@ const APPEND_SQL =
 const EVENT_COLUMNS = `transaction_id::text AS tx_id, position, event_id, stream_id,
   stream_revision, type, version, data, metadata`;
 
-// Gap-safe feed (DESIGN.md): only transactions below the oldest running one, ordered by the pair
+// Gap-safe feed (docs/architecture.md, "PostgreSQL"): only transactions below the oldest running one, ordered by the pair
 // (transaction_id, position) strictly after the checkpoint, never by position alone.
 const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS}
   FROM ledger_events

@@ -18,7 +18,7 @@ export const ledgerEventsMigration: Migration = {
   async up(knex: Knex): Promise<void> {
     // Raw SQL: knex's builder has no xid8 type, and the primary key is the feed order itself.
     // The writing transaction's id comes first: the gap-safe feed is ordered by
-    // (transaction_id, position), never by position alone (DESIGN.md, "Event store").
+    // (transaction_id, position), never by position alone (docs/architecture.md, "The event store").
     await knex.raw(`
       CREATE TABLE ledger_events (
         position bigserial NOT NULL,

@@ -1,7 +1,7 @@
 import type { Migration } from './migration.js';
 
 /**
- * The read models of DESIGN.md. They are disposable (rebuilt from the ledger at will); each row
+ * The read models (docs/architecture.md, "Projections and read models"). They are disposable (rebuilt from the ledger at will); each row
  * remembers how far it has applied its stream (`revision`) so that replaying an event changes
  * nothing. Ledger positions are stored as numeric(40,0) so they order like the feed.
  */

@@ -22,7 +22,7 @@ import { MaxBytes, MaxJsonBytes } from './size.validators.js';
 import { cacheValidationMetadata } from './validation-metadata-cache.js';
 
 /**
- * The payload of every client event of the /webrtc namespace (DESIGN.md, API contract). Validated
+ * The payload of every client event of the /webrtc namespace (README, "Signaling (the video part)"). Validated
  * with unknown fields refused (`from` included: only the server stamps it), no type coercion,
  * an SDP of at most 64 KB and an ICE candidate of at most 4 KB.
  */
