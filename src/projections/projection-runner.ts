@@ -50,6 +50,8 @@ interface HeldLock {
   /** Its connection failed: it must be destroyed, not returned to the pool. */
   broken: boolean;
   onError: () => void;
+  /** Set once its release has begun; every later release of it waits for that one. */
+  releasing?: Promise<void>;
 }
 
 /** After a handover or a moved checkpoint, look for the lock this often for a while. */
@@ -324,18 +326,35 @@ export class ProjectionRunner {
     this.handoverTimer = setTimeout(() => void check(), this.options.handoverCheckMs ?? 1000);
   }
 
-  private async release(connectionBroken = false): Promise<void> {
+  /**
+   * Ends the subscription (awaiting the batch in flight), then gives the lock back. Whoever asks
+   * again while that lock is being released (the lock connection failing, its handover check
+   * failing, the batch failing) waits for the same release: the lock must not come free, and a new
+   * run start a batch, before the batch in flight has ended, or two batches of the projection
+   * would share what it remembers between batches.
+   */
+  private release(connectionBroken = false): Promise<void> {
+    const held = this.held;
+    if (!held) return this.endSubscription();
+    if (connectionBroken) held.broken = true;
+    held.releasing ??= this.releaseLock(held);
+    return held.releasing;
+  }
+
+  private async endSubscription(): Promise<void> {
     if (this.handoverTimer) clearTimeout(this.handoverTimer);
     this.handoverTimer = null;
     const subscription = this.subscription;
     this.subscription = null;
     await subscription?.close();
-    const client = this.lockClient;
-    const held = this.held;
+  }
+
+  private async releaseLock(held: HeldLock): Promise<void> {
+    await this.endSubscription();
+    const { client } = held;
     this.lockClient = null;
     this.held = null;
-    if (!client || !held) return;
-    if (connectionBroken || held.broken) {
+    if (held.broken) {
       // Keep the listener: a broken client may still emit errors until it is destroyed.
       client.release(true);
       return;
