@@ -1,20 +1,8 @@
 import { Command } from '@nestjs/cqrs';
 import type { Actor } from '../../../../domain/shared/actor.js';
-import type {
-  CandidateType,
-  ConnectionState,
-} from '../../../../domain/call-quality/call-quality.values.js';
+import type { QualityReport } from '../../../../domain/call-quality/call-quality.commands.js';
 import type { QualitySampleRecorded } from '../../../../domain/call-quality/call-quality.events.js';
 import type { RequestContext } from '../../../request-context.js';
-
-export interface ConnectionQualityReport {
-  readonly rttMs: number;
-  readonly jitterMs: number;
-  readonly packetLossPct: number;
-  readonly bitrateKbps: number | null;
-  readonly candidateType: CandidateType | null;
-  readonly connectionState: ConnectionState | null;
-}
 
 export interface RecordConnectionQualityResult {
   readonly sample: QualitySampleRecorded['data'];
@@ -30,7 +18,7 @@ export class RecordConnectionQualityCommand extends Command<RecordConnectionQual
     readonly callId: string,
     readonly actor: Actor,
     readonly context: RequestContext,
-    readonly report: ConnectionQualityReport,
+    readonly report: QualityReport,
   ) {
     super();
   }
