@@ -11,6 +11,13 @@ export const ACCESS_STREAM_PREFIX = 'access-';
 
 export const accessStreamId = (callId: string): string => `${ACCESS_STREAM_PREFIX}${callId}`;
 
+/** A read of one call: every call query carries who reads, in which request. */
+export interface CallRead {
+  readonly callId: string;
+  readonly actor: Actor;
+  readonly context: RequestContext;
+}
+
 /**
  * Records a read of protected health information in the call's access stream (never the call's
  * own stream, so reading never changes a call's revision). It is appended before the data is
@@ -21,11 +28,9 @@ export class AccessAudit {
   constructor(private readonly runner: CommandRunner) {}
 
   record(
-    callId: string,
+    { callId, actor, context }: CallRead,
     type: AccessEventType,
     data: JsonObject,
-    actor: Actor,
-    context: RequestContext,
   ): Promise<void> {
     return this.runner.record(
       accessStreamId(callId),

@@ -327,7 +327,9 @@ describe('CommandRunner', () => {
         provider,
         context,
       );
-      await access.record(CALL_ID, 'CallDetailsRead', { view: 'details' }, provider, context);
+      await access.record({ callId: CALL_ID, actor: provider, context }, 'CallDetailsRead', {
+        view: 'details',
+      });
 
       const streams = [
         callStreamId(CALL_ID),

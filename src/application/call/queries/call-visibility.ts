@@ -1,9 +1,7 @@
 import { Injectable, Inject } from '@nestjs/common';
-import type { Actor } from '../../../domain/shared/actor.js';
 import { CallNotFoundError } from '../../../domain/call/call.errors.js';
 import { callReadAccess } from '../../../domain/call/call.parties.js';
-import { AccessAudit, type AccessEventType } from '../../audit/access-audit.js';
-import type { RequestContext } from '../../request-context.js';
+import { AccessAudit, type CallRead } from '../../audit/access-audit.js';
 import {
   CALL_READ_MODEL,
   type CallDetails,
@@ -21,18 +19,15 @@ export class CallVisibility {
     private readonly access: AccessAudit,
   ) {}
 
-  async readableCall(
-    callId: string,
-    actor: Actor,
-    context: RequestContext,
-    audit: { type: AccessEventType; view: string },
-  ): Promise<CallDetails> {
+  /** The call, if `read.actor` may see it; `view` names what of it an audited reader saw. */
+  async readableCall(read: CallRead, view: string): Promise<CallDetails> {
+    const { callId, actor } = read;
     const call = await this.calls.findCall(callId);
     if (!call) throw new CallNotFoundError(callId);
     const access = callReadAccess(call, actor);
     if (access === 'party') return call;
     if (access === 'none') throw new CallNotFoundError(callId);
-    await this.access.record(callId, audit.type, { view: audit.view }, actor, context);
+    await this.access.record(read, 'CallDetailsRead', { view });
     return call;
   }
 }

@@ -42,13 +42,10 @@ export class DownloadRecordingMediaHandler implements IQueryHandler<DownloadReco
     }
     const { media } = recording;
     const range = parseRange(query.rangeHeader, media.sizeBytes);
-    await this.access.record(
-      callId,
-      'RecordingDownloaded',
-      { recordingId, range: query.rangeHeader },
-      actor,
-      query.context,
-    );
+    await this.access.record(query, 'RecordingDownloaded', {
+      recordingId,
+      range: query.rangeHeader,
+    });
     // A range reads the header and then only the chunks from the one that holds its first byte.
     const decrypted = await this.crypto.decryptFrom(
       (start) => this.storage.get(media.storageKey, { start }),

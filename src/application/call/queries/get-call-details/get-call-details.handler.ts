@@ -7,9 +7,6 @@ export class GetCallDetailsHandler implements IQueryHandler<GetCallDetailsQuery>
   constructor(private readonly visibility: CallVisibility) {}
 
   execute(query: GetCallDetailsQuery) {
-    return this.visibility.readableCall(query.callId, query.actor, query.context, {
-      type: 'CallDetailsRead',
-      view: 'details',
-    });
+    return this.visibility.readableCall(query, 'details');
   }
 }

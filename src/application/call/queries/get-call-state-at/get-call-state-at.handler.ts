@@ -18,13 +18,7 @@ export class GetCallStateAtHandler implements IQueryHandler<GetCallStateAtQuery>
   async execute(query: GetCallStateAtQuery): Promise<CallStateAt> {
     const now = await loadStream(this.store, callDecider, callStreamId(query.callId));
     if (now.revision < 0) throw new CallNotFoundError(query.callId);
-    await this.access.record(
-      query.callId,
-      'CallStateRead',
-      { view: 'state', at: query.at.toISOString() },
-      query.actor,
-      query.context,
-    );
+    await this.access.record(query, 'CallStateRead', { view: 'state', at: query.at.toISOString() });
     const then = await loadStream(this.store, callDecider, callStreamId(query.callId), query.at);
     return {
       callId: query.callId,

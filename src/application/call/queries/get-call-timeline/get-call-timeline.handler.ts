@@ -18,13 +18,7 @@ export class GetCallTimelineHandler implements IQueryHandler<GetCallTimelineQuer
   async execute(query: GetCallTimelineQuery): Promise<CallTimeline> {
     const events = await this.store.readStream(callStreamId(query.callId));
     if (events.length === 0) throw new CallNotFoundError(query.callId);
-    await this.access.record(
-      query.callId,
-      'CallTimelineRead',
-      { view: 'timeline' },
-      query.actor,
-      query.context,
-    );
+    await this.access.record(query, 'CallTimelineRead', { view: 'timeline' });
     return { callId: query.callId, events, integrity: verifyStreamIntegrity(events) };
   }
 }

@@ -13,10 +13,7 @@ export class GetRecordingHandler implements IQueryHandler<GetRecordingQuery> {
   ) {}
 
   async execute(query: GetRecordingQuery) {
-    await this.visibility.readableCall(query.callId, query.actor, query.context, {
-      type: 'CallDetailsRead',
-      view: 'recording',
-    });
+    await this.visibility.readableCall(query, 'recording');
     const recording = await this.calls.findRecording(query.callId, query.recordingId);
     if (!recording) throw new RecordingNotFoundError(query.recordingId);
     return recording;

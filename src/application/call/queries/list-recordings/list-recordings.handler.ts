@@ -12,10 +12,7 @@ export class ListRecordingsHandler implements IQueryHandler<ListRecordingsQuery>
   ) {}
 
   async execute(query: ListRecordingsQuery) {
-    await this.visibility.readableCall(query.callId, query.actor, query.context, {
-      type: 'CallDetailsRead',
-      view: 'recordings',
-    });
+    await this.visibility.readableCall(query, 'recordings');
     return this.calls.recordings(query.callId, query.page);
   }
 }
