@@ -66,6 +66,7 @@ export function numberedLeaves(count: number): Buffer[] {
 /** A copy of `hash` with one bit flipped. */
 export function flipBit(hash: Buffer, bit: number): Buffer {
   const flipped = Buffer.from(hash);
-  flipped[Math.floor(bit / 8) % flipped.length] ^= 1 << (bit % 8);
+  const at = Math.floor(bit / 8) % flipped.length;
+  flipped[at] = (flipped[at] as number) ^ (1 << (bit % 8));
   return flipped;
 }

@@ -145,7 +145,7 @@ describe('signed notes', () => {
     const verifierKey = verifierKeyOf(key);
     const line = fc
       .string({ unit: 'grapheme', minLength: 1 })
-      .filter((s) => !/[\u0000-\u001f]/.test(s));
+      .filter((s) => [...s].every((c) => c.charCodeAt(0) >= 0x20));
     fc.assert(
       fc.property(fc.array(line, { minLength: 1, maxLength: 5 }), fc.nat(), (lines, pick) => {
         const text = `${lines.join('\n')}\n`;
