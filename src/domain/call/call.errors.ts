@@ -1,4 +1,5 @@
 import { DomainError } from '../shared/domain-error.js';
+import type { CallStatus } from './call.values.js';
 
 /**
  * Broken call rules. `code` is stable API; `kind` picks the HTTP status family. Every code, its
@@ -59,29 +60,23 @@ export class RoleCannotInitiateError extends DomainError {
 
 // --- Lifecycle status -------------------------------------------------------------------------
 
-export class CallNotScheduledError extends DomainError {
-  readonly code = 'CALL.NOT_SCHEDULED';
-  readonly kind = 'conflict';
-  constructor(callId: string, status: string) {
-    super(`Call ${callId} is ${status}, not SCHEDULED.`);
-  }
+/** The error for a command that needs the call in exactly one status (same message for each). */
+function callNotInStatus<Code extends string>(code: Code, needed: CallStatus) {
+  return class extends DomainError {
+    readonly code = code;
+    readonly kind = 'conflict';
+    constructor(callId: string, status: string) {
+      super(`Call ${callId} is ${status}, not ${needed}.`);
+    }
+  };
 }
 
-export class CallNotRingingError extends DomainError {
-  readonly code = 'CALL.NOT_RINGING';
-  readonly kind = 'conflict';
-  constructor(callId: string, status: string) {
-    super(`Call ${callId} is ${status}, not RINGING.`);
-  }
-}
-
-export class CallNotInProgressError extends DomainError {
-  readonly code = 'CALL.NOT_IN_PROGRESS';
-  readonly kind = 'conflict';
-  constructor(callId: string, status: string) {
-    super(`Call ${callId} is ${status}, not IN_PROGRESS.`);
-  }
-}
+export class CallNotScheduledError extends callNotInStatus('CALL.NOT_SCHEDULED', 'SCHEDULED') {}
+export class CallNotRingingError extends callNotInStatus('CALL.NOT_RINGING', 'RINGING') {}
+export class CallNotInProgressError extends callNotInStatus(
+  'CALL.NOT_IN_PROGRESS',
+  'IN_PROGRESS',
+) {}
 
 export class CallNotCancellableError extends DomainError {
   readonly code = 'CALL.NOT_CANCELLABLE';
