@@ -142,9 +142,11 @@ export async function buildAppRuntime(
       : { password: null, users: [] },
     signaling: {
       settings: config.signaling,
-      ice,
-      turnCredentials: new HmacTurnCredentials(ice.turnSecret, ice.turnTtlSeconds, clock),
-      liveCalls: new KnexLiveCallFinder(knex),
+      iceServers: {
+        settings: ice,
+        turnCredentials: new HmacTurnCredentials(ice.turnSecret, ice.turnTtlSeconds, clock),
+        liveCalls: new KnexLiveCallFinder(knex),
+      },
     },
     recordings: {
       storage: recordingStorage.storage,

@@ -1,6 +1,4 @@
-export const ICE_SETTINGS = Symbol('ICE_SETTINGS');
-export const TURN_CREDENTIALS = Symbol('TURN_CREDENTIALS');
-export const LIVE_CALL_FINDER = Symbol('LIVE_CALL_FINDER');
+export const ICE_SERVER_SOURCES = Symbol('ICE_SERVER_SOURCES');
 
 /** STUN_URLS, TURN_URLS, TURN_SECRET, TURN_TTL_SECONDS, ICE_TRANSPORT_POLICY, as configured. */
 export interface IceSettings {
@@ -24,4 +22,11 @@ export interface TurnCredentialIssuer {
 /** Whether a user takes part in a RINGING or IN_PROGRESS call (from the calls read model). */
 export interface LiveCallFinder {
   hasLiveCall(userId: string): Promise<boolean>;
+}
+
+/** What the ICE server list is made from: the configuration, TURN credentials and live calls. */
+export interface IceServerSources {
+  readonly settings: IceSettings;
+  readonly turnCredentials: TurnCredentialIssuer;
+  readonly liveCalls: LiveCallFinder;
 }

@@ -1,10 +1,7 @@
 import type {
-  CallCancelled,
-  CallDeclined,
   CallEnded,
   CallEvent,
-  CallFailed,
-  CallMissed,
+  CallFinished,
   ParticipantLeft,
   RecordingStopped,
 } from './call.events.js';
@@ -85,11 +82,7 @@ export function leave(
  * Every way a call finishes: stop the running recording, record the terminal event, then take
  * everyone still in the room out of it, so a finished call holds no recording and no participant.
  */
-export function closeCall(
-  call: LiveCall,
-  terminal: CallEnded | CallCancelled | CallDeclined | CallMissed | CallFailed,
-  now: string,
-): CallEvent[] {
+export function closeCall(call: LiveCall, terminal: CallFinished, now: string): CallEvent[] {
   const stillPresent = participantsOf(call).filter(isPresent);
   return [
     ...stopActiveRecording(call, 'call_ended', now),

@@ -9,6 +9,8 @@ import type { CallType, QualitySuggestion, RecordingContentType } from './call.v
  */
 
 type NoData = Readonly<Record<string, never>>;
+/** The data of a command about one recording of the call. */
+type OneRecording = { readonly recordingId: string };
 
 // --- Lifecycle -------------------------------------------------------------------------------
 
@@ -85,9 +87,9 @@ export type GiveRecordingConsent = DomainCommand<'GiveRecordingConsent', NoData>
 
 export type WithdrawRecordingConsent = DomainCommand<'WithdrawRecordingConsent', NoData>;
 
-export type StartRecording = DomainCommand<'StartRecording', { readonly recordingId: string }>;
+export type StartRecording = DomainCommand<'StartRecording', OneRecording>;
 
-export type StopRecording = DomainCommand<'StopRecording', { readonly recordingId: string }>;
+export type StopRecording = DomainCommand<'StopRecording', OneRecording>;
 
 /** The provider's encrypted upload is stored; the data describes the stored object. */
 export type CompleteRecordingUpload = DomainCommand<
@@ -112,18 +114,12 @@ export type FailRecording = DomainCommand<
 >;
 
 /** Sent by the retention timer once the recording expired. */
-export type PurgeRecording = DomainCommand<'PurgeRecording', { readonly recordingId: string }>;
+export type PurgeRecording = DomainCommand<'PurgeRecording', OneRecording>;
 
 /** Admins only: a held recording is never purged. */
-export type SetRecordingLegalHold = DomainCommand<
-  'SetRecordingLegalHold',
-  { readonly recordingId: string }
->;
+export type SetRecordingLegalHold = DomainCommand<'SetRecordingLegalHold', OneRecording>;
 
-export type ReleaseRecordingLegalHold = DomainCommand<
-  'ReleaseRecordingLegalHold',
-  { readonly recordingId: string }
->;
+export type ReleaseRecordingLegalHold = DomainCommand<'ReleaseRecordingLegalHold', OneRecording>;
 
 // --- Quality ---------------------------------------------------------------------------------
 

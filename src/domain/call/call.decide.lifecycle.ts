@@ -20,14 +20,7 @@ import {
   RoleCannotInitiateError,
   SelfCallError,
 } from './call.errors.js';
-import type {
-  CallCancelled,
-  CallDeclined,
-  CallEnded,
-  CallEvent,
-  CallFailed,
-  CallMissed,
-} from './call.events.js';
+import type { CallEvent, CallFinished } from './call.events.js';
 import {
   requireParty,
   requireSystem,
@@ -103,7 +96,7 @@ export function declineCall(command: DeclineCall, call: ExistingCall): CallEvent
   requireCallee(call, actor);
   requireNotFinished(call);
   if (call.status !== 'RINGING') throw new CallNotRingingError(call.callId, call.status);
-  const declined: CallDeclined = {
+  const declined: CallFinished = {
     type: 'CallDeclined',
     data: { declinedBy: actor.userId, reason: command.data.reason, at: now },
   };
@@ -117,7 +110,7 @@ export function cancelCall(command: CancelCall, call: ExistingCall): CallEvent[]
   if (call.status !== 'SCHEDULED' && call.status !== 'RINGING') {
     throw new CallNotCancellableError(call.callId, call.status);
   }
-  const cancelled: CallCancelled = {
+  const cancelled: CallFinished = {
     type: 'CallCancelled',
     data: { cancelledBy: actor.userId, reason: command.data.reason, at: now },
   };
@@ -129,7 +122,7 @@ export function endCall(command: EndCall, call: ExistingCall): CallEvent[] {
   requireParty(call, actor);
   requireNotFinished(call);
   if (call.status !== 'IN_PROGRESS') throw new CallNotInProgressError(call.callId, call.status);
-  const ended: CallEnded = {
+  const ended: CallFinished = {
     type: 'CallEnded',
     data: {
       endedBy: actor.userId,
@@ -146,7 +139,7 @@ export function markCallMissed(command: MarkCallMissed, call: ExistingCall): Cal
   requireSystem(command.type, actor);
   requireNotFinished(call);
   if (call.status !== 'RINGING') throw new CallNotRingingError(call.callId, call.status);
-  const missed: CallMissed = {
+  const missed: CallFinished = {
     type: 'CallMissed',
     data: { at: now, ringTimeoutSeconds: command.data.ringTimeoutSeconds },
   };
@@ -160,7 +153,7 @@ export function markCallFailed(command: MarkCallFailed, call: ExistingCall): Cal
   if (call.status !== 'RINGING' && call.status !== 'IN_PROGRESS') {
     throw new CallNotLiveError(call.callId, call.status);
   }
-  const failed: CallFailed = {
+  const failed: CallFinished = {
     type: 'CallFailed',
     data: { reason: command.data.reason, details: command.data.details, at: now },
   };

@@ -1,4 +1,5 @@
 import { DomainError } from '../shared/domain-error.js';
+import type { CallStatus } from './call.values.js';
 
 /**
  * Broken call rules. `code` is stable API; `kind` picks the HTTP status family. Every code, its
@@ -59,29 +60,23 @@ export class RoleCannotInitiateError extends DomainError {
 
 // --- Lifecycle status -------------------------------------------------------------------------
 
-export class CallNotScheduledError extends DomainError {
-  readonly code = 'CALL.NOT_SCHEDULED';
-  readonly kind = 'conflict';
-  constructor(callId: string, status: string) {
-    super(`Call ${callId} is ${status}, not SCHEDULED.`);
-  }
+/** The error for a command that needs the call in exactly one status (same message for each). */
+function callNotInStatus<Code extends string>(code: Code, needed: CallStatus) {
+  return class extends DomainError {
+    readonly code = code;
+    readonly kind = 'conflict';
+    constructor(callId: string, status: string) {
+      super(`Call ${callId} is ${status}, not ${needed}.`);
+    }
+  };
 }
 
-export class CallNotRingingError extends DomainError {
-  readonly code = 'CALL.NOT_RINGING';
-  readonly kind = 'conflict';
-  constructor(callId: string, status: string) {
-    super(`Call ${callId} is ${status}, not RINGING.`);
-  }
-}
-
-export class CallNotInProgressError extends DomainError {
-  readonly code = 'CALL.NOT_IN_PROGRESS';
-  readonly kind = 'conflict';
-  constructor(callId: string, status: string) {
-    super(`Call ${callId} is ${status}, not IN_PROGRESS.`);
-  }
-}
+export class CallNotScheduledError extends callNotInStatus('CALL.NOT_SCHEDULED', 'SCHEDULED') {}
+export class CallNotRingingError extends callNotInStatus('CALL.NOT_RINGING', 'RINGING') {}
+export class CallNotInProgressError extends callNotInStatus(
+  'CALL.NOT_IN_PROGRESS',
+  'IN_PROGRESS',
+) {}
 
 export class CallNotCancellableError extends DomainError {
   readonly code = 'CALL.NOT_CANCELLABLE';
@@ -169,47 +164,43 @@ export class NotSelfError extends DomainError {
   }
 }
 
-export class ParticipantNotPresentError extends DomainError {
-  readonly code = 'PARTICIPANT.NOT_PRESENT';
-  readonly kind = 'conflict';
-  constructor(userId: string, status: string) {
-    super(`User ${userId} is not in the call (participant status ${status}).`);
-  }
+/**
+ * The error for a participant whose status does not allow the command: `User <id> <where they
+ * are not> (participant status <status>)`, then what to do instead where there is something.
+ */
+function participantNotIn<Code extends string>(code: Code, where: string, instead?: string) {
+  return class extends DomainError {
+    readonly code = code;
+    readonly kind = 'conflict';
+    constructor(userId: string, status: string) {
+      const advice = instead === undefined ? '' : `; ${instead}`;
+      super(`User ${userId} ${where} (participant status ${status})${advice}.`);
+    }
+  };
 }
 
-export class ParticipantAlreadyPresentError extends DomainError {
-  readonly code = 'PARTICIPANT.ALREADY_PRESENT';
-  readonly kind = 'conflict';
-  constructor(userId: string, status: string) {
-    super(
-      `User ${userId} is already in the call (participant status ${status}); reconnect or leave first.`,
-    );
-  }
-}
-
-export class ParticipantNotJoiningError extends DomainError {
-  readonly code = 'PARTICIPANT.NOT_JOINING';
-  readonly kind = 'conflict';
-  constructor(userId: string, status: string) {
-    super(`User ${userId} is not joining the call (participant status ${status}).`);
-  }
-}
-
-export class ParticipantNotConnectedError extends DomainError {
-  readonly code = 'PARTICIPANT.NOT_CONNECTED';
-  readonly kind = 'conflict';
-  constructor(userId: string, status: string) {
-    super(`User ${userId} is not joining or connected (participant status ${status}).`);
-  }
-}
-
-export class ParticipantNotDisconnectedError extends DomainError {
-  readonly code = 'PARTICIPANT.NOT_DISCONNECTED';
-  readonly kind = 'conflict';
-  constructor(userId: string, status: string) {
-    super(`User ${userId} is not disconnected (participant status ${status}); nothing to resume.`);
-  }
-}
+export class ParticipantNotPresentError extends participantNotIn(
+  'PARTICIPANT.NOT_PRESENT',
+  'is not in the call',
+) {}
+export class ParticipantAlreadyPresentError extends participantNotIn(
+  'PARTICIPANT.ALREADY_PRESENT',
+  'is already in the call',
+  'reconnect or leave first',
+) {}
+export class ParticipantNotJoiningError extends participantNotIn(
+  'PARTICIPANT.NOT_JOINING',
+  'is not joining the call',
+) {}
+export class ParticipantNotConnectedError extends participantNotIn(
+  'PARTICIPANT.NOT_CONNECTED',
+  'is not joining or connected',
+) {}
+export class ParticipantNotDisconnectedError extends participantNotIn(
+  'PARTICIPANT.NOT_DISCONNECTED',
+  'is not disconnected',
+  'nothing to resume',
+) {}
 
 export class ReconnectGraceExpiredError extends DomainError {
   readonly code = 'PARTICIPANT.RECONNECT_GRACE_EXPIRED';

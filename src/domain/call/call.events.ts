@@ -177,15 +177,14 @@ export type CallQualityDegraded = DomainEvent<
   { userId: string; at: string; samples: JsonObject[]; suggestion: QualitySuggestion }
 >;
 
+/** The events that finish a call; each finished call has exactly one of them. */
+export type CallFinished = CallDeclined | CallCancelled | CallEnded | CallMissed | CallFailed;
+
 export type CallEvent =
   | CallInitiated
   | CallRingingStarted
   | CallAnswered
-  | CallDeclined
-  | CallCancelled
-  | CallEnded
-  | CallMissed
-  | CallFailed
+  | CallFinished
   | ParticipantJoined
   | ParticipantConnected
   | ParticipantDisconnected

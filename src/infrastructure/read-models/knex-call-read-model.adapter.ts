@@ -18,6 +18,7 @@ import { decodeCursor, encodeCursor } from '../postgres/keyset-cursor.js';
 type Row = Record<string, unknown>;
 
 const iso = (value: unknown): string | null => (value instanceof Date ? value.toISOString() : null);
+const text = (value: unknown): string | null => (value as string | null) ?? null;
 const num = (value: unknown): number | null =>
   value === null || value === undefined ? null : Number(value);
 const round = (value: number | null, digits: number): number | null =>
@@ -37,19 +38,19 @@ function toSummary(row: Row): CallSummary {
     type: row['type'] as CallSummary['type'],
     status: row['status'] as CallStatus,
     providerId: String(row['provider_id']),
-    providerName: (row['provider_name'] as string | null) ?? null,
+    providerName: text(row['provider_name']),
     patientId: String(row['patient_id']),
-    patientName: (row['patient_name'] as string | null) ?? null,
+    patientName: text(row['patient_name']),
     initiatorId: String(row['initiator_id']),
     calleeId: String(row['callee_id']),
-    reason: (row['reason'] as string | null) ?? null,
+    reason: text(row['reason']),
     scheduledAt: iso(row['scheduled_at']),
     initiatedAt: iso(row['initiated_at']) ?? '',
     startedAt: iso(row['started_at']),
     endedAt: iso(row['ended_at']),
-    endedBy: (row['ended_by'] as string | null) ?? null,
-    endReason: (row['end_reason'] as string | null) ?? null,
-    failureReason: (row['failure_reason'] as string | null) ?? null,
+    endedBy: text(row['ended_by']),
+    endReason: text(row['end_reason']),
+    failureReason: text(row['failure_reason']),
     duration: num(row['duration_seconds']),
     recordingEnabled: Boolean(row['recording_enabled']),
     recordingCount: Number(row['recording_count']),
@@ -62,12 +63,12 @@ function toSummary(row: Row): CallSummary {
 function toParticipant(row: Row): ParticipantView {
   return {
     userId: String(row['user_id']),
-    displayName: (row['display_name'] as string | null) ?? null,
+    displayName: text(row['display_name']),
     role: row['role'] as ParticipantView['role'],
     status: String(row['status']),
     joinedAt: iso(row['joined_at']),
     leftAt: iso(row['left_at']),
-    leftReason: (row['left_reason'] as string | null) ?? null,
+    leftReason: text(row['left_reason']),
     participationSeconds: Number(row['participation_seconds']),
     videoEnabled: Boolean(row['video_enabled']),
     audioEnabled: Boolean(row['audio_enabled']),
@@ -84,13 +85,13 @@ function toRecording(row: Row): RecordingView {
     startedBy: String(row['started_by']),
     startedAt: iso(row['started_at']) ?? '',
     stoppedAt: iso(row['stopped_at']),
-    stoppedBy: (row['stopped_by'] as string | null) ?? null,
-    stopReason: (row['stop_reason'] as string | null) ?? null,
+    stoppedBy: text(row['stopped_by']),
+    stopReason: text(row['stop_reason']),
     duration: num(row['duration_seconds']),
     consentedParticipants: (row['consented_participants'] as string[] | null) ?? [],
     sizeBytes: num(row['size_bytes']),
-    sha256: (row['sha256'] as string | null) ?? null,
-    contentType: (row['content_type'] as string | null) ?? null,
+    sha256: text(row['sha256']),
+    contentType: text(row['content_type']),
     completedAt: iso(row['completed_at']),
     expiresAt: iso(row['expires_at']),
     legalHold: Boolean(row['legal_hold']),
@@ -105,8 +106,8 @@ function toAuditEntry(row: Row): AuditEntry {
     actorId: String(row['actor_id']),
     actorRole: String(row['actor_role']),
     action: String(row['action']),
-    callId: (row['call_id'] as string | null) ?? null,
-    recordingId: (row['recording_id'] as string | null) ?? null,
+    callId: text(row['call_id']),
+    recordingId: text(row['recording_id']),
     outcome: String(row['outcome']),
     origin: (row['origin'] as AuditEntry['origin']) ?? null,
   };

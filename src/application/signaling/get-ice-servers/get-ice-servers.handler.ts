@@ -3,14 +3,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { CallNotFoundError } from '../../../domain/call/call.errors.js';
 import { isCallParty } from '../../../domain/call/call.parties.js';
 import { CallCommands } from '../../call/call-commands.js';
-import {
-  ICE_SETTINGS,
-  LIVE_CALL_FINDER,
-  TURN_CREDENTIALS,
-  type IceSettings,
-  type LiveCallFinder,
-  type TurnCredentialIssuer,
-} from '../ice-servers.port.js';
+import { ICE_SERVER_SOURCES, type IceServerSources } from '../ice-servers.port.js';
 import {
   GetIceServersQuery,
   type IceServer,
@@ -21,27 +14,26 @@ import {
 export class GetIceServersHandler implements IQueryHandler<GetIceServersQuery> {
   constructor(
     private readonly calls: CallCommands,
-    @Inject(ICE_SETTINGS) private readonly settings: IceSettings,
-    @Inject(TURN_CREDENTIALS) private readonly turn: TurnCredentialIssuer,
-    @Inject(LIVE_CALL_FINDER) private readonly liveCalls: LiveCallFinder,
+    @Inject(ICE_SERVER_SOURCES) private readonly sources: IceServerSources,
   ) {}
 
   async execute(query: GetIceServersQuery): Promise<IceServersResult> {
     const { actor, callId } = query;
+    const { settings, turnCredentials, liveCalls } = this.sources;
     const iceServers: IceServer[] = [];
-    if (this.settings.stunUrls.length > 0) iceServers.push({ urls: [...this.settings.stunUrls] });
-    const turnConfigured = this.settings.turnUrls.length > 0 && this.settings.turnSecret !== null;
+    if (settings.stunUrls.length > 0) iceServers.push({ urls: [...settings.stunUrls] });
+    const turnConfigured = settings.turnUrls.length > 0 && settings.turnSecret !== null;
     const live =
       callId !== null
         ? await this.inLiveCall(callId, actor.userId)
-        : turnConfigured && (await this.liveCalls.hasLiveCall(actor.userId));
+        : turnConfigured && (await liveCalls.hasLiveCall(actor.userId));
     if (live && turnConfigured) {
-      iceServers.push({ urls: [...this.settings.turnUrls], ...this.turn.issue(actor.userId) });
+      iceServers.push({ urls: [...settings.turnUrls], ...turnCredentials.issue(actor.userId) });
     }
     return {
       iceServers,
-      ttlSeconds: this.settings.turnTtlSeconds,
-      iceTransportPolicy: this.settings.transportPolicy,
+      ttlSeconds: settings.turnTtlSeconds,
+      iceTransportPolicy: settings.transportPolicy,
     };
   }
 

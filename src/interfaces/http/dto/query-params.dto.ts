@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
@@ -6,20 +7,35 @@ import { PageQueryDto } from './page-query.dto.js';
 
 const ISO_INSTANT = { strict: true, strictSeparator: true } as const;
 
+/** An optional ISO-8601 instant in the query string, strictly checked (a real date, `T` between). */
+function OptionalInstant(description?: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      format: 'date-time',
+      ...(description === undefined ? {} : { description }),
+    }),
+    IsOptional(),
+    IsISO8601(ISO_INSTANT),
+  );
+}
+
 /** Read-your-writes: the `position` a command answered; the query waits (≤ ~5 s) until it is applied. */
+function MinPosition(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ description: 'A ledger position from a command response' }),
+    IsOptional(),
+    IsString(),
+    Matches(/^\d{1,40}$/, { message: 'minPosition must be a position a command returned' }),
+  );
+}
+
 export class FreshnessQueryDto {
-  @ApiPropertyOptional({ description: 'A ledger position from a command response' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^\d{1,40}$/, { message: 'minPosition must be a position a command returned' })
+  @MinPosition()
   minPosition?: string;
 }
 
 export class PagedFreshnessQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'A ledger position from a command response' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^\d{1,40}$/, { message: 'minPosition must be a position a command returned' })
+  @MinPosition()
   minPosition?: string;
 }
 
@@ -35,26 +51,18 @@ export class CallHistoryQueryDto extends PagedFreshnessQueryDto {
   @IsIn(CALL_STATUSES, { each: true })
   status?: CallStatus[];
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Initiated at or after' })
-  @IsOptional()
-  @IsISO8601(ISO_INSTANT)
+  @OptionalInstant('Initiated at or after')
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Initiated before' })
-  @IsOptional()
-  @IsISO8601(ISO_INSTANT)
+  @OptionalInstant('Initiated before')
   to?: string;
 }
 
 export class StatisticsQueryDto extends FreshnessQueryDto {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Default: 30 days before `to`' })
-  @IsOptional()
-  @IsISO8601(ISO_INSTANT)
+  @OptionalInstant('Default: 30 days before `to`')
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' })
-  @IsOptional()
-  @IsISO8601(ISO_INSTANT)
+  @OptionalInstant('Default: now')
   to?: string;
 }
 
@@ -85,13 +93,9 @@ export class AuditEventsQueryDto extends PagedFreshnessQueryDto {
   @Matches(/^[A-Za-z]+$/, { message: 'action must be an event type name' })
   action?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601(ISO_INSTANT)
+  @OptionalInstant()
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601(ISO_INSTANT)
+  @OptionalInstant()
   to?: string;
 }
