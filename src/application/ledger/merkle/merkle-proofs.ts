@@ -83,24 +83,12 @@ export function verifyInclusion(
 ): boolean {
   if (!isTreeIndex(index) || !isTreeIndex(size) || index >= size) return false;
   if (!isHash(leaf) || !isHash(root) || !proof.every(isHash)) return false;
-  let fn = index;
-  let sn = size - 1;
   let r = leaf;
-  for (const p of proof) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
-      r = nodeHash(p, r);
-      while (fn % 2 === 0 && fn !== 0) {
-        fn /= 2;
-        sn = Math.floor(sn / 2);
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return sn === 0 && r.equals(root);
+  const complete = walkProof(index, size - 1, proof, {
+    left: (p) => (r = nodeHash(p, r)),
+    right: (p) => (r = nodeHash(r, p)),
+  });
+  return complete && r.equals(root);
 }
 
 /**
@@ -128,23 +116,45 @@ export function verifyConsistency(
   }
   let fr = path[0] as Buffer;
   let sr = fr;
-  for (let i = 1; i < path.length; i += 1) {
-    const c = path[i] as Buffer;
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
+  const complete = walkProof(fn, sn, path.slice(1), {
+    left: (c) => {
       fr = nodeHash(c, fr);
       sr = nodeHash(c, sr);
-      while (fn % 2 === 0 && fn !== 0) {
-        fn /= 2;
-        sn = Math.floor(sn / 2);
+    },
+    right: (c) => (sr = nodeHash(sr, c)),
+  });
+  return complete && fr.equals(oldRoot) && sr.equals(newRoot);
+}
+
+/**
+ * The verifiers' common walk up the tree (RFC 9162 2.1.3.2 step 3, 2.1.4.2 step 6): node `fn` of a
+ * tree whose last node is `sn`, one proof hash per level, a sibling on the `left` or the `right`.
+ * Levels at which the node ends a shorter right edge hold no proof hash and are climbed at once.
+ * False when the proof is longer or shorter than the path to the root.
+ */
+function walkProof(
+  fn: number,
+  sn: number,
+  proof: readonly Buffer[],
+  sibling: { left(hash: Buffer): void; right(hash: Buffer): void },
+): boolean {
+  let node = fn;
+  let last = sn;
+  for (const hash of proof) {
+    if (last === 0) return false;
+    if (node % 2 === 1 || node === last) {
+      sibling.left(hash);
+      while (node % 2 === 0 && node !== 0) {
+        node /= 2;
+        last = Math.floor(last / 2);
       }
     } else {
-      sr = nodeHash(sr, c);
+      sibling.right(hash);
     }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
+    node = Math.floor(node / 2);
+    last = Math.floor(last / 2);
   }
-  return sn === 0 && fr.equals(oldRoot) && sr.equals(newRoot);
+  return last === 0;
 }
 
 /**

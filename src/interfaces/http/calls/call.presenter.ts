@@ -64,3 +64,26 @@ export function presentCallResult(
   if (!isExistingCall(result.state)) throw new Error('a call command left no call behind');
   return { ...presentCall(result.state), position: result.position, revision: result.revision };
 }
+
+/**
+ * A recording command's answer: the recording it acted on plus where the ledger now stands, with
+ * the recording's state for callers that present more of it.
+ */
+export function presentRecordingResult(
+  result: Pick<CallCommandResult, 'state' | 'revision' | 'position'>,
+  recordingId: string,
+) {
+  const recording = isExistingCall(result.state) ? result.state.recordings[recordingId] : undefined;
+  if (!recording || !isExistingCall(result.state)) {
+    throw new Error('the recording command left no recording behind');
+  }
+  return {
+    recording,
+    body: {
+      ...presentRecording(recording),
+      callId: result.state.callId,
+      position: result.position,
+      revision: result.revision,
+    },
+  };
+}

@@ -16,7 +16,7 @@ import { InitiateCallDto } from '../dto/initiate-call.dto.js';
 import { ReasonDto } from '../dto/reason.dto.js';
 import { HttpError } from '../http-error.js';
 import { uuidParam } from '../validation.js';
-import { isExistingCall, presentCallResult, presentRecording } from './call.presenter.js';
+import { presentCallResult, presentRecordingResult } from './call.presenter.js';
 
 const reasonOf = (body: ReasonDto) => ({ reason: body.reason ?? null });
 
@@ -185,16 +185,7 @@ export class CallsController {
   }
 
   private recordingResponse(response: Response, result: CallCommandResult, recordingId: string) {
-    const recording = isExistingCall(result.state)
-      ? result.state.recordings[recordingId]
-      : undefined;
-    if (!recording) throw new Error('the recording command left no recording behind');
     withEtag(response, result);
-    return {
-      ...presentRecording(recording),
-      callId: result.state.status === 'NONE' ? null : result.state.callId,
-      position: result.position,
-      revision: result.revision,
-    };
+    return presentRecordingResult(result, recordingId).body;
   }
 }

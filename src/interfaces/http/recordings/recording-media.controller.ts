@@ -40,7 +40,7 @@ import { CurrentRequestContext } from '../request-context.decorator.js';
 import { noFields } from '../dto/empty.dto.js';
 import { HttpError } from '../http-error.js';
 import { uuidParam } from '../validation.js';
-import { presentRecording } from '../calls/call.presenter.js';
+import { presentRecordingResult } from '../calls/call.presenter.js';
 
 /** The raw-body route: the JSON body parser lets it through untouched (see server.ts). */
 export const RECORDING_MEDIA_ROUTE = /^\/webrtc\/calls\/[^/]+\/recordings\/[^/]+\/media$/;
@@ -218,21 +218,14 @@ export class RecordingMediaController {
   }
 
   private recordingResponse(response: Response, result: CallCommandResult, recordingId: string) {
-    const recording =
-      result.state.status === 'NONE' ? undefined : result.state.recordings[recordingId];
-    if (!recording || result.state.status === 'NONE') {
-      throw new Error('the recording command left no recording behind');
-    }
+    const { recording, body } = presentRecordingResult(result, recordingId);
     response.setHeader('ETag', `"${result.revision}"`);
     return {
-      ...presentRecording(recording),
-      callId: result.state.callId,
+      ...body,
       media: recording.media,
       legalHold: recording.legalHold,
       failureReason: recording.failureReason,
       purgedAt: recording.purgedAt,
-      position: result.position,
-      revision: result.revision,
     };
   }
 }
