@@ -24,7 +24,11 @@ describe('configuration', () => {
       JWT_SECRET: 'a'.repeat(32),
       RECORDING_KEK: 'ab'.repeat(32),
     });
-    expect(config.database).toEqual({ kind: 'external', url: 'postgres://u@127.0.0.1:5432/db' });
+    expect(config.database).toEqual({
+      kind: 'external',
+      url: 'postgres://u@127.0.0.1:5432/db',
+      ownerUrl: null,
+    });
     expect(config.demoUsers).toBe(false);
     expect(config.host).toBe('0.0.0.0');
   });

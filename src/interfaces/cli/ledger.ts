@@ -15,7 +15,8 @@ import {
   RebuildAlreadyRunningError,
   rebuildProjections,
 } from '../../projections/rebuild/projection-rebuild.js';
-import { openResources, type Resources } from '../../resources.js';
+import { openResources, type ResourceOptions, type Resources } from '../../resources.js';
+import { DatabaseRoleError } from '../../infrastructure/postgres/database-role.js';
 import { ProgressBar, formatDuration } from './progress-bar.js';
 import { startServer } from '../../server.js';
 import { onShutdownSignal } from '../../infrastructure/system/shutdown-signals.js';
@@ -35,12 +36,26 @@ function config(): AppConfig {
 }
 
 /** Opens the database and event store (migrating them), runs `work`, and always closes. */
-async function withResources(work: (resources: Resources) => Promise<number>): Promise<void> {
+async function withResources(
+  work: (resources: Resources) => Promise<number>,
+  options: ResourceOptions = {},
+): Promise<void> {
   const settings = config();
-  const resources = await openResources(
-    settings,
-    createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, settings.logFormat),
-  );
+  let resources: Resources;
+  try {
+    resources = await openResources(
+      settings,
+      createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, settings.logFormat),
+      options,
+    );
+  } catch (error) {
+    if (error instanceof DatabaseRoleError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
   try {
     process.exitCode = await work(resources);
   } finally {
@@ -70,7 +85,9 @@ program
 
 program
   .command('migrate')
-  .description('bring the database schema up to date')
+  .description(
+    "bring the database schema up to date as the owner (DATABASE_OWNER_URL, else DATABASE_URL's role) and grant DATABASE_URL's role its privileges",
+  )
   .action(() =>
     withResources(async () => {
       process.stdout.write('schema is up to date\n');
