@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -28,11 +28,17 @@ function rolePasswords(file: string): { passwords: RolePasswords; created: boole
     service: randomBytes(24).toString('hex'),
   };
   mkdirSync(path.dirname(file), { recursive: true });
+  // Written whole under another name, then linked into place: a process reading it at the same
+  // moment sees all of it or nothing, and only one process's passwords win.
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(draft, `${JSON.stringify(generated)}\n`, { flag: 'wx', mode: 0o600 });
   try {
-    writeFileSync(file, `${JSON.stringify(generated)}\n`, { flag: 'wx', mode: 0o600 });
+    linkSync(draft, file);
     return { passwords: generated, created: true };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(draft);
   }
   const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<RolePasswords>;
   if (typeof stored.owner !== 'string' || typeof stored.service !== 'string') {
@@ -86,8 +92,9 @@ export async function ensureEmbeddedRoles(
         `CREATE DATABASE ${client.escapeIdentifier(names.database)} OWNER ${client.escapeIdentifier(names.ownerRole)}`,
       );
     } catch (error) {
-      // Another process of ours created it first.
-      if ((error as { code?: string }).code !== '42P04') throw error;
+      // Another process of ours created it first (or is creating it right now).
+      const code = (error as { code?: string }).code;
+      if (code !== '42P04' && code !== '23505') throw error;
     }
   } finally {
     await client.end();
