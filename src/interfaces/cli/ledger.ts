@@ -140,48 +140,55 @@ program
   )
   .option('--batch-size <events>', 'events per batch (one transaction)', '5000')
   .action((name: string | undefined, flags: { batchSize: string }) =>
-    withResources(async ({ eventStore, knex, pool }) => {
-      const selected = name === undefined ? READ_MODEL_PROJECTIONS : [readModelProjection(name)];
-      if (selected.some((p) => p === undefined)) {
-        process.stderr.write(
-          `Unknown projection ${name}; one of: ${READ_MODEL_PROJECTIONS.map((p) => p.name).join(', ')}\n`,
-        );
-        return 2;
-      }
-      const batchSize = Number(flags.batchSize);
-      if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 50_000) {
-        process.stderr.write('--batch-size must be a whole number from 1 to 50000\n');
-        return 2;
-      }
-      const projections = selected.filter((p) => p !== undefined);
-      const names = projections.map((p) => p.name).join(', ');
-      const bar = new ProgressBar(process.stderr);
-      process.stderr.write(`Rebuilding ${names}; the live tables keep serving meanwhile.\n`);
-      const feed = new PostgresFeedStatistics(knex);
-      try {
-        const result = await rebuildProjections({
-          store: eventStore,
-          knex,
-          pool,
-          projections,
-          batchSize,
-          countEvents: (prefixes) => feed.countEvents(null, prefixes),
-          onProgress: (progress) => bar.update(progress),
-        });
-        const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : 0;
-        bar.finish(
-          `Rebuilt ${names}: ${result.events.toLocaleString('en-US')} events in ${formatDuration(result.seconds)} (${rate.toLocaleString('en-US')} ev/s); swapped in at position ${result.position ?? 'start'}.`,
-        );
-        return 0;
-      } catch (error) {
-        bar.finish(
-          error instanceof RebuildAlreadyRunningError
-            ? error.message
-            : `Rebuild failed, the live tables are unchanged: ${(error as Error).message}`,
-        );
-        return 1;
-      }
-    }),
+    withResources(
+      async ({ eventStore, knex, pool }) => {
+        const selected = name === undefined ? READ_MODEL_PROJECTIONS : [readModelProjection(name)];
+        if (selected.some((p) => p === undefined)) {
+          process.stderr.write(
+            `Unknown projection ${name}; one of: ${READ_MODEL_PROJECTIONS.map((p) => p.name).join(', ')}\n`,
+          );
+          return 2;
+        }
+        const batchSize = Number(flags.batchSize);
+        if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 50_000) {
+          process.stderr.write('--batch-size must be a whole number from 1 to 50000\n');
+          return 2;
+        }
+        const projections = selected.filter((p) => p !== undefined);
+        const names = projections.map((p) => p.name).join(', ');
+        const bar = new ProgressBar(process.stderr);
+        process.stderr.write(`Rebuilding ${names}; the live tables keep serving meanwhile.\n`);
+        const feed = new PostgresFeedStatistics(knex);
+        try {
+          const result = await rebuildProjections({
+            store: eventStore,
+            knex,
+            pool,
+            projections,
+            batchSize,
+            countEvents: (prefixes) => feed.countEvents(null, prefixes),
+            onProgress: (progress) => bar.update(progress),
+          });
+          const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : 0;
+          bar.finish(
+            `Rebuilt ${names}: ${result.events.toLocaleString('en-US')} events in ${formatDuration(result.seconds)} (${rate.toLocaleString('en-US')} ev/s); swapped in at position ${result.position ?? 'start'}.`,
+          );
+          return 0;
+        } catch (error) {
+          bar.finish(
+            error instanceof RebuildAlreadyRunningError
+              ? error.message
+              : `Rebuild failed, the live tables are unchanged: ${(error as Error).message}${
+                  (error as { code?: string }).code === '42501'
+                    ? ' (a rebuild changes tables: run it as the owner, with DATABASE_OWNER_URL)'
+                    : ''
+                }`,
+          );
+          return 1;
+        }
+      },
+      { role: 'owner' },
+    ),
   );
 
 await program.parseAsync(process.argv);
