@@ -65,7 +65,12 @@ export async function grantServicePrivileges(knex: Knex, serviceRole: string): P
   const owned = tables.filter((table) => table.ownedByService).map((table) => table.name);
   if (owned.length > 0) throw new ServiceRoleOwnsTablesError(serviceRole, owned);
 
-  await knex.raw('GRANT USAGE ON SCHEMA ?? TO ??', [await currentSchema(knex), serviceRole]);
+  const schema = await currentSchema(knex);
+  // Nobody but the owner creates objects here: ledger_append resolves names in this schema.
+  // (PostgreSQL 15 and later already deny PUBLIC; revoking what the owner cannot is only a warning.)
+  await knex.raw('REVOKE CREATE ON SCHEMA ?? FROM PUBLIC', [schema]);
+  await knex.raw('REVOKE CREATE ON SCHEMA ?? FROM ??', [schema, serviceRole]);
+  await knex.raw('GRANT USAGE ON SCHEMA ?? TO ??', [schema, serviceRole]);
   for (const { name } of tables) {
     await knex.raw('REVOKE ALL ON TABLE ?? FROM ??', [name, serviceRole]);
     await knex.raw(`GRANT ${servicePrivilegesOf(name).join(', ')} ON TABLE ?? TO ??`, [
