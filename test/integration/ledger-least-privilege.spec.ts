@@ -136,7 +136,9 @@ describe('least privilege in PostgreSQL', () => {
       'ledger_checkpoints',
       'ledger_tree_heads',
     ];
-    for (const table of tree) await owner.query(`CREATE TABLE ${table} (id bigint PRIMARY KEY)`);
+    for (const table of tree) {
+      await owner.query(`CREATE TABLE IF NOT EXISTS ${table} (id bigint PRIMARY KEY)`);
+    }
     const ownerKnex = knexFactory({ client: 'pg', connection: database.ownerConnectionString });
     try {
       await migrateToLatest(ownerKnex, { serviceRole: TEST_ROLES.service });
