@@ -7,8 +7,8 @@ import type { AppConfig } from './infrastructure/config/app-config.js';
 import { createEventStore } from './infrastructure/event-store/create-event-store.js';
 import { instrumentEventStore } from './infrastructure/observability/instrumented-event-store.adapter.js';
 import { PrometheusMetrics } from './infrastructure/observability/prometheus-metrics.adapter.js';
-import { migrateToLatest } from './infrastructure/postgres/migrations/migration-source.js';
 import { openDatabase } from './infrastructure/postgres/open-database.js';
+import { prepareSchema } from './infrastructure/postgres/prepare-schema.js';
 
 /** The connections every process of ours needs (server and CLI alike), opened in order. */
 export interface Resources {
@@ -19,7 +19,19 @@ export interface Resources {
   close(): Promise<void>;
 }
 
-export async function openResources(config: AppConfig, logger: Logger): Promise<Resources> {
+export interface ResourceOptions {
+  /**
+   * `owner` connects as the ledger's owner (DATABASE_OWNER_URL, or the embedded owner role) for
+   * the commands that change the schema (a rebuild swaps tables); `service` by default.
+   */
+  readonly role?: 'service' | 'owner';
+}
+
+export async function openResources(
+  config: AppConfig,
+  logger: Logger,
+  options: ResourceOptions = {},
+): Promise<Resources> {
   const cleanup = new CleanupStack((error) =>
     logger.warn({ err: { message: (error as Error).message } }, 'shutdown step failed'),
   );
@@ -29,7 +41,16 @@ export async function openResources(config: AppConfig, logger: Logger): Promise<
       logger.info({ port }, 'embedded PostgreSQL started'),
     );
     cleanup.push(() => database.release());
-    const pool = new pg.Pool({ connectionString: database.connectionString, max: 10 });
+    await prepareSchema({
+      serviceUrl: database.connectionString,
+      ownerUrl: database.ownerConnectionString,
+      production: config.nodeEnv === 'production',
+    });
+    const connectionString =
+      options.role === 'owner'
+        ? (database.ownerConnectionString ?? database.connectionString)
+        : database.connectionString;
+    const pool = new pg.Pool({ connectionString, max: 10 });
     // An idle connection dropped by the server (restart, failover) must not crash the process:
     // the pool replaces it on next use.
     pool.on('error', (error) =>
@@ -38,11 +59,10 @@ export async function openResources(config: AppConfig, logger: Logger): Promise<
     cleanup.push(() => pool.end());
     const knex = knexFactory({
       client: 'pg',
-      connection: database.connectionString,
+      connection: connectionString,
       pool: { min: 0, max: 10 },
     });
     cleanup.push(() => knex.destroy());
-    await migrateToLatest(knex);
     const metrics = new PrometheusMetrics();
     const eventStore = instrumentEventStore(createEventStore(config, pool, logger), metrics);
     cleanup.push(() => eventStore.close());

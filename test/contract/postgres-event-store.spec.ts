@@ -18,9 +18,9 @@ import {
 } from '../support/event-store-fixtures.js';
 
 describe('PostgresEventStore', () => {
-  describe('contract', () => {
+  describe('contract, as the service role', () => {
     eventStoreContract(async () => {
-      const ledger = await createPostgresLedger({ onError: () => undefined });
+      const ledger = await createPostgresLedger({ onError: () => undefined, role: 'service' });
       return { store: ledger.store, cleanup: () => ledger.cleanup(), tamper: ledger.tamper };
     });
   });

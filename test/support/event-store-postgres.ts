@@ -6,7 +6,7 @@ import {
 } from '../../src/infrastructure/event-store/postgres/postgres-event-store.adapter.js';
 import { migrateToLatest } from '../../src/infrastructure/postgres/migrations/migration-source.js';
 import type { JsonObject } from '../../src/domain/shared/event.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { TEST_ROLES, createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface PostgresLedger {
   readonly store: PostgresEventStore;
@@ -21,29 +21,49 @@ export interface PostgresLedger {
   };
 }
 
+export interface PostgresLedgerOptions extends PostgresEventStoreOptions {
+  /**
+   * `service`: migrated by the owner role and the store connected as the service role, as the
+   * server runs; `superuser` (default): both as the test server's superuser.
+   */
+  readonly role?: 'service' | 'superuser';
+}
+
 /** A migrated database of its own with a PostgresEventStore on it. */
 export async function createPostgresLedger(
-  options: PostgresEventStoreOptions = {},
+  options: PostgresLedgerOptions = {},
 ): Promise<PostgresLedger> {
   const database = await createTestDatabase();
-  const knex = knexFactory({ client: 'pg', connection: database.connectionString });
+  const { role, ...storeOptions } = options;
+  const asService = role === 'service';
+  const knex = knexFactory({
+    client: 'pg',
+    connection: asService ? database.ownerConnectionString : database.connectionString,
+  });
   try {
-    await migrateToLatest(knex);
+    await migrateToLatest(knex, asService ? { serviceRole: TEST_ROLES.service } : {});
   } finally {
     await knex.destroy();
   }
-  const pool = new pg.Pool({ connectionString: database.connectionString, max: 12 });
+  const pool = new pg.Pool({
+    connectionString: asService ? database.serviceConnectionString : database.connectionString,
+    max: 12,
+  });
+  // Tampering needs more than the service may do.
+  const tamperPool = asService
+    ? new pg.Pool({ connectionString: database.connectionString, max: 1 })
+    : pool;
   // An idle client whose connection dies must not crash the test process. (Dropping the
   // database right after pool.end() can still catch sockets that are closing: not worth a word.)
   let cleaningUp = false;
   pool.on('error', (error) => {
     if (!cleaningUp) process.stderr.write(`[test pool] idle client failed: ${error.message}\n`);
   });
-  const store = new PostgresEventStore(pool, options);
+  const store = new PostgresEventStore(pool, storeOptions);
 
   /** Runs `sql` with the append-only trigger disabled, as someone with table rights could. */
   const bypassingTrigger = async (sql: string, values: unknown[]): Promise<void> => {
-    const client = await pool.connect();
+    const client = await tamperPool.connect();
     try {
       await client.query('BEGIN');
       await client.query('ALTER TABLE ledger_events DISABLE TRIGGER ledger_events_append_only');
@@ -67,6 +87,7 @@ export async function createPostgresLedger(
       cleaningUp = true;
       await store.close();
       await pool.end();
+      if (tamperPool !== pool) await tamperPool.end();
       await database.drop();
     },
     tamper: {

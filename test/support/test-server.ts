@@ -30,7 +30,10 @@ export interface RequestOptions {
   readonly headers?: Record<string, string>;
 }
 
-/** A real server on a loopback port with a database of its own, and a small HTTP client for it. */
+/**
+ * A real server on a loopback port with a database of its own, and a small HTTP client for it. It
+ * runs as the service role, with the schema migrated by the owner role, as in production.
+ */
 export class TestServer {
   private readonly tokens = new Map<DemoUser, string>();
 
@@ -49,7 +52,8 @@ export class TestServer {
       NODE_ENV: 'test',
       PORT: '0',
       HOST: '127.0.0.1',
-      DATABASE_URL: database.connectionString,
+      DATABASE_URL: database.serviceConnectionString,
+      DATABASE_OWNER_URL: database.ownerConnectionString,
       JWT_SECRET: TEST_JWT_SECRET,
       LOG_LEVEL: 'silent',
       ...env,

@@ -24,9 +24,25 @@ describe('configuration', () => {
       JWT_SECRET: 'a'.repeat(32),
       RECORDING_KEK: 'ab'.repeat(32),
     });
-    expect(config.database).toEqual({ kind: 'external', url: 'postgres://u@127.0.0.1:5432/db' });
+    expect(config.database).toEqual({
+      kind: 'external',
+      url: 'postgres://u@127.0.0.1:5432/db',
+      ownerUrl: null,
+    });
     expect(config.demoUsers).toBe(false);
     expect(config.host).toBe('0.0.0.0');
+  });
+
+  it("takes the owner's URL for migrations beside the service's", () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://service@127.0.0.1:5432/db',
+      DATABASE_OWNER_URL: 'postgres://owner@127.0.0.1:5432/db',
+    });
+    expect(config.database).toEqual({
+      kind: 'external',
+      url: 'postgres://service@127.0.0.1:5432/db',
+      ownerUrl: 'postgres://owner@127.0.0.1:5432/db',
+    });
   });
 
   it.each([
@@ -39,6 +55,8 @@ describe('configuration', () => {
     [{ ICE_TRANSPORT_POLICY: 'turn-only' }, 'ICE_TRANSPORT_POLICY'],
     [{ DATABASE_URL: 'mysql://x@127.0.0.1/db' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+    [{ DATABASE_OWNER_URL: 'postgres://owner@127.0.0.1:5432/db' }, 'DATABASE_OWNER_URL'],
+    [{ DATABASE_URL: 'postgres://s@127.0.0.1/db', DATABASE_OWNER_URL: 'x' }, 'DATABASE_OWNER_URL'],
     [{ REDIS_URL: 'http://127.0.0.1' }, 'REDIS_URL'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],

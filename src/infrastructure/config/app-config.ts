@@ -10,7 +10,13 @@ export interface AppConfig {
   /** `pretty` (readable lines) in development, `json` (one object a line) elsewhere. */
   readonly logFormat: 'pretty' | 'json';
   readonly database:
-    | { readonly kind: 'external'; readonly url: string }
+    | {
+        readonly kind: 'external';
+        /** The service's connection: its role only reads the ledger and appends through ledger_append. */
+        readonly url: string;
+        /** The owner's connection, for migrations; null when the service's role migrates itself. */
+        readonly ownerUrl: string | null;
+      }
     | { readonly kind: 'embedded'; readonly dataDir: string; readonly port: number };
   readonly eventStoreConnectionString: string | null;
   readonly redisUrl: string | null;
@@ -217,6 +223,13 @@ export function loadConfig(env: Env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
   const production = nodeEnv === 'production';
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const databaseOwnerUrl = url(env, 'DATABASE_OWNER_URL', ['postgres:', 'postgresql:']) ?? null;
+  if (databaseOwnerUrl !== null && databaseUrl === undefined) {
+    throw new ConfigError(
+      'DATABASE_OWNER_URL',
+      'needs DATABASE_URL (the embedded server sets up its own roles)',
+    );
+  }
   const secret = jwtSecret(env, production);
   const kek = recordingKek(env, production);
   const turnUrls = urlList(env, 'TURN_URLS', ['turn', 'turns']);
@@ -241,7 +254,7 @@ export function loadConfig(env: Env): AppConfig {
       nodeEnv === 'development' ? 'pretty' : 'json',
     ),
     database: databaseUrl
-      ? { kind: 'external', url: databaseUrl }
+      ? { kind: 'external', url: databaseUrl, ownerUrl: databaseOwnerUrl }
       : {
           kind: 'embedded',
           dataDir: text(env, 'EMBEDDED_PG_DIR') ?? '.data/postgres',

@@ -15,7 +15,8 @@ import {
   RebuildAlreadyRunningError,
   rebuildProjections,
 } from '../../projections/rebuild/projection-rebuild.js';
-import { openResources, type Resources } from '../../resources.js';
+import { openResources, type ResourceOptions, type Resources } from '../../resources.js';
+import { DatabaseRoleError } from '../../infrastructure/postgres/database-role.js';
 import { ProgressBar, formatDuration } from './progress-bar.js';
 import { startServer } from '../../server.js';
 import { onShutdownSignal } from '../../infrastructure/system/shutdown-signals.js';
@@ -35,12 +36,26 @@ function config(): AppConfig {
 }
 
 /** Opens the database and event store (migrating them), runs `work`, and always closes. */
-async function withResources(work: (resources: Resources) => Promise<number>): Promise<void> {
+async function withResources(
+  work: (resources: Resources) => Promise<number>,
+  options: ResourceOptions = {},
+): Promise<void> {
   const settings = config();
-  const resources = await openResources(
-    settings,
-    createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, settings.logFormat),
-  );
+  let resources: Resources;
+  try {
+    resources = await openResources(
+      settings,
+      createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, settings.logFormat),
+      options,
+    );
+  } catch (error) {
+    if (error instanceof DatabaseRoleError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
   try {
     process.exitCode = await work(resources);
   } finally {
@@ -70,7 +85,9 @@ program
 
 program
   .command('migrate')
-  .description('bring the database schema up to date')
+  .description(
+    "bring the database schema up to date as the owner (DATABASE_OWNER_URL, else DATABASE_URL's role) and grant DATABASE_URL's role its privileges",
+  )
   .action(() =>
     withResources(async () => {
       process.stdout.write('schema is up to date\n');
@@ -123,48 +140,55 @@ program
   )
   .option('--batch-size <events>', 'events per batch (one transaction)', '5000')
   .action((name: string | undefined, flags: { batchSize: string }) =>
-    withResources(async ({ eventStore, knex, pool }) => {
-      const selected = name === undefined ? READ_MODEL_PROJECTIONS : [readModelProjection(name)];
-      if (selected.some((p) => p === undefined)) {
-        process.stderr.write(
-          `Unknown projection ${name}; one of: ${READ_MODEL_PROJECTIONS.map((p) => p.name).join(', ')}\n`,
-        );
-        return 2;
-      }
-      const batchSize = Number(flags.batchSize);
-      if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 50_000) {
-        process.stderr.write('--batch-size must be a whole number from 1 to 50000\n');
-        return 2;
-      }
-      const projections = selected.filter((p) => p !== undefined);
-      const names = projections.map((p) => p.name).join(', ');
-      const bar = new ProgressBar(process.stderr);
-      process.stderr.write(`Rebuilding ${names}; the live tables keep serving meanwhile.\n`);
-      const feed = new PostgresFeedStatistics(knex);
-      try {
-        const result = await rebuildProjections({
-          store: eventStore,
-          knex,
-          pool,
-          projections,
-          batchSize,
-          countEvents: (prefixes) => feed.countEvents(null, prefixes),
-          onProgress: (progress) => bar.update(progress),
-        });
-        const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : 0;
-        bar.finish(
-          `Rebuilt ${names}: ${result.events.toLocaleString('en-US')} events in ${formatDuration(result.seconds)} (${rate.toLocaleString('en-US')} ev/s); swapped in at position ${result.position ?? 'start'}.`,
-        );
-        return 0;
-      } catch (error) {
-        bar.finish(
-          error instanceof RebuildAlreadyRunningError
-            ? error.message
-            : `Rebuild failed, the live tables are unchanged: ${(error as Error).message}`,
-        );
-        return 1;
-      }
-    }),
+    withResources(
+      async ({ eventStore, knex, pool }) => {
+        const selected = name === undefined ? READ_MODEL_PROJECTIONS : [readModelProjection(name)];
+        if (selected.some((p) => p === undefined)) {
+          process.stderr.write(
+            `Unknown projection ${name}; one of: ${READ_MODEL_PROJECTIONS.map((p) => p.name).join(', ')}\n`,
+          );
+          return 2;
+        }
+        const batchSize = Number(flags.batchSize);
+        if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 50_000) {
+          process.stderr.write('--batch-size must be a whole number from 1 to 50000\n');
+          return 2;
+        }
+        const projections = selected.filter((p) => p !== undefined);
+        const names = projections.map((p) => p.name).join(', ');
+        const bar = new ProgressBar(process.stderr);
+        process.stderr.write(`Rebuilding ${names}; the live tables keep serving meanwhile.\n`);
+        const feed = new PostgresFeedStatistics(knex);
+        try {
+          const result = await rebuildProjections({
+            store: eventStore,
+            knex,
+            pool,
+            projections,
+            batchSize,
+            countEvents: (prefixes) => feed.countEvents(null, prefixes),
+            onProgress: (progress) => bar.update(progress),
+          });
+          const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : 0;
+          bar.finish(
+            `Rebuilt ${names}: ${result.events.toLocaleString('en-US')} events in ${formatDuration(result.seconds)} (${rate.toLocaleString('en-US')} ev/s); swapped in at position ${result.position ?? 'start'}.`,
+          );
+          return 0;
+        } catch (error) {
+          bar.finish(
+            error instanceof RebuildAlreadyRunningError
+              ? error.message
+              : `Rebuild failed, the live tables are unchanged: ${(error as Error).message}${
+                  (error as { code?: string }).code === '42501'
+                    ? ' (a rebuild changes tables: run it as the owner, with DATABASE_OWNER_URL)'
+                    : ''
+                }`,
+          );
+          return 1;
+        }
+      },
+      { role: 'owner' },
+    ),
   );
 
 await program.parseAsync(process.argv);

@@ -7,7 +7,7 @@ import { quoteIdentifier } from '../read-model-sql.js';
  * is filled; the other indexes are built once, after the bulk of the rows is in. The swap renames
  * the shadow to the live name and gives its keys and indexes the live names, so the schema after a
  * rebuild is exactly the schema before it. Views on the live tables are re-pointed to the new
- * tables and table privileges carried over, in the same transaction.
+ * tables and table privileges (and the owner) carried over, in the same transaction.
  */
 
 const SHADOW_SUFFIX = '__rebuild';
@@ -255,6 +255,19 @@ export async function swapShadowTables(
     );
   }
 
+  // A rebuild run by a superuser must still leave the tables to their owner (who migrates them).
+  const owners = new Map<string, string | null>();
+  for (const live of lives) {
+    const [owner] = await rows<{ owner: string; mine: boolean }>(
+      trx,
+      `SELECT quote_ident(pg_get_userbyid(relowner)) AS owner,
+              pg_get_userbyid(relowner) = current_user AS mine
+         FROM pg_class WHERE oid = ?::regclass`,
+      [live],
+    );
+    owners.set(live, owner === undefined || owner.mine ? null : owner.owner);
+  }
+
   for (const table of tables) {
     const live = quoteIdentifier(table.live);
     await trx.raw(
@@ -284,5 +297,8 @@ export async function swapShadowTables(
     for (const grant of grants.get(table.live) ?? []) {
       await trx.raw(`GRANT ${grant.privilege} ON ${live} TO ${grant.grantee}`);
     }
+    const owner = owners.get(table.live);
+    if (owner !== null && owner !== undefined)
+      await trx.raw(`ALTER TABLE ${live} OWNER TO ${owner}`);
   }
 }

@@ -5,6 +5,8 @@ import { timersAndCheckpointsMigration } from './003-timers-and-checkpoints.js';
 import { readModelsMigration } from './004-read-models.js';
 import { analyticsViewsMigration } from './005-analytics-views.js';
 import { auditActorCollationMigration } from './006-audit-actor-collation.js';
+import { ledgerLeastPrivilegeMigration } from './007-ledger-least-privilege.js';
+import { grantServicePrivileges } from '../ledger-privileges.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
@@ -15,6 +17,7 @@ const MIGRATIONS: readonly Migration[] = [
   readModelsMigration,
   analyticsViewsMigration,
   auditActorCollationMigration,
+  ledgerLeastPrivilegeMigration,
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
@@ -23,13 +26,33 @@ export const migrationSource: Knex.MigrationSource<Migration> = {
   getMigration: (migration) => Promise.resolve(migration),
 };
 
+export interface MigrateOptions {
+  /** The role the service runs as, when it is not the migrating role: granted its privileges. */
+  readonly serviceRole?: string;
+}
+
 /**
  * Brings the schema up to date. Instances starting together on a fresh database would race to
- * create knex's own lock table, so a transaction-scoped advisory lock lets one migrate at a time.
+ * create knex's own lock table, so a transaction-scoped advisory lock lets one migrate at a time
+ * (and grant at a time: concurrent GRANTs on one table can fail).
  */
-export async function migrateToLatest(knex: Knex): Promise<void> {
+export async function migrateToLatest(knex: Knex, options: MigrateOptions = {}): Promise<void> {
   await knex.transaction(async (trx) => {
     await trx.raw("SELECT pg_advisory_xact_lock(hashtext('call-ledger:migrations'))");
     await knex.migrate.latest({ migrationSource, tableName: 'knex_migrations' });
+    if (options.serviceRole !== undefined) await grantServicePrivileges(trx, options.serviceRole);
   });
+}
+
+/** The migrations this database has not had yet, by name, oldest first. */
+export async function pendingMigrations(knex: Knex): Promise<string[]> {
+  const { rows } = await knex.raw<{ rows: Array<{ present: boolean }> }>(
+    "SELECT to_regclass('knex_migrations') IS NOT NULL AS present",
+  );
+  const applied = new Set<string>();
+  if (rows[0]?.present === true) {
+    const done = await knex<{ name: string }>('knex_migrations').select('name');
+    for (const { name } of done) applied.add(name);
+  }
+  return MIGRATIONS.map((migration) => migration.name).filter((name) => !applied.has(name));
 }
