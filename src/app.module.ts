@@ -42,6 +42,8 @@ import { USER_DIRECTORY } from './application/ports/user-directory.port.js';
 import { KNEX, PG_POOL } from './infrastructure/postgres/database.tokens.js';
 import { ProjectionMonitor } from './projections/projection-monitor.js';
 import { AuditController } from './interfaces/http/audit/audit.controller.js';
+import { LedgerKeyController } from './interfaces/http/audit/ledger-key.controller.js';
+import { LEDGER_PUBLIC_KEY } from './application/ledger/ledger-public-key.js';
 import { CallQueriesController } from './interfaces/http/calls/call-queries.controller.js';
 import { Freshness } from './interfaces/http/freshness.js';
 import { StatsController } from './interfaces/http/stats/stats.controller.js';
@@ -99,6 +101,7 @@ export class AppModule {
       { provide: RECORDING_STORAGE, useValue: runtime.recordings.storage },
       { provide: RECORDING_CRYPTO, useValue: runtime.recordings.crypto },
       { provide: RECORDING_SETTINGS, useValue: runtime.recordings.settings },
+      { provide: LEDGER_PUBLIC_KEY, useValue: runtime.ledgerTree.publicKey },
     ];
     return {
       module: AppModule,
@@ -115,6 +118,7 @@ export class AppModule {
         RecordingMediaController,
         StatsController,
         AuditController,
+        LedgerKeyController,
         HealthController,
         MetricsController,
         ...SIGNALING_CONTROLLERS,

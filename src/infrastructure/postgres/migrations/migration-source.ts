@@ -6,6 +6,7 @@ import { readModelsMigration } from './004-read-models.js';
 import { analyticsViewsMigration } from './005-analytics-views.js';
 import { auditActorCollationMigration } from './006-audit-actor-collation.js';
 import { ledgerLeastPrivilegeMigration } from './007-ledger-least-privilege.js';
+import { ledgerTreeMigration } from './008-ledger-tree.js';
 import { grantServicePrivileges } from '../ledger-privileges.js';
 import type { Migration } from './migration.js';
 
@@ -18,6 +19,7 @@ const MIGRATIONS: readonly Migration[] = [
   analyticsViewsMigration,
   auditActorCollationMigration,
   ledgerLeastPrivilegeMigration,
+  ledgerTreeMigration,
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
