@@ -124,7 +124,7 @@ export class LedgerVerifier {
   constructor(private readonly deps: LedgerVerifierDeps) {}
 
   async verify(): Promise<LedgerVerificationReport> {
-    const { store, tree, proofs, archive } = this.deps;
+    const { store, tree, archive } = this.deps;
     const problems = new Problems();
     const batchSize = this.deps.batchSize ?? 2000;
 
@@ -172,7 +172,11 @@ export class LedgerVerifier {
 
     /** Every checkpoint target at the current size, database first, then the archive's. */
     const reachSize = async (size: number): Promise<void> => {
-      for (let stored = await pages.peek(); stored !== null && stored.treeSize <= size; stored = await pages.peek()) {
+      for (
+        let stored = await pages.peek();
+        stored !== null && stored.treeSize <= size;
+        stored = await pages.peek()
+      ) {
         pages.take();
         const trusted = this.trust(stored, problems);
         if (stored.treeSize < size) continue; // below the size reached: it had no events to meet.
@@ -198,7 +202,7 @@ export class LedgerVerifier {
         const leaf = leafOf(event);
         this.compareLeaf(frontier.size, event, leaf, storedLeaves, events, problems);
         frontier.append(leaf);
-        dirty.set(state.slot, streamHeadLeafHash({ streamId: event.streamId, revision: event.revision, hash: event.metadata.hash }));
+        dirty.set(state.slot, headLeafOf(event));
         await reachSize(frontier.size);
       }
       events += batch.length;
@@ -234,12 +238,19 @@ export class LedgerVerifier {
       newestCheckpoint: newest,
       checkpointsChecked,
       notYetCheckpointed: Math.max(0, events - (newest ?? 0)),
-      archive: archive === null ? null : { location: archive.location, newest: archived?.treeSize ?? null },
+      archive:
+        archive === null
+          ? null
+          : { location: archive.location, newest: archived?.treeSize ?? null },
       problems: problems.list,
     };
   }
 
-  private followChain(event: RecordedEvent, streams: Map<string, StreamState>, problems: Problems): void {
+  private followChain(
+    event: RecordedEvent,
+    streams: Map<string, StreamState>,
+    problems: Problems,
+  ): void {
     let state = streams.get(event.streamId);
     if (state === undefined) {
       state = { slot: streams.size, revision: -1, hash: null, broken: false };
@@ -311,7 +322,8 @@ export class LedgerVerifier {
     if (newest === null) return null;
     try {
       const opened = this.deps.openCheckpoint(newest.note);
-      if (opened.treeSize !== newest.treeSize) throw new Error(`it is filed under size ${newest.treeSize}`);
+      if (opened.treeSize !== newest.treeSize)
+        throw new Error(`it is filed under size ${newest.treeSize}`);
       return opened;
     } catch (error) {
       problems.add({
@@ -352,7 +364,8 @@ export class LedgerVerifier {
   ): Promise<void> {
     try {
       const proof = await this.deps.proofs.consistencyProof(older.treeSize, newer.treeSize);
-      if (verifyConsistency(older.treeSize, newer.treeSize, proof, older.rootHash, newer.rootHash)) return;
+      if (verifyConsistency(older.treeSize, newer.treeSize, proof, older.rootHash, newer.rootHash))
+        return;
     } catch {
       // Reported below: the stored tree cannot even serve the proof.
     }
@@ -377,9 +390,11 @@ export class LedgerVerifier {
       for (const head of page) {
         seen.add(head.streamId);
         const state = streams.get(head.streamId);
-        if (state !== undefined && state.revision === head.revision && state.hash === head.hash) continue;
+        if (state !== undefined && state.revision === head.revision && state.hash === head.hash)
+          continue;
         const appendedSince = state === undefined || head.revision > state.revision;
-        if (appendedSince && (await this.grewMeanwhile(head.streamId, head, state, lastRead))) continue;
+        if (appendedSince && (await this.grewMeanwhile(head.streamId, head, state, lastRead)))
+          continue;
         problems.add({
           kind: 'stream_head',
           streamId: head.streamId,
@@ -410,14 +425,30 @@ export class LedgerVerifier {
   ): Promise<boolean> {
     const events = await this.deps.store.readStream(streamId);
     const last = events.at(-1);
-    if (!verifyStreamIntegrity(events).verified || last === undefined || last.revision < head.revision) {
+    if (
+      !verifyStreamIntegrity(events).verified ||
+      last === undefined ||
+      last.revision < head.revision
+    ) {
       return false;
     }
     // Its events after the ones the pass met must all come after the pass's last position.
     const unseen = events.slice((state?.revision ?? -1) + 1);
     return unseen.every(
-      (event) => lastRead === null || this.deps.store.comparePositions(event.position, lastRead) > 0,
+      (event) =>
+        lastRead === null || this.deps.store.comparePositions(event.position, lastRead) > 0,
     );
+  }
+}
+
+const MALFORMED_HASH = '00'.repeat(32);
+
+function headLeafOf(event: RecordedEvent): Buffer {
+  const { streamId, revision } = event;
+  try {
+    return streamHeadLeafHash({ streamId, revision, hash: event.metadata.hash });
+  } catch {
+    return streamHeadLeafHash({ streamId, revision: Math.max(0, revision), hash: MALFORMED_HASH });
   }
 }
 
@@ -426,6 +457,6 @@ function leafOf(event: RecordedEvent): Buffer {
     return eventLeafHash(event);
   } catch {
     // A hash that is not 64 hex digits: the chain check reports it; the tree still needs a leaf.
-    return eventLeafHash({ metadata: { hash: '00'.repeat(32) } });
+    return eventLeafHash({ metadata: { hash: MALFORMED_HASH } });
   }
 }

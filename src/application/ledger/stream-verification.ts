@@ -81,7 +81,7 @@ export class StreamVerifier {
 
   /** `events` is the whole stream in revision order, as the store reads it. */
   async verify(streamId: string, events: readonly RecordedEvent[]): Promise<StreamVerification> {
-    const { tree, lookup, proofs, openCheckpoint } = this.deps;
+    const { tree, lookup, proofs } = this.deps;
     const problems: string[] = [];
     const chain = verifyStreamIntegrity(events);
     if (!chain.verified) problems.push(`the hash chain breaks at revision ${chain.brokenAt}`);
@@ -112,7 +112,7 @@ export class StreamVerifier {
       const { head, proof } = headsProof;
       const proven =
         head.streamId === streamId &&
-        verifyInclusion(streamHeadLeafHash(head), head.slot, checkpoint.headsCount, proof, checkpoint.headsRoot);
+        verifyHeadInclusion(head, proof, checkpoint.headsCount, checkpoint.headsRoot);
       const atRevision = events[head.revision];
       const matches = atRevision !== undefined && atRevision.metadata.hash === head.hash;
       if (!proven) problems.push(`the heads proof of the checkpointed head does not verify`);
@@ -123,7 +123,12 @@ export class StreamVerifier {
             : `the event at revision ${head.revision} is not the one checkpoint ${checkpoint.treeSize} commits`,
         );
       }
-      checkpointedHead = { slot: head.slot, revision: head.revision, hash: head.hash, verified: proven && matches };
+      checkpointedHead = {
+        slot: head.slot,
+        revision: head.revision,
+        hash: head.hash,
+        verified: proven && matches,
+      };
     }
 
     const treeSize = checkpoint?.treeSize ?? 0;
@@ -132,22 +137,30 @@ export class StreamVerifier {
       const leaf = leaves[i] ?? null;
       if (leaf === null) {
         if (checkpointedHead !== null && event.revision <= checkpointedHead.revision) {
-          problems.push(`the event at revision ${event.revision} is checkpointed but has no leaf in the tree`);
+          problems.push(
+            `the event at revision ${event.revision} is checkpointed but has no leaf in the tree`,
+          );
         }
         return;
       }
       if (leaf.streamId !== event.streamId || leaf.revision !== event.revision) {
-        problems.push(`the tree's leaf at position ${event.position} is not the event at revision ${event.revision}`);
+        problems.push(
+          `the tree's leaf at position ${event.position} is not the event at revision ${event.revision}`,
+        );
       } else if (leaf.index < treeSize) covered.push(i);
     });
-    const proofsOf = checkpoint === null
-      ? []
-      : await proofs.inclusionProofs(covered.map((i) => (leaves[i] as { index: number }).index), treeSize).catch(
-          (error: unknown) => {
-            problems.push(`inclusion proofs cannot be served: ${distrustReason(error)}`);
-            return null;
-          },
-        );
+    const proofsOf =
+      checkpoint === null
+        ? []
+        : await proofs
+            .inclusionProofs(
+              covered.map((i) => (leaves[i] as { index: number }).index),
+              treeSize,
+            )
+            .catch((error: unknown) => {
+              problems.push(`inclusion proofs cannot be served: ${distrustReason(error)}`);
+              return null;
+            });
     const inclusion: EventInclusion[] = events.map((event, i) => ({
       event,
       leafIndex: leaves[i]?.index ?? null,
@@ -160,11 +173,15 @@ export class StreamVerifier {
       if (proof === undefined || checkpoint === null) return;
       inclusion[i] = { event, leafIndex, proof };
       if (!verifyInclusion(eventLeafHash(event), leafIndex, treeSize, proof, checkpoint.rootHash)) {
-        problems.push(`the event at revision ${event.revision} (position ${event.position}) is not in checkpoint ${treeSize}`);
+        problems.push(
+          `the event at revision ${event.revision} (position ${event.position}) is not in checkpoint ${treeSize}`,
+        );
       }
     });
     if (checkpointedHead === null && covered.length > 0) {
-      problems.push(`checkpoint ${treeSize} covers events of the stream but commits no head for it`);
+      problems.push(
+        `checkpoint ${treeSize} covers events of the stream but commits no head for it`,
+      );
     }
 
     const notYetCheckpointed = events.length - covered.length;
@@ -194,7 +211,10 @@ export class StreamVerifier {
               },
       },
       events: inclusion,
-      checkpoint: checkpoint === null || stored === null ? null : { ...checkpoint, signedAt: stored.signedAt },
+      checkpoint:
+        checkpoint === null || stored === null
+          ? null
+          : { ...checkpoint, signedAt: stored.signedAt },
       head: headsProof === null ? null : { head: headsProof.head, proof: headsProof.proof },
     };
   }
@@ -209,7 +229,9 @@ export class StreamVerifier {
         opened.headsCount !== stored.headsCount ||
         !opened.headsRoot.equals(stored.headsRoot)
       ) {
-        problems.push(`checkpoint ${stored.treeSize} is stored with values its signed note does not have`);
+        problems.push(
+          `checkpoint ${stored.treeSize} is stored with values its signed note does not have`,
+        );
       }
       return opened;
     } catch (error) {
@@ -219,12 +241,27 @@ export class StreamVerifier {
   }
 }
 
+function verifyHeadInclusion(
+  head: StreamHead,
+  proof: readonly Buffer[],
+  headsCount: number,
+  headsRoot: Buffer,
+): boolean {
+  try {
+    return verifyInclusion(streamHeadLeafHash(head), head.slot, headsCount, proof, headsRoot);
+  } catch {
+    return false; // a stored head whose hash is not a chain hash at all
+  }
+}
+
 function storeHeadState(
   storeHead: { revision: number; hash: string | null } | null,
   last: RecordedEvent | null,
 ): StreamHeadIntegrity['store'] {
   if (storeHead === null) return 'missing';
-  return last !== null && storeHead.revision === last.revision && storeHead.hash === last.metadata.hash
+  return last !== null &&
+    storeHead.revision === last.revision &&
+    storeHead.hash === last.metadata.hash
     ? 'matches'
     : 'differs';
 }

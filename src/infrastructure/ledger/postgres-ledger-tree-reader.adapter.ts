@@ -44,7 +44,8 @@ interface HeadRow {
   chain_hash: string;
 }
 
-const LEAF_COLUMNS = 'leaf_index, position::text AS position, stream_id, stream_revision, leaf_hash';
+const LEAF_COLUMNS =
+  'leaf_index, position::text AS position, stream_id, stream_revision, leaf_hash';
 const CHECKPOINT_COLUMNS = 'tree_size, root_hash, heads_count, heads_root, note, signed_at';
 const HEAD_COLUMNS = 'slot, stream_id, stream_revision, chain_hash';
 

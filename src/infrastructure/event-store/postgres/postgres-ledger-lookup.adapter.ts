@@ -7,6 +7,8 @@ import type {
 import { decodePositionPair } from '../pair-position.js';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './postgres-event-store.adapter.js';
 
+const MAX_XID8 = (1n << 64n) - 1n;
+
 interface StreamRow {
   stream_id: string;
   revision: string;
@@ -23,6 +25,7 @@ export class PostgresLedgerLookup implements LedgerLookup {
 
   async eventAt(position: LedgerPosition): Promise<RecordedEvent | null> {
     const { high, low } = decodePositionPair(position);
+    if (high > MAX_XID8) return null;
     const { rows } = await this.pool.query<EventRow>({
       name: 'ledger_event_at',
       text: `SELECT ${EVENT_COLUMNS} FROM ledger_events
