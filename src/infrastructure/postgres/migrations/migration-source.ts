@@ -5,6 +5,7 @@ import { timersAndCheckpointsMigration } from './003-timers-and-checkpoints.js';
 import { readModelsMigration } from './004-read-models.js';
 import { analyticsViewsMigration } from './005-analytics-views.js';
 import { auditActorCollationMigration } from './006-audit-actor-collation.js';
+import { ledgerTreeMigration } from './008-ledger-tree.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
@@ -15,6 +16,7 @@ const MIGRATIONS: readonly Migration[] = [
   readModelsMigration,
   analyticsViewsMigration,
   auditActorCollationMigration,
+  ledgerTreeMigration,
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
