@@ -1,3 +1,6 @@
+import { openCheckpoint } from './ledger-checkpoint.js';
+import { parseVerifierKey, type NoteVerifierKey } from './signed-note.js';
+
 /*
  * A checkpoint as a verifier trusts it: read from its signed note, never from the columns stored
  * beside it, and only once the note's signature holds under the ledger's public key.
@@ -25,4 +28,17 @@ export class UntrustedCheckpointError extends Error {
 /** Why a note is not trusted, in words for a report. */
 export function distrustReason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Opens notes signed by `verifierKey` only. */
+export function checkpointOpener(verifierKey: NoteVerifierKey | string): OpenCheckpoint {
+  const key = typeof verifierKey === 'string' ? parseVerifierKey(verifierKey) : verifierKey;
+  return (note) => {
+    try {
+      const { treeSize, rootHash, headsCount, headsRoot } = openCheckpoint(note, key);
+      return { treeSize, rootHash, headsCount, headsRoot, note };
+    } catch (error) {
+      throw new UntrustedCheckpointError(distrustReason(error));
+    }
+  };
 }
