@@ -45,6 +45,12 @@ import type { ProjectionMonitor } from '../projections/projection-monitor.js';
 import { RunnerReadModelProgress } from '../projections/read-model-progress.js';
 import { startReadModelRunners } from '../projections/read-model-runners.js';
 import type { Resources } from '../resources.js';
+import {
+  buildLedgerIntegrity,
+  ledgerSigningKey,
+  type LedgerIntegrity,
+} from './ledger-integrity.js';
+import { verifierKeyOf } from '../application/ledger/signed-note.js';
 
 /** Every adapter of one instance, built here and nowhere else, then handed to Nest as values. */
 export interface AppRuntime {
@@ -70,6 +76,8 @@ export interface AppRuntime {
   /** The socket.io gateway's settings and what GET /webrtc/ice-servers answers with. */
   readonly signaling: SignalingRuntime;
   /** Where sealed recordings live, how they are sealed, and the limits from configuration. */
+  /** The ledger's tree read, proven and verified (proofs, timelines' integrity, evidence). */
+  readonly ledger: LedgerIntegrity;
   readonly recordings: {
     readonly storage: RecordingStorage;
     readonly crypto: RecordingCrypto;
@@ -132,6 +140,7 @@ export async function buildAppRuntime(
     }),
     projections: readModels.monitor,
     timerStore: new PostgresTimerStore(knex),
+    ledger: buildLedgerIntegrity(pool, eventStore, verifierKeyOf(ledgerSigningKey(config, logger))),
     notifier: new LedgerNotifier(eventStore, messageLogger(logger)),
     loginAttemptsPerMinute: config.auth.loginAttemptsPerMinute,
     demoAccounts: config.demoUsers

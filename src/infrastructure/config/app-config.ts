@@ -46,6 +46,8 @@ export interface AppConfig {
     readonly redisStreamName: string;
   };
   readonly recordings: RecordingsConfig;
+  /** LEDGER_SIGNING_KEY: the checkpoints' Ed25519 note signing key (`PRIVATE+KEY+...`). */
+  readonly ledgerSigningKey: string | null;
   /** The built web client (web/dist), served at /; absent, the API runs alone. */
   readonly webClientDir: string;
 }
@@ -276,6 +278,7 @@ export function loadConfig(env: Env): AppConfig {
       qualityReportIntervalSeconds: integer(env, 'QUALITY_REPORT_INTERVAL_SECONDS', 10, 1, 3600),
       redisStreamName: redisKey(env, 'SIGNALING_REDIS_STREAM', 'vytalwatch:signaling'),
     },
+    ledgerSigningKey: text(env, 'LEDGER_SIGNING_KEY') ?? null,
     recordings: {
       storage: recordingStorage(env),
       kek: kek.kek,

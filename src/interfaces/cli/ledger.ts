@@ -1,5 +1,12 @@
 import { Command } from 'commander';
-import { verifyStreamIntegrity } from '../../application/ledger/event-integrity.js';
+import { readFileSync } from 'node:fs';
+import { verifyEvidence } from '../../application/ledger/evidence-verification.js';
+import { parseVerifierKey, verifierKeyOf } from '../../application/ledger/signed-note.js';
+import {
+  buildLedgerIntegrity,
+  ledgerSigningKey,
+  type LedgerIntegrity,
+} from '../../composition/ledger-integrity.js';
 import { callStreamId } from '../../domain/call/call.decider.js';
 import { Argon2PasswordHasher } from '../../infrastructure/auth/argon2-password-hasher.adapter.js';
 import { ConfigError, loadConfig, type AppConfig } from '../../infrastructure/config/app-config.js';
@@ -46,6 +53,15 @@ async function withResources(work: (resources: Resources) => Promise<number>): P
   } finally {
     await resources.close();
   }
+}
+
+/** The ledger's verifier key: from `keyFile` when given, else the configured signing key's. */
+function ledgerIntegrity(resources: Resources, keyFile: string | undefined): LedgerIntegrity {
+  const verifierKey =
+    keyFile === undefined
+      ? verifierKeyOf(ledgerSigningKey(config(), createLogger('warn', 'json')))
+      : parseVerifierKey(readFileSync(keyFile, 'utf8').trim());
+  return buildLedgerIntegrity(resources.pool, resources.eventStore, verifierKey);
 }
 
 function requireCallId(callId: string): string {
@@ -105,16 +121,80 @@ program
   );
 
 program
-  .command('verify <callId>')
-  .description("check a call's hash chain: exit 0 when intact, 1 when broken or missing")
-  .action((callId: string) =>
-    withResources(async ({ eventStore }) => {
-      const events = await eventStore.readStream(callStreamId(requireCallId(callId)));
-      const report = verifyStreamIntegrity(events);
+  .command('verify [callId]')
+  .description(
+    'check the whole ledger (every chain, stream head and signed checkpoint), or one call: exit 0 only when everything holds',
+  )
+  .option(
+    '--key <file>',
+    "a file holding the ledger's verifier key (default: the configured signing key's)",
+  )
+  .action((callId: string | undefined, flags: { key?: string }) =>
+    withResources(async (resources) => {
+      const ledger = ledgerIntegrity(resources, flags.key);
+      if (callId !== undefined) {
+        const streamId = callStreamId(requireCallId(callId));
+        const events = await resources.eventStore.readStream(streamId);
+        const { integrity } = await ledger.streams.verify(streamId, events);
+        process.stdout.write(`${JSON.stringify(integrity)}\n`);
+        if (events.length === 0) process.stderr.write(`no call ${callId} in the ledger\n`);
+        else if (integrity.status === 'not_yet_checkpointed') {
+          process.stderr.write(
+            `${integrity.checkpoint?.notYetCheckpointed ?? events.length} event(s) not yet checkpointed\n`,
+          );
+        } else if (integrity.problem !== null)
+          process.stderr.write(`FAILED: ${integrity.problem}\n`);
+        return events.length > 0 && integrity.status !== 'failed' ? 0 : 1;
+      }
+      const bar = new ProgressBar(process.stderr);
+      const started = Date.now();
+      const report = await ledger
+        .verifier(null, (done) =>
+          bar.update({ phase: 'verifying', done, total: null, elapsedMs: Date.now() - started }),
+        )
+        .verify();
+      bar.finish(`Checked ${report.events.toLocaleString('en-US')} events.`);
       process.stdout.write(`${JSON.stringify(report)}\n`);
-      return report.verified && events.length > 0 ? 0 : 1;
+      if (report.notYetCheckpointed > 0) {
+        process.stderr.write(`${report.notYetCheckpointed} event(s) not yet checkpointed\n`);
+      }
+      const first = report.problems[0];
+      if (first !== undefined) process.stderr.write(`FAILED: ${first.message}\n`);
+      return report.verified ? 0 : 1;
     }),
   );
+
+program
+  .command('verify-evidence <file>')
+  .description("check a call's evidence bundle offline (no database): exit 0 when it holds")
+  .option(
+    '--key <file>',
+    "a file holding the ledger's verifier key, obtained apart from the bundle",
+  )
+  .action((file: string, flags: { key?: string }) => {
+    let document: unknown;
+    let pinned: string | null = null;
+    try {
+      document = JSON.parse(readFileSync(file, 'utf8'));
+      if (flags.key !== undefined) pinned = readFileSync(flags.key, 'utf8').trim();
+    } catch (error) {
+      process.stderr.write(`cannot read the evidence: ${(error as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const report = verifyEvidence(document, pinned);
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    if (!report.keyPinned) {
+      process.stderr.write(
+        'the key was not pinned: checked against the key the bundle carries (pass --key to pin it)\n',
+      );
+    }
+    if (report.notYetCheckpointed > 0) {
+      process.stderr.write(`${report.notYetCheckpointed} event(s) not yet checkpointed\n`);
+    }
+    if (report.problems[0] !== undefined) process.stderr.write(`FAILED: ${report.problems[0]}\n`);
+    process.exitCode = report.verified ? 0 : 1;
+  });
 
 program
   .command('rebuild [projection]')
