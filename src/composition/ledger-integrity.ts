@@ -52,7 +52,13 @@ export function buildLedgerIntegrity(
     lookup,
     proofs,
     audit: new LedgerAudit(tree, lookup, proofs),
-    streams: new StreamVerifier({ tree, lookup, proofs, openCheckpoint }),
+    streams: new StreamVerifier({
+      tree,
+      lookup,
+      proofs,
+      openCheckpoint,
+      comparePositions: (a, b) => store.comparePositions(a, b),
+    }),
     publicKey: {
       keyName: verifierKey.name,
       verifierKey: verifierKeyText,

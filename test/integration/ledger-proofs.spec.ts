@@ -113,6 +113,7 @@ describe('ledger proofs and verification over the stored tree', () => {
 
   it('verifies one stream: chain, heads and inclusion of each event', async () => {
     const streamVerifier = new StreamVerifier({
+      comparePositions: (a, b) => ledger.store.comparePositions(a, b),
       tree,
       lookup: new PostgresLedgerLookup(ledger.pool),
       proofs,

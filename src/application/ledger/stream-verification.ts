@@ -74,6 +74,8 @@ export interface StreamVerifierDeps {
   readonly lookup: LedgerLookup;
   readonly proofs: LedgerProofs;
   readonly openCheckpoint: OpenCheckpoint;
+  /** The store's order of positions (EventStore.comparePositions). */
+  readonly comparePositions: (a: string, b: string) => number;
 }
 
 export class StreamVerifier {
@@ -132,11 +134,18 @@ export class StreamVerifier {
     }
 
     const treeSize = checkpoint?.treeSize ?? 0;
+    // The position of the checkpoint's last leaf: an event before it must be in the checkpoint.
+    const lastCovered =
+      treeSize > 0 ? ((await tree.leaves(treeSize - 1, treeSize))[0]?.position ?? null) : null;
     const covered: number[] = [];
     events.forEach((event, i) => {
       const leaf = leaves[i] ?? null;
       if (leaf === null) {
-        if (checkpointedHead !== null && event.revision <= checkpointedHead.revision) {
+        if (lastCovered !== null && this.deps.comparePositions(event.position, lastCovered) < 0) {
+          problems.push(
+            `the event at revision ${event.revision} lies within checkpoint ${treeSize} but is not in its tree`,
+          );
+        } else if (checkpointedHead !== null && event.revision <= checkpointedHead.revision) {
           problems.push(
             `the event at revision ${event.revision} is checkpointed but has no leaf in the tree`,
           );
