@@ -75,6 +75,9 @@ export class ProjectionRunner {
   private eventsApplied = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private handoverTimer: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  /** Batches and idle work run one after another, never side by side. */
+  private exclusive: Promise<void> = Promise.resolve();
   private quickRetryUntil = 0;
   private running: Promise<void> | null = null;
   /** Bumped whenever a subscription is abandoned, so its late batches are ignored. */
@@ -137,9 +140,10 @@ export class ProjectionRunner {
             ? { streamPrefixes: this.projection.streamPrefixes }
             : {}),
         },
-        (events) => this.applyBatch(events, generation),
+        (events) => this.serialized(() => this.applyBatch(events, generation)),
       );
       this.watchForHandover();
+      this.scheduleIdle(generation);
       for (const wake of this.positionWaiters) wake();
     } catch (error) {
       this.options.logger.error('projection runner failed to start', {
@@ -172,19 +176,78 @@ export class ProjectionRunner {
       );
       for (const wake of this.positionWaiters) wake();
     } catch (error) {
-      const moved = error instanceof CheckpointMovedError;
-      this.options.logger[moved ? 'info' : 'error'](
-        moved
-          ? 'projection checkpoint moved (rebuilt or taken over); restarting from it'
-          : 'projection batch failed; restarting from the checkpoint',
-        { projection: this.projection.name, error: (error as Error).message },
-      );
-      if (moved) this.quickRetryUntil = Date.now() + QUICK_RETRY_WINDOW_MS;
-      this.projection.reset?.();
-      // Give up this subscription; the next run resumes from the committed checkpoint.
-      this.generation++;
-      void this.release().then(() => this.retryLater());
+      this.abandon(error);
+      return;
     }
+    this.notifyCommitted();
+    this.scheduleIdle(generation);
+  }
+
+  /** The projection's idle work, in a transaction fenced on the checkpoint like a batch's. */
+  private async runIdle(generation: number): Promise<void> {
+    const idle = this.projection.idle;
+    if (!idle || this.stopped || generation !== this.generation) return;
+    try {
+      await this.options.knex.transaction(async (trx) => {
+        // First, so the row lock also orders this work after any other runner's batch.
+        await this.advanceCheckpoint(trx, this.position, this.position, 0);
+        await idle.run(trx);
+      });
+    } catch (error) {
+      this.abandon(error);
+      return;
+    }
+    this.notifyCommitted();
+    this.scheduleIdle(generation);
+  }
+
+  private scheduleIdle(generation: number): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    const idle = this.projection.idle;
+    if (!idle || this.stopped || generation !== this.generation) return;
+    const dueInMs = idle.dueInMs();
+    if (dueInMs === null) return;
+    this.idleTimer = setTimeout(
+      () => {
+        this.idleTimer = null;
+        void this.serialized(() => this.runIdle(generation));
+      },
+      Math.max(0, dueInMs),
+    );
+  }
+
+  private serialized(work: () => Promise<void>): Promise<void> {
+    const next = this.exclusive.then(work);
+    this.exclusive = next.catch(() => undefined);
+    return next;
+  }
+
+  private notifyCommitted(): void {
+    try {
+      this.projection.committed?.();
+    } catch (error) {
+      this.options.logger.error('projection failed after its commit', {
+        projection: this.projection.name,
+        error: (error as Error).message,
+      });
+    }
+  }
+
+  /** After a failed transaction: forget, give up this subscription, resume from the checkpoint. */
+  private abandon(error: unknown): void {
+    const moved = error instanceof CheckpointMovedError;
+    this.options.logger[moved ? 'info' : 'error'](
+      moved
+        ? 'projection checkpoint moved (rebuilt or taken over); restarting from it'
+        : 'projection batch failed; restarting from the checkpoint',
+      { projection: this.projection.name, error: (error as Error).message },
+    );
+    if (moved) this.quickRetryUntil = Date.now() + QUICK_RETRY_WINDOW_MS;
+    this.projection.reset?.();
+    // Give up this subscription; the next run resumes from the committed checkpoint.
+    this.generation++;
+    void this.release().then(() => this.retryLater());
   }
 
   /**
@@ -246,7 +309,7 @@ export class ProjectionRunner {
   private async advanceCheckpoint(
     trx: Knex.Transaction,
     from: LedgerPosition | null,
-    to: LedgerPosition,
+    to: LedgerPosition | null,
     applied: number,
   ): Promise<void> {
     // Fenced on the previous value: if another runner (or a rebuild) moved it, this batch must
@@ -344,9 +407,13 @@ export class ProjectionRunner {
   private async endSubscription(): Promise<void> {
     if (this.handoverTimer) clearTimeout(this.handoverTimer);
     this.handoverTimer = null;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     const subscription = this.subscription;
     this.subscription = null;
     await subscription?.close();
+    // Idle work in flight ends before the lock may come free, as a batch in flight does.
+    await this.exclusive;
   }
 
   private async releaseLock(held: HeldLock): Promise<void> {

@@ -18,4 +18,15 @@ export interface Projection {
   reset?(): void;
   /** Writes whatever the projection holds back (a rebuild's write-behind rows). */
   flush?(trx: Knex.Transaction): Promise<void>;
+  /** Called once a transaction of the projection's (a batch, or idle work) has committed. */
+  committed?(): void;
+  /**
+   * Work that falls due while no event arrives (signing what waited a whole interval). The
+   * active runner asks `dueInMs` after every transaction (null: nothing due) and then runs `run`
+   * in a transaction of its own, never beside a batch, fenced on the checkpoint like one.
+   */
+  readonly idle?: {
+    dueInMs(): number | null;
+    run(trx: Knex.Transaction): Promise<void>;
+  };
 }

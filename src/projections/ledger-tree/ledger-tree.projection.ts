@@ -1,0 +1,217 @@
+import type { Knex } from 'knex';
+import type { PublishedCheckpoint } from '../../application/ledger/checkpoint-publisher.js';
+import { signCheckpoint } from '../../application/ledger/ledger-checkpoint.js';
+import { LedgerTreeBuilder } from '../../application/ledger/ledger-tree-builder.js';
+import { MerkleFrontier } from '../../application/ledger/merkle/merkle-frontier.js';
+import { perfectCover } from '../../application/ledger/merkle/merkle-proofs.js';
+import type { NoteSigningKey } from '../../application/ledger/signed-note.js';
+import type { Clock } from '../../application/ports/clock.port.js';
+import type { EventStore, RecordedEvent } from '../../application/ports/event-store.port.js';
+import {
+  STORED_NODE_MIN_LEVEL,
+  type StreamHead,
+  type TreeLeaf,
+  type TreeNode,
+} from '../../application/ports/ledger-tree.port.js';
+import type { Projection } from '../projection.js';
+import type { LedgerTreeStore, NewCheckpoint } from './ledger-tree-store.js';
+
+export const LEDGER_TREE_PROJECTION = 'ledger-tree';
+
+/** A checkpoint comes after at most this many events. */
+export const MAX_LEAVES_PER_CHECKPOINT = 1000;
+
+export interface LedgerTreeProjectionOptions {
+  readonly store: LedgerTreeStore;
+  /** Reads the events after the newest checkpoint when the tree resumes (their heads). */
+  readonly events: Pick<EventStore, 'readAll'>;
+  readonly clock: Clock;
+  /** The checkpoint's origin line; the signing key's name is the same. */
+  readonly origin: string;
+  readonly signingKey: NoteSigningKey;
+  /** A checkpoint is signed this long after the first event it will commit arrived. */
+  readonly checkpointIntervalMs: number;
+  /** Where committed checkpoints go next (the archive outside the database). */
+  readonly publisher: {
+    publish(checkpoint: PublishedCheckpoint): void;
+    publishIfMissing(checkpoint: PublishedCheckpoint): void;
+  };
+}
+
+/**
+ * Builds the ledger's Merkle trees (docs/architecture.md, "Ledger integrity") as a projection of
+ * every stream: each event's leaf, the perfect subtrees of 2^8 leaves and more, and, at most
+ * MAX_LEAVES_PER_CHECKPOINT events or one interval after the first event not yet committed, a
+ * signed checkpoint with the heads it commits. One runner is active across all instances, and it
+ * writes in its transaction together with its position, so every event becomes a leaf exactly once.
+ */
+export function ledgerTreeProjection(options: LedgerTreeProjectionOptions): Projection {
+  return new LedgerTreeProjection(options);
+}
+
+/** What one transaction writes, gathered as the events are appended in memory. */
+interface PendingWrites {
+  readonly leaves: TreeLeaf[];
+  readonly nodes: TreeNode[];
+  readonly checkpoints: NewCheckpoint[];
+  readonly heads: Map<number, StreamHead>;
+}
+
+class LedgerTreeProjection implements Projection {
+  readonly name = LEDGER_TREE_PROJECTION;
+  readonly idle = {
+    dueInMs: (): number | null => this.dueInMs(),
+    run: (trx: Knex.Transaction): Promise<void> => this.signIfDue(trx),
+  };
+  /** Null until loaded from the tables (again after any failed transaction). */
+  private tree: LedgerTreeBuilder | null = null;
+  /** When the first event not yet checkpointed arrived (ms since the epoch). */
+  private pendingSince: number | null = null;
+  /** Signed in the transaction in hand; published once it commits. */
+  private uncommitted: NewCheckpoint[] = [];
+
+  constructor(private readonly options: LedgerTreeProjectionOptions) {}
+
+  reset(): void {
+    this.tree = null;
+    this.pendingSince = null;
+    this.uncommitted = [];
+  }
+
+  async apply(trx: Knex.Transaction, events: readonly RecordedEvent[]): Promise<void> {
+    const tree = await this.loaded(trx);
+    const writes: PendingWrites = { leaves: [], nodes: [], checkpoints: [], heads: new Map() };
+    for (const event of events) {
+      const { leaf, nodes } = tree.append(event);
+      writes.leaves.push(leaf);
+      writes.nodes.push(...nodes);
+      this.pendingSince ??= this.now();
+      if (tree.pending >= MAX_LEAVES_PER_CHECKPOINT) this.sign(tree, writes);
+    }
+    if (this.isDue(tree)) this.sign(tree, writes);
+    await this.write(trx, writes);
+  }
+
+  committed(): void {
+    for (const { treeSize, note } of this.uncommitted) {
+      this.options.publisher.publish({ treeSize, note });
+    }
+    this.uncommitted = [];
+  }
+
+  private async signIfDue(trx: Knex.Transaction): Promise<void> {
+    const tree = await this.loaded(trx);
+    if (!this.isDue(tree)) return;
+    const writes: PendingWrites = { leaves: [], nodes: [], checkpoints: [], heads: new Map() };
+    this.sign(tree, writes);
+    await this.write(trx, writes);
+  }
+
+  private dueInMs(): number | null {
+    // Not loaded: only the tables know whether something waits, so look at once.
+    if (this.tree === null) return 0;
+    if (this.pendingSince === null) return null;
+    return this.pendingSince + this.options.checkpointIntervalMs - this.now();
+  }
+
+  private isDue(tree: LedgerTreeBuilder): boolean {
+    return (
+      tree.pending > 0 &&
+      this.pendingSince !== null &&
+      this.now() - this.pendingSince >= this.options.checkpointIntervalMs
+    );
+  }
+
+  private sign(tree: LedgerTreeBuilder, writes: PendingWrites): void {
+    const values = tree.values();
+    const note = signCheckpoint(
+      { origin: this.options.origin, ...values },
+      this.options.signingKey,
+    );
+    writes.checkpoints.push({ ...values, note });
+    for (const head of tree.markCheckpointed()) writes.heads.set(head.slot, head);
+    this.pendingSince = null;
+  }
+
+  private async write(trx: Knex.Transaction, writes: PendingWrites): Promise<void> {
+    await this.options.store.write(trx, {
+      leaves: writes.leaves,
+      nodes: writes.nodes,
+      checkpoints: writes.checkpoints,
+      heads: [...writes.heads.values()],
+    });
+    this.uncommitted.push(...writes.checkpoints);
+  }
+
+  private async loaded(trx: Knex.Transaction): Promise<LedgerTreeBuilder> {
+    this.tree ??= await this.load(trx);
+    return this.tree;
+  }
+
+  /**
+   * The trees as stored: the frontier from the stored subtrees of the last whole block of 2^8
+   * leaves plus the leaves after it; the heads as the newest checkpoint committed them, moved on
+   * by the events after it (read back from the ledger: a leaf holds no chain hash).
+   */
+  private async load(trx: Knex.Transaction): Promise<LedgerTreeBuilder> {
+    const { store } = this.options;
+    const latest = await store.latestCheckpoint(trx);
+    const size = await store.size(trx);
+    const checkpointSize = latest?.treeSize ?? 0;
+    if (checkpointSize > size) {
+      throw new Error(`the newest checkpoint (${checkpointSize}) is past the tree (${size})`);
+    }
+    const blockStart = size - (size % 2 ** STORED_NODE_MIN_LEVEL);
+    const wanted = perfectCover(0, blockStart);
+    const stored = new Map(
+      (await store.nodes(trx, wanted)).map((node) => [`${node.level}:${node.index}`, node.hash]),
+    );
+    const frontier = MerkleFrontier.fromPerfectSubtrees(
+      blockStart,
+      wanted.map(({ level, index }) => {
+        const hash = stored.get(`${level}:${index}`);
+        if (!hash) throw new Error(`ledger tree node (${level}, ${index}) is missing`);
+        return hash;
+      }),
+    );
+    for (const leaf of await store.leaves(trx, blockStart, size)) frontier.append(leaf.hash);
+    if (frontier.size !== size)
+      throw new Error(`ledger tree leaves from ${blockStart} are missing`);
+
+    const eventsAfterCheckpoint = await this.eventsAfter(trx, checkpointSize, size);
+    const tree = LedgerTreeBuilder.resume({
+      frontier,
+      checkpointSize,
+      checkpointedHeads: await store.heads(trx),
+      eventsAfterCheckpoint,
+    });
+    this.pendingSince = tree.pending > 0 ? this.now() : null;
+    if (latest) this.options.publisher.publishIfMissing(latest);
+    return tree;
+  }
+
+  /** The events of leaves [from, to), checked against those leaves' positions. */
+  private async eventsAfter(
+    trx: Knex.Transaction,
+    from: number,
+    to: number,
+  ): Promise<readonly RecordedEvent[]> {
+    if (to === from) return [];
+    const { store } = this.options;
+    const leaves = await store.leaves(trx, from === 0 ? 0 : from - 1, to);
+    const before = from === 0 ? null : (leaves[0]?.position ?? null);
+    const expected = from === 0 ? leaves : leaves.slice(1);
+    const events = await this.options.events.readAll({ after: before, limit: to - from });
+    if (
+      events.length !== expected.length ||
+      events.some((event, i) => event.position !== expected[i]?.position)
+    ) {
+      throw new Error(`the ledger's events after leaf ${from} are not the tree's leaves`);
+    }
+    return events;
+  }
+
+  private now(): number {
+    return this.options.clock.now().getTime();
+  }
+}
