@@ -281,6 +281,8 @@ export class LedgerVerifier {
     const stored = storedLeaves[index - batchStart];
     if (stored === undefined) return; // not built yet: the builder lags behind the feed.
     if (stored.index !== index || stored.position !== event.position || !stored.hash.equals(leaf)) {
+      // Once the feed and the stored leaves part, every later leaf differs too: the first tells.
+      if (problems.list.some((problem) => problem.kind === 'tree_leaf')) return;
       problems.add({
         kind: 'tree_leaf',
         streamId: event.streamId,
