@@ -24,7 +24,6 @@ import { GetCallTimelineHandler } from './application/call/queries/get-call-time
 import { GetRecordingHandler } from './application/call/queries/get-recording/get-recording.handler.js';
 import { ListRecordingsHandler } from './application/call/queries/list-recordings/list-recordings.handler.js';
 import { GetCallEvidenceHandler } from './application/call/queries/get-call-evidence/get-call-evidence.handler.js';
-import { LEDGER_PUBLIC_KEY } from './application/ledger/call-evidence.js';
 import { LedgerAudit } from './application/ledger/ledger-audit.js';
 import { StreamVerifier } from './application/ledger/stream-verification.js';
 import { LedgerProofsController } from './interfaces/http/audit/ledger-proofs.controller.js';
@@ -47,6 +46,8 @@ import { USER_DIRECTORY } from './application/ports/user-directory.port.js';
 import { KNEX, PG_POOL } from './infrastructure/postgres/database.tokens.js';
 import { ProjectionMonitor } from './projections/projection-monitor.js';
 import { AuditController } from './interfaces/http/audit/audit.controller.js';
+import { LedgerKeyController } from './interfaces/http/audit/ledger-key.controller.js';
+import { LEDGER_PUBLIC_KEY } from './application/ledger/ledger-public-key.js';
 import { CallQueriesController } from './interfaces/http/calls/call-queries.controller.js';
 import { Freshness } from './interfaces/http/freshness.js';
 import { StatsController } from './interfaces/http/stats/stats.controller.js';
@@ -105,9 +106,9 @@ export class AppModule {
       { provide: RECORDING_STORAGE, useValue: runtime.recordings.storage },
       { provide: RECORDING_CRYPTO, useValue: runtime.recordings.crypto },
       { provide: RECORDING_SETTINGS, useValue: runtime.recordings.settings },
+      { provide: LEDGER_PUBLIC_KEY, useValue: runtime.ledgerTree.publicKey },
       { provide: LedgerAudit, useValue: runtime.ledger.audit },
       { provide: StreamVerifier, useValue: runtime.ledger.streams },
-      { provide: LEDGER_PUBLIC_KEY, useValue: runtime.ledger.publicKey },
     ];
     return {
       module: AppModule,
@@ -124,6 +125,7 @@ export class AppModule {
         RecordingMediaController,
         StatsController,
         AuditController,
+        LedgerKeyController,
         LedgerProofsController,
         HealthController,
         MetricsController,

@@ -3,10 +3,14 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { DemoAccounts } from '../application/auth/demo-accounts.js';
+import { CheckpointPublisher } from '../application/ledger/checkpoint-publisher.js';
+import { ledgerPublicKey, type LedgerPublicKey } from '../application/ledger/ledger-public-key.js';
+import type { NoteSigningKey } from '../application/ledger/signed-note.js';
 import type { CallPolicy } from '../application/call/call-policy.js';
 import type { CallReadModel } from '../application/ports/call-read-model.port.js';
 import type { Clock } from '../application/ports/clock.port.js';
 import type { EventStore } from '../application/ports/event-store.port.js';
+import type { CheckpointArchive } from '../application/ports/ledger-tree.port.js';
 import type { IdGenerator } from '../application/ports/id-generator.port.js';
 import type { PasswordHasher } from '../application/ports/password-hasher.port.js';
 import type { ReadModelProgress } from '../application/ports/read-model-progress.port.js';
@@ -28,6 +32,8 @@ import { loadOrCreateLocalKey } from '../infrastructure/crypto/local-development
 import { PostgresFeedStatistics } from '../infrastructure/event-store/postgres/postgres-feed-statistics.js';
 import { HmacTurnCredentials } from '../infrastructure/ice/hmac-turn-credentials.adapter.js';
 import { KnexLiveCallFinder } from '../infrastructure/ice/knex-live-call-finder.adapter.js';
+import { loadLedgerSigningKey } from '../infrastructure/ledger/ledger-signing-key.js';
+import { openCheckpointArchive } from '../infrastructure/ledger/open-checkpoint-archive.js';
 import { messageLogger } from '../infrastructure/observability/logger.js';
 import type { PrometheusMetrics } from '../infrastructure/observability/prometheus-metrics.adapter.js';
 import { KnexCallReadModel } from '../infrastructure/read-models/knex-call-read-model.adapter.js';
@@ -45,12 +51,7 @@ import type { ProjectionMonitor } from '../projections/projection-monitor.js';
 import { RunnerReadModelProgress } from '../projections/read-model-progress.js';
 import { startReadModelRunners } from '../projections/read-model-runners.js';
 import type { Resources } from '../resources.js';
-import {
-  buildLedgerIntegrity,
-  ledgerSigningKey,
-  type LedgerIntegrity,
-} from './ledger-integrity.js';
-import { verifierKeyOf } from '../application/ledger/signed-note.js';
+import { buildLedgerIntegrity, type LedgerIntegrity } from './ledger-integrity.js';
 
 /** Every adapter of one instance, built here and nowhere else, then handed to Nest as values. */
 export interface AppRuntime {
@@ -83,6 +84,15 @@ export interface AppRuntime {
     readonly crypto: RecordingCrypto;
     readonly settings: RecordingSettings;
   };
+  /** What the ledger-tree projection signs with and publishes to. */
+  readonly ledgerTree: {
+    readonly origin: string;
+    readonly signingKey: NoteSigningKey;
+    readonly publicKey: LedgerPublicKey;
+    readonly checkpointIntervalMs: number;
+    readonly archive: CheckpointArchive;
+    readonly publisher: CheckpointPublisher;
+  };
 }
 
 /**
@@ -106,6 +116,15 @@ export async function buildAppRuntime(
   const kek = recordingKek(config, logger);
   const recordingStorage = await openRecordingStorage(config.recordings.storage);
   cleanup.push(() => recordingStorage.close());
+  const signing = loadLedgerSigningKey(config.ledger);
+  const publicKey = ledgerPublicKey(signing.key, config.ledger.origin);
+  if (signing.generated) {
+    logger.warn('LEDGER_SIGNING_KEY is not set: checkpoints are signed with a generated local key');
+  }
+  const checkpointArchive = openCheckpointArchive(config.ledger.archive);
+  cleanup.push(() => checkpointArchive.close());
+  const publisher = new CheckpointPublisher(checkpointArchive.archive, messageLogger(logger));
+  cleanup.push(() => publisher.close());
   // The read models (calls & co., the audit log): a runner each, and their lag for /metrics.
   const readModels = startReadModelRunners({
     store: eventStore,
@@ -140,7 +159,7 @@ export async function buildAppRuntime(
     }),
     projections: readModels.monitor,
     timerStore: new PostgresTimerStore(knex),
-    ledger: buildLedgerIntegrity(pool, eventStore, verifierKeyOf(ledgerSigningKey(config, logger))),
+    ledger: buildLedgerIntegrity(pool, eventStore, publicKey),
     notifier: new LedgerNotifier(eventStore, messageLogger(logger)),
     loginAttemptsPerMinute: config.auth.loginAttemptsPerMinute,
     demoAccounts: config.demoUsers
@@ -162,6 +181,14 @@ export async function buildAppRuntime(
         maxBytes: config.recordings.maxBytes,
         retentionDays: config.recordings.retentionDays,
       },
+    },
+    ledgerTree: {
+      origin: config.ledger.origin,
+      signingKey: signing.key,
+      publicKey,
+      checkpointIntervalMs: config.ledger.checkpointIntervalMs,
+      archive: checkpointArchive.archive,
+      publisher,
     },
   };
 }

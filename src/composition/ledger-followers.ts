@@ -6,16 +6,22 @@ import { TimerWorker } from '../application/timers/timer-worker.js';
 import type { AppConfig } from '../infrastructure/config/app-config.js';
 import { messageLogger } from '../infrastructure/observability/logger.js';
 import type { CleanupStack } from '../infrastructure/system/cleanup-stack.js';
+import { SystemClock } from '../infrastructure/system/system-clock.adapter.js';
+import { PostgresLedgerTreeStore } from '../infrastructure/ledger/postgres-ledger-tree-store.adapter.js';
 import { scheduleTimer } from '../infrastructure/timers/postgres-timer-store.adapter.js';
 import { WebRtcGateway } from '../interfaces/ws/webrtc.gateway.js';
 import { callTimersProjection } from '../projections/call-timers.projection.js';
+import {
+  ledgerTreeProjection,
+  MAX_LEAVES_PER_CHECKPOINT,
+} from '../projections/ledger-tree/ledger-tree.projection.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import type { AppRuntime } from './app-runtime.js';
 
 /**
  * What follows the ledger beside the read models, once the app exists: socket notifications
- * (emitted by the gateway), the projection that schedules durable timers, and the worker that
- * fires them. The worker is returned so tests can drive it by hand when `runTimers` is false.
+ * (emitted by the gateway), the Merkle tree and its signed checkpoints, the projection that
+ * schedules durable timers, and the worker that fires them. The worker is returned so tests can drive it by hand when `runTimers` is false.
  */
 export async function startLedgerFollowers(
   runtime: AppRuntime,
@@ -27,6 +33,30 @@ export async function startLedgerFollowers(
 ): Promise<TimerWorker> {
   await runtime.notifier.start(app.get(WebRtcGateway));
   cleanup.push(() => runtime.notifier.stop());
+
+  const { ledgerTree } = runtime;
+  const treeRunner = new ProjectionRunner(
+    ledgerTreeProjection({
+      store: new PostgresLedgerTreeStore(),
+      events: runtime.eventStore,
+      // Operational timing, not domain time: a test's hand-moved clock must not stall signing.
+      clock: new SystemClock(),
+      origin: ledgerTree.origin,
+      signingKey: ledgerTree.signingKey,
+      checkpointIntervalMs: ledgerTree.checkpointIntervalMs,
+      publisher: ledgerTree.publisher,
+    }),
+    {
+      store: runtime.eventStore,
+      knex: runtime.knex,
+      lockPool: runtime.pool,
+      logger: messageLogger(logger),
+      // One batch never holds more events than a checkpoint may wait for.
+      batchSize: MAX_LEAVES_PER_CHECKPOINT,
+    },
+  );
+  treeRunner.start();
+  cleanup.push(() => treeRunner.stop());
 
   const timerSettings = {
     ...config.calls,

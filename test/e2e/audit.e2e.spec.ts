@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { checkpointLedger, testSigningKey } from '../support/ledger-checkpoints.js';
+import { awaitCheckpoint } from '../support/ledger-checkpoints.js';
 import { DEMO, TestServer } from '../support/test-server.js';
 
 interface TimelineBody {
@@ -17,10 +17,9 @@ describe('audit: timelines, state at an instant, audited reads', () => {
   let api: TestServer;
   let callId: string;
   let answeredAt: string;
-  const signing = testSigningKey();
 
   beforeAll(async () => {
-    api = await TestServer.start(signing.env);
+    api = await TestServer.start({ LEDGER_CHECKPOINT_INTERVAL_MS: '50' });
     const call = await api.as<{ id: string }>('provider', 'POST', '/webrtc/calls', {
       body: { patientId: DEMO.patient.id, type: 'VIDEO' },
     });
@@ -30,7 +29,7 @@ describe('audit: timelines, state at an instant, audited reads', () => {
     answeredAt = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 20));
     await api.as('provider', 'POST', `/webrtc/calls/${callId}/end`);
-    await checkpointLedger(api, signing.key);
+    await awaitCheckpoint(api);
   });
   afterAll(async () => {
     await api.stop();

@@ -9,9 +9,8 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../../src/application/ledger/merkle/merkle-proofs.js';
-import { formatVerifierKey } from '../../src/application/ledger/signed-note.js';
 import type { RecordedEvent } from '../../src/application/ports/event-store.port.js';
-import { checkpointLedger, testSigningKey } from '../support/ledger-checkpoints.js';
+import { awaitCheckpoint } from '../support/ledger-checkpoints.js';
 import { DEMO, TestServer } from '../support/test-server.js';
 
 const run = promisify(execFile);
@@ -29,8 +28,7 @@ const hashes = (list: readonly string[]): Buffer[] =>
   list.map((item) => Buffer.from(item, 'base64'));
 
 describe('audit: inclusion and consistency proofs, evidence bundles', () => {
-  const { key, env } = testSigningKey();
-  const verifierKey = formatVerifierKey(key);
+  let verifierKey: string;
   let api: TestServer;
   let callId: string;
   let firstSize: number;
@@ -40,15 +38,16 @@ describe('audit: inclusion and consistency proofs, evidence bundles', () => {
   beforeAll(async () => {
     // The CLI runs as a child process from the build.
     await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
-    api = await TestServer.start(env);
+    api = await TestServer.start({ LEDGER_CHECKPOINT_INTERVAL_MS: '1000' });
+    verifierKey = api.server.runtime.ledgerTree.publicKey.verifierKey;
     const call = await api.as<{ id: string }>('provider', 'POST', '/webrtc/calls', {
       body: { patientId: DEMO.patient.id, type: 'VIDEO' },
     });
     callId = call.body.id;
-    firstSize = await checkpointLedger(api, key);
+    firstSize = await awaitCheckpoint(api);
     await api.as('patient', 'POST', `/webrtc/calls/${callId}/answer`);
     await api.as('provider', 'POST', `/webrtc/calls/${callId}/end`);
-    secondSize = await checkpointLedger(api, key);
+    secondSize = await awaitCheckpoint(api);
   }, 120_000);
   afterAll(async () => {
     await api.stop();
@@ -183,7 +182,7 @@ describe('audit: inclusion and consistency proofs, evidence bundles', () => {
     ],
     [
       'a size that is no checkpoint',
-      '/audit/ledger/consistency?from=:between&to=:second',
+      '/audit/ledger/consistency?from=:first&to=:beyond',
       404,
       'LEDGER.CHECKPOINT_NOT_FOUND',
     ],
@@ -208,7 +207,7 @@ describe('audit: inclusion and consistency proofs, evidence bundles', () => {
       'GET',
       route
         .replace(':first', String(firstSize))
-        .replace(':between', String(firstSize + 1))
+        .replace(':beyond', String(secondSize + 1000))
         .replace(':second', String(secondSize)),
     );
     expect({ status: response.status, code: response.body.code }).toEqual({ status, code });

@@ -4,7 +4,8 @@ import type pg from 'pg';
 import { chainHash, computeContentHash } from '../../src/application/ledger/event-integrity.js';
 import { signCheckpoint } from '../../src/application/ledger/ledger-checkpoint.js';
 import type { LedgerProblemKind } from '../../src/application/ledger/ledger-verification.js';
-import { generateSigningKey, verifierKeyOf } from '../../src/application/ledger/signed-note.js';
+import { ledgerPublicKey } from '../../src/application/ledger/ledger-public-key.js';
+import { generateSigningKey } from '../../src/application/ledger/signed-note.js';
 import type { RecordedEvent } from '../../src/application/ports/event-store.port.js';
 import {
   buildLedgerIntegrity,
@@ -119,7 +120,11 @@ describe('tampering with the ledger is caught', () => {
     ledger = await createPostgresLedger({ idleReadMs: 30, listenRetryMs: 50 });
     knex = openKnex(ledger.database.connectionString);
     archive = await temporaryArchive();
-    integrity = buildLedgerIntegrity(ledger.pool, ledger.store, verifierKeyOf(signingKey));
+    integrity = buildLedgerIntegrity(
+      ledger.pool,
+      ledger.store,
+      ledgerPublicKey(signingKey, TEST_ORIGIN),
+    );
     const { runner } = ledgerTreeRunner({
       store: ledger.store,
       knex,

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../../src/infrastructure/config/app-config.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server.js';
@@ -38,6 +41,8 @@ export class TestServer {
     readonly server: RunningServer,
     readonly database: TestDatabase,
     private readonly ownsDatabase: boolean,
+    /** The server's own signing key file and checkpoint directory live here. */
+    readonly dataDir: string,
   ) {}
 
   static async start(
@@ -45,22 +50,32 @@ export class TestServer {
     options: ServerOptions & { database?: TestDatabase } = {},
   ): Promise<TestServer> {
     const database = options.database ?? (await createTestDatabase());
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.connectionString,
-      JWT_SECRET: TEST_JWT_SECRET,
-      LOG_LEVEL: 'silent',
-      ...env,
-    });
-    const server = await startServer(config, options);
-    return new TestServer(server, database, options.database === undefined);
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'vw-server-'));
+    try {
+      const config = loadConfig({
+        NODE_ENV: 'test',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_URL: database.connectionString,
+        JWT_SECRET: TEST_JWT_SECRET,
+        LOG_LEVEL: 'silent',
+        LEDGER_SIGNING_KEY_FILE: path.join(dataDir, 'ledger-signing.key'),
+        CHECKPOINT_DIR: path.join(dataDir, 'checkpoints'),
+        ...env,
+      });
+      const server = await startServer(config, options);
+      return new TestServer(server, database, options.database === undefined, dataDir);
+    } catch (error) {
+      await rm(dataDir, { recursive: true, force: true });
+      if (options.database === undefined) await database.drop();
+      throw error;
+    }
   }
 
   async stop(): Promise<void> {
     await this.server.close();
     if (this.ownsDatabase) await this.database.drop();
+    await rm(this.dataDir, { recursive: true, force: true });
   }
 
   async request<T = Record<string, unknown>>(

@@ -1,4 +1,7 @@
+import { formatSigningKey, generateSigningKey } from '../../src/application/ledger/signed-note.js';
 import { ConfigError, loadConfig } from '../../src/infrastructure/config/app-config.js';
+
+const LEDGER_SIGNING_KEY = formatSigningKey(generateSigningKey('vytalwatch-call-ledger'));
 
 describe('configuration', () => {
   it('runs on embedded defaults with nothing set', () => {
@@ -23,6 +26,7 @@ describe('configuration', () => {
       DATABASE_URL: 'postgres://u@127.0.0.1:5432/db',
       JWT_SECRET: 'a'.repeat(32),
       RECORDING_KEK: 'ab'.repeat(32),
+      LEDGER_SIGNING_KEY,
     });
     expect(config.database).toEqual({ kind: 'external', url: 'postgres://u@127.0.0.1:5432/db' });
     expect(config.demoUsers).toBe(false);
@@ -49,6 +53,23 @@ describe('configuration', () => {
     [{ STUN_URLS: 'http://127.0.0.1' }, 'STUN_URLS'],
     [{ TURN_TTL_SECONDS: '5' }, 'TURN_TTL_SECONDS'],
     [{ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32) }, 'RECORDING_KEK'],
+    [
+      { NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32), RECORDING_KEK: 'ab'.repeat(32) },
+      'LEDGER_SIGNING_KEY',
+    ],
+    [{ LEDGER_SIGNING_KEY: 'not-a-key' }, 'LEDGER_SIGNING_KEY'],
+    [{ LEDGER_SIGNING_KEY, LEDGER_ORIGIN: 'another-origin' }, 'LEDGER_SIGNING_KEY'],
+    [{ LEDGER_SIGNING_KEY, LEDGER_SIGNING_KEY_FILE: '/k' }, 'LEDGER_SIGNING_KEY_FILE'],
+    [{ LEDGER_ORIGIN: 'has space' }, 'LEDGER_ORIGIN'],
+    [{ LEDGER_ORIGIN: 'a+b' }, 'LEDGER_ORIGIN'],
+    [{ LEDGER_CHECKPOINT_INTERVAL_MS: '0' }, 'LEDGER_CHECKPOINT_INTERVAL_MS'],
+    [{ LEDGER_CHECKPOINT_INTERVAL_MS: 'soon' }, 'LEDGER_CHECKPOINT_INTERVAL_MS'],
+    [{ CHECKPOINT_S3_BUCKET: 'Bad_Bucket' }, 'CHECKPOINT_S3_BUCKET'],
+    [{ CHECKPOINT_S3_BUCKET: 'ledger', CHECKPOINT_S3_PREFIX: '/abs' }, 'CHECKPOINT_S3_PREFIX'],
+    [
+      { CHECKPOINT_S3_BUCKET: 'ledger', CHECKPOINT_RETENTION_DAYS: '0' },
+      'CHECKPOINT_RETENTION_DAYS',
+    ],
     [{ RECORDING_KEK: 'too-short' }, 'RECORDING_KEK'],
     [{ RECORDING_RETENTION_DAYS: '0' }, 'RECORDING_RETENTION_DAYS'],
     [{ RECORDING_MAX_BYTES: 'lots' }, 'RECORDING_MAX_BYTES'],
@@ -61,7 +82,11 @@ describe('configuration', () => {
   });
 
   it('logs readable lines in development and JSON elsewhere unless LOG_FORMAT says otherwise', () => {
-    const production = { JWT_SECRET: 'a'.repeat(32), RECORDING_KEK: 'ab'.repeat(32) };
+    const production = {
+      JWT_SECRET: 'a'.repeat(32),
+      RECORDING_KEK: 'ab'.repeat(32),
+      LEDGER_SIGNING_KEY,
+    };
     expect(loadConfig({}).logFormat).toBe('pretty');
     expect(loadConfig({ NODE_ENV: 'test' }).logFormat).toBe('json');
     expect(loadConfig({ NODE_ENV: 'production', ...production }).logFormat).toBe('json');
@@ -105,5 +130,57 @@ describe('configuration', () => {
       maxBytes: 1048576,
     });
     expect(Buffer.from(s3.kek).equals(Buffer.alloc(32, 7))).toBe(true);
+  });
+
+  it('signs checkpoints with a generated key file outside production, archived under .data', () => {
+    expect(loadConfig({}).ledger).toEqual({
+      origin: 'vytalwatch-call-ledger',
+      signingKey: { kind: 'file', path: '.data/ledger-signing.key', generateIfMissing: true },
+      checkpointIntervalMs: 5000,
+      archive: { kind: 'directory', dir: '.data/checkpoints' },
+    });
+    expect(
+      loadConfig({
+        LEDGER_SIGNING_KEY_FILE: 'secrets/ledger.key',
+        NODE_ENV: 'production',
+        JWT_SECRET: 'a'.repeat(32),
+        RECORDING_KEK: 'ab'.repeat(32),
+      }).ledger.signingKey,
+    ).toEqual({ kind: 'file', path: 'secrets/ledger.key', generateIfMissing: false });
+    expect(loadConfig({ LEDGER_SIGNING_KEY }).ledger.signingKey).toEqual({
+      kind: 'inline',
+      text: LEDGER_SIGNING_KEY,
+    });
+  });
+
+  it('archives checkpoints in S3 with CHECKPOINT_S3_BUCKET, reusing the S3 client settings', () => {
+    const config = loadConfig({
+      LEDGER_ORIGIN: 'clinic.example/ledger',
+      LEDGER_CHECKPOINT_INTERVAL_MS: '250',
+      CHECKPOINT_S3_BUCKET: 'ledger-checkpoints',
+      CHECKPOINT_S3_PREFIX: 'prod',
+      CHECKPOINT_RETENTION_DAYS: '3650',
+      S3_ENDPOINT: 'http://127.0.0.1:4569',
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_ACCESS_KEY_ID: 'id',
+      S3_SECRET_ACCESS_KEY: 'secret',
+    });
+    expect(config.recordings.storage).toEqual({ kind: 'local', dir: '.data/recordings' });
+    expect(config.ledger).toMatchObject({
+      origin: 'clinic.example/ledger',
+      checkpointIntervalMs: 250,
+      archive: {
+        kind: 's3',
+        bucket: 'ledger-checkpoints',
+        prefix: 'prod/',
+        retentionDays: 3650,
+        client: {
+          region: 'us-east-1',
+          endpoint: 'http://127.0.0.1:4569',
+          forcePathStyle: true,
+          credentials: { accessKeyId: 'id', secretAccessKey: 'secret' },
+        },
+      },
+    });
   });
 });

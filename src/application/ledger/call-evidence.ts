@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../ports/event-store.port.js';
+import type { LedgerPublicKey } from './ledger-public-key.js';
 import type { StreamVerification } from './stream-verification.js';
 
 /*
@@ -11,15 +12,6 @@ import type { StreamVerification } from './stream-verification.js';
  */
 
 export const EVIDENCE_FORMAT = 'vytalwatch-call-evidence/1';
-
-/** The ledger's public key as published (GET /audit/ledger/public-key). */
-export interface LedgerPublicKey {
-  readonly keyName: string;
-  /** The signed-note verifier key string `<name>+<key id>+<base64 key>`. */
-  readonly verifierKey: string;
-  /** Lowercase hex SHA-256 of `verifierKey`. */
-  readonly fingerprint: string;
-}
 
 export interface EvidenceEvent extends RecordedEvent {
   readonly leafIndex: number | null;
@@ -90,6 +82,3 @@ export function evidenceDocument(
     publicKey,
   };
 }
-
-/** Injection token of the ledger's `LedgerPublicKey`. */
-export const LEDGER_PUBLIC_KEY = Symbol('LEDGER_PUBLIC_KEY');

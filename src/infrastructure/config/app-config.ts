@@ -1,3 +1,9 @@
+import {
+  isValidKeyName,
+  parseSigningKey,
+  type NoteSigningKey,
+} from '../../application/ledger/signed-note.js';
+
 /**
  * The whole configuration, validated once at start-up. Nothing else reads `process.env`.
  * A bad or missing value stops start-up with a message naming the variable.
@@ -46,27 +52,27 @@ export interface AppConfig {
     readonly redisStreamName: string;
   };
   readonly recordings: RecordingsConfig;
-  /** LEDGER_SIGNING_KEY: the checkpoints' Ed25519 note signing key (`PRIVATE+KEY+...`). */
-  readonly ledgerSigningKey: string | null;
+  readonly ledger: LedgerConfig;
   /** The built web client (web/dist), served at /; absent, the API runs alone. */
   readonly webClientDir: string;
+}
+
+/** How to reach S3 (S3_REGION, S3_ENDPOINT, ...), shared by recordings and checkpoints. */
+export interface S3ClientSettings {
+  readonly region: string;
+  readonly endpoint: string | null;
+  readonly forcePathStyle: boolean;
+  readonly credentials: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+  } | null;
 }
 
 export interface RecordingsConfig {
   /** RECORDINGS_DIR by default; S3 when S3_BUCKET is set. */
   readonly storage:
     | { readonly kind: 'local'; readonly dir: string }
-    | {
-        readonly kind: 's3';
-        readonly bucket: string;
-        readonly region: string;
-        readonly endpoint: string | null;
-        readonly forcePathStyle: boolean;
-        readonly credentials: {
-          readonly accessKeyId: string;
-          readonly secretAccessKey: string;
-        } | null;
-      };
+    | ({ readonly kind: 's3'; readonly bucket: string } & S3ClientSettings);
   /** The key-encryption key (32 bytes); generated per process when absent outside production. */
   readonly kek: Uint8Array;
   readonly kekGenerated: boolean;
@@ -74,6 +80,33 @@ export interface RecordingsConfig {
   readonly maxBytes: number;
   /** A stopped recording with no upload after this long fails (`upload_timeout`). */
   readonly uploadTimeoutSeconds: number;
+}
+
+/** The Merkle tree's signed checkpoints (docs/architecture.md, "Ledger integrity"). */
+export interface LedgerConfig {
+  /** The checkpoints' origin line, and the signing key's name. */
+  readonly origin: string;
+  /**
+   * LEDGER_SIGNING_KEY itself, or a 0600 file holding it: LEDGER_SIGNING_KEY_FILE, else (outside
+   * production only) `.data/ledger-signing.key`, generated when missing.
+   */
+  readonly signingKey:
+    | { readonly kind: 'inline'; readonly text: string }
+    | { readonly kind: 'file'; readonly path: string; readonly generateIfMissing: boolean };
+  /** A checkpoint is signed this long after the first event it commits (or after 1000 events). */
+  readonly checkpointIntervalMs: number;
+  /** The second place checkpoints go: CHECKPOINT_DIR, or S3 with CHECKPOINT_S3_BUCKET. */
+  readonly archive:
+    | { readonly kind: 'directory'; readonly dir: string }
+    | {
+        readonly kind: 's3';
+        readonly bucket: string;
+        /** Empty, or ending in `/`. */
+        readonly prefix: string;
+        /** Object Lock retention, applied when the bucket has Object Lock enabled. */
+        readonly retentionDays: number;
+        readonly client: S3ClientSettings;
+      };
 }
 
 export class ConfigError extends Error {
@@ -189,22 +222,29 @@ function recordingKek(env: Env, production: boolean): { kek: Uint8Array; generat
   return { kek: new Uint8Array(bytes), generated: false };
 }
 
+function bucketName(env: Env, name: string): string | undefined {
+  const bucket = text(env, name);
+  if (bucket !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigError(name, 'must be a valid bucket name');
+  }
+  return bucket;
+}
+
 function recordingStorage(env: Env): RecordingsConfig['storage'] {
-  const bucket = text(env, 'S3_BUCKET');
+  const bucket = bucketName(env, 'S3_BUCKET');
   if (bucket === undefined) {
     return { kind: 'local', dir: text(env, 'RECORDINGS_DIR') ?? '.data/recordings' };
   }
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
-    throw new ConfigError('S3_BUCKET', 'must be a valid bucket name');
-  }
+  return { kind: 's3', bucket, ...s3Client(env) };
+}
+
+function s3Client(env: Env): S3ClientSettings {
   const accessKeyId = text(env, 'S3_ACCESS_KEY_ID');
   const secretAccessKey = text(env, 'S3_SECRET_ACCESS_KEY');
   if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
     throw new ConfigError('S3_SECRET_ACCESS_KEY', 'and S3_ACCESS_KEY_ID must be set together');
   }
   return {
-    kind: 's3',
-    bucket,
     region: text(env, 'S3_REGION') ?? 'us-east-1',
     endpoint: url(env, 'S3_ENDPOINT', ['http:', 'https:']) ?? null,
     forcePathStyle: flag(env, 'S3_FORCE_PATH_STYLE', false),
@@ -215,12 +255,81 @@ function recordingStorage(env: Env): RecordingsConfig['storage'] {
   };
 }
 
+function ledgerSigningKey(
+  env: Env,
+  production: boolean,
+  origin: string,
+): LedgerConfig['signingKey'] {
+  const inline = text(env, 'LEDGER_SIGNING_KEY');
+  const file = text(env, 'LEDGER_SIGNING_KEY_FILE');
+  if (inline !== undefined && file !== undefined) {
+    throw new ConfigError('LEDGER_SIGNING_KEY_FILE', 'and LEDGER_SIGNING_KEY are exclusive');
+  }
+  if (inline !== undefined) {
+    let key: NoteSigningKey;
+    try {
+      key = parseSigningKey(inline);
+    } catch {
+      throw new ConfigError('LEDGER_SIGNING_KEY', 'must be an Ed25519 note key (PRIVATE+KEY+...)');
+    }
+    if (key.name !== origin) {
+      throw new ConfigError('LEDGER_SIGNING_KEY', `must be named after LEDGER_ORIGIN (${origin})`);
+    }
+    return { kind: 'inline', text: inline };
+  }
+  if (file !== undefined) return { kind: 'file', path: file, generateIfMissing: !production };
+  if (production) {
+    throw new ConfigError(
+      'LEDGER_SIGNING_KEY',
+      '(or LEDGER_SIGNING_KEY_FILE) is required when NODE_ENV=production',
+    );
+  }
+  return { kind: 'file', path: '.data/ledger-signing.key', generateIfMissing: true };
+}
+
+function ledgerOrigin(env: Env): string {
+  const origin = text(env, 'LEDGER_ORIGIN') ?? 'vytalwatch-call-ledger';
+  if (origin.length > 100 || !isValidKeyName(origin)) {
+    throw new ConfigError('LEDGER_ORIGIN', 'must be up to 100 characters without spaces or +');
+  }
+  return origin;
+}
+
+function checkpointArchive(env: Env): LedgerConfig['archive'] {
+  const bucket = bucketName(env, 'CHECKPOINT_S3_BUCKET');
+  if (bucket === undefined) {
+    return { kind: 'directory', dir: text(env, 'CHECKPOINT_DIR') ?? '.data/checkpoints' };
+  }
+  const prefix = text(env, 'CHECKPOINT_S3_PREFIX') ?? '';
+  if (prefix.startsWith('/') || prefix.length > 500) {
+    throw new ConfigError('CHECKPOINT_S3_PREFIX', 'must not start with / (at most 500 characters)');
+  }
+  return {
+    kind: 's3',
+    bucket,
+    prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,
+    retentionDays: integer(env, 'CHECKPOINT_RETENTION_DAYS', 2555, 1, 36500),
+    client: s3Client(env),
+  };
+}
+
+function ledger(env: Env, production: boolean): LedgerConfig {
+  const origin = ledgerOrigin(env);
+  return {
+    origin,
+    signingKey: ledgerSigningKey(env, production, origin),
+    checkpointIntervalMs: integer(env, 'LEDGER_CHECKPOINT_INTERVAL_MS', 5000, 10, 3_600_000),
+    archive: checkpointArchive(env),
+  };
+}
+
 export function loadConfig(env: Env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
   const production = nodeEnv === 'production';
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   const secret = jwtSecret(env, production);
   const kek = recordingKek(env, production);
+  const ledgerConfig = ledger(env, production);
   const turnUrls = urlList(env, 'TURN_URLS', ['turn', 'turns']);
   const turnSecret = text(env, 'TURN_SECRET') ?? null;
   if (turnUrls.length > 0 && turnSecret === null) {
@@ -278,7 +387,6 @@ export function loadConfig(env: Env): AppConfig {
       qualityReportIntervalSeconds: integer(env, 'QUALITY_REPORT_INTERVAL_SECONDS', 10, 1, 3600),
       redisStreamName: redisKey(env, 'SIGNALING_REDIS_STREAM', 'vytalwatch:signaling'),
     },
-    ledgerSigningKey: text(env, 'LEDGER_SIGNING_KEY') ?? null,
     recordings: {
       storage: recordingStorage(env),
       kek: kek.kek,
@@ -287,6 +395,7 @@ export function loadConfig(env: Env): AppConfig {
       maxBytes: integer(env, 'RECORDING_MAX_BYTES', 2 * 1024 ** 3, 1, 1024 ** 4),
       uploadTimeoutSeconds: integer(env, 'RECORDING_UPLOAD_TIMEOUT_SECONDS', 3600, 1, 7 * 86400),
     },
+    ledger: ledgerConfig,
     webClientDir: text(env, 'WEB_CLIENT_DIR') ?? 'web/dist',
   };
 }

@@ -1,16 +1,19 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { verifyEvidence } from '../../application/ledger/evidence-verification.js';
-import { parseVerifierKey, verifierKeyOf } from '../../application/ledger/signed-note.js';
+import { keyFingerprint, parseVerifierKey } from '../../application/ledger/signed-note.js';
 import {
-  buildLedgerIntegrity,
-  ledgerSigningKey,
-  type LedgerIntegrity,
-} from '../../composition/ledger-integrity.js';
+  ledgerPublicKey,
+  type LedgerPublicKey,
+} from '../../application/ledger/ledger-public-key.js';
+import { buildLedgerIntegrity, type LedgerIntegrity } from '../../composition/ledger-integrity.js';
+import { openCheckpointArchive } from '../../infrastructure/ledger/open-checkpoint-archive.js';
 import { callStreamId } from '../../domain/call/call.decider.js';
 import { Argon2PasswordHasher } from '../../infrastructure/auth/argon2-password-hasher.adapter.js';
 import { ConfigError, loadConfig, type AppConfig } from '../../infrastructure/config/app-config.js';
 import { createLogger } from '../../infrastructure/observability/logger.js';
+import { loadLedgerSigningKey } from '../../infrastructure/ledger/ledger-signing-key.js';
+import { formatVerifierKey } from '../../application/ledger/signed-note.js';
 import { KnexUserDirectory } from '../../infrastructure/users/knex-user-directory.adapter.js';
 import { seedDemoUsers } from '../../infrastructure/users/demo-users.js';
 import { PostgresFeedStatistics } from '../../infrastructure/event-store/postgres/postgres-feed-statistics.js';
@@ -57,11 +60,17 @@ async function withResources(work: (resources: Resources) => Promise<number>): P
 
 /** The ledger's verifier key: from `keyFile` when given, else the configured signing key's. */
 function ledgerIntegrity(resources: Resources, keyFile: string | undefined): LedgerIntegrity {
-  const verifierKey =
+  const settings = config().ledger;
+  const publicKey =
     keyFile === undefined
-      ? verifierKeyOf(ledgerSigningKey(config(), createLogger('warn', 'json')))
-      : parseVerifierKey(readFileSync(keyFile, 'utf8').trim());
-  return buildLedgerIntegrity(resources.pool, resources.eventStore, verifierKey);
+      ? ledgerPublicKey(loadLedgerSigningKey(settings).key, settings.origin)
+      : publicKeyFrom(readFileSync(keyFile, 'utf8').trim(), settings.origin);
+  return buildLedgerIntegrity(resources.pool, resources.eventStore, publicKey);
+}
+
+function publicKeyFrom(verifierKey: string, origin: string): LedgerPublicKey {
+  const key = parseVerifierKey(verifierKey);
+  return { keyName: key.name, verifierKey, fingerprint: keyFingerprint(verifierKey), origin };
 }
 
 function requireCallId(callId: string): string {
@@ -148,11 +157,13 @@ program
       }
       const bar = new ProgressBar(process.stderr);
       const started = Date.now();
+      const archive = openCheckpointArchive(config().ledger.archive);
       const report = await ledger
-        .verifier(null, (done) =>
+        .verifier(archive.archive, (done) =>
           bar.update({ phase: 'verifying', done, total: null, elapsedMs: Date.now() - started }),
         )
-        .verify();
+        .verify()
+        .finally(() => archive.close());
       bar.finish(`Checked ${report.events.toLocaleString('en-US')} events.`);
       process.stdout.write(`${JSON.stringify(report)}\n`);
       if (report.notYetCheckpointed > 0) {
@@ -163,6 +174,19 @@ program
       return report.verified ? 0 : 1;
     }),
   );
+
+program
+  .command('public-key')
+  .description("print the verifier key of the ledger's signed checkpoints (Go note format)")
+  .action(() => {
+    try {
+      process.stdout.write(`${formatVerifierKey(loadLedgerSigningKey(config().ledger).key)}\n`);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 2;
+    }
+  });
 
 program
   .command('verify-evidence <file>')

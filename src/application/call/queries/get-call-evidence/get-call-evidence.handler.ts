@@ -3,12 +3,8 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { callStreamId } from '../../../../domain/call/call.decider.js';
 import { CallNotFoundError } from '../../../../domain/call/call.errors.js';
 import { AccessAudit } from '../../../audit/access-audit.js';
-import {
-  evidenceDocument,
-  LEDGER_PUBLIC_KEY,
-  type EvidenceDocument,
-  type LedgerPublicKey,
-} from '../../../ledger/call-evidence.js';
+import { evidenceDocument, type EvidenceDocument } from '../../../ledger/call-evidence.js';
+import { LEDGER_PUBLIC_KEY, type LedgerPublicKey } from '../../../ledger/ledger-public-key.js';
 import { StreamVerifier } from '../../../ledger/stream-verification.js';
 import { CLOCK, type Clock } from '../../../ports/clock.port.js';
 import { EVENT_STORE, type EventStore } from '../../../ports/event-store.port.js';
