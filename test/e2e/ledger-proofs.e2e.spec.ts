@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { openCheckpoint } from '../../src/application/ledger/ledger-checkpoint.js';
 import { eventLeafHash } from '../../src/application/ledger/ledger-leaf.js';
 import {
@@ -155,6 +156,53 @@ describe('audit: inclusion and consistency proofs, evidence bundles', () => {
       code: 1,
       stderr: expect.stringContaining('revision 2'),
     });
+  });
+
+  it('verify, run as the CLI, fails on an edited payload naming its stream, and passes once it is undone', async () => {
+    await awaitCheckpoint(api);
+    const cliEnv = {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: api.database.connectionString,
+      LEDGER_SIGNING_KEY_FILE: path.join(api.dataDir, 'ledger-signing.key'),
+      CHECKPOINT_DIR: path.join(api.dataDir, 'checkpoints'),
+    };
+    const verify = (...args: string[]) => run('node', [CLI, 'verify', ...args], { env: cliEnv });
+    const whole = JSON.parse((await verify()).stdout) as { verified: boolean; archive: unknown };
+    expect(whole).toMatchObject({ verified: true, archive: { newest: expect.any(Number) } });
+    await verify(callId);
+
+    const edit = async (sql: string): Promise<void> => {
+      const client = new pg.Client({ connectionString: api.database.connectionString });
+      await client.connect();
+      try {
+        await client.query('ALTER TABLE ledger_events DISABLE TRIGGER USER');
+        await client.query(sql, [`call-${callId}`]);
+        await client.query('ALTER TABLE ledger_events ENABLE TRIGGER USER');
+      } finally {
+        await client.end();
+      }
+    };
+    await edit(
+      `UPDATE ledger_events SET data = jsonb_set(data, '{forged}', 'true') WHERE stream_id = $1 AND stream_revision = 1`,
+    );
+    try {
+      await expect(verify()).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(`call-${callId}`),
+      });
+      await expect(verify(callId)).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('revision 1'),
+      });
+    } finally {
+      await edit(
+        `UPDATE ledger_events SET data = data - 'forged' WHERE stream_id = $1 AND stream_revision = 1`,
+      );
+    }
+    await verify();
+    await verify(callId);
   });
 
   it('keeps proofs and evidence from everyone but auditors and admins', async () => {
