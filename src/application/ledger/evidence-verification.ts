@@ -72,6 +72,9 @@ export function verifyEvidence(
   ) {
     return failed('the document lacks its stream id, events or public key');
   }
+  if (document['callId'] !== undefined && `call-${String(document['callId'])}` !== streamId) {
+    problems.push(`the document's call id is not that of stream ${streamId}`);
+  }
   const embedded = typeof publicKey['verifierKey'] === 'string' ? publicKey['verifierKey'] : null;
   if (embedded !== null && publicKey['fingerprint'] !== keyFingerprint(embedded)) {
     problems.push("the public key's fingerprint is not the fingerprint of its verifier key");
