@@ -13,7 +13,7 @@ import {
 } from '../../src/composition/ledger-integrity.js';
 import type { DirectoryCheckpointArchive } from '../../src/infrastructure/ledger/directory-checkpoint-archive.adapter.js';
 import { createPostgresLedger, type PostgresLedger } from '../support/event-store-postgres.js';
-import { eventually, testEvents } from '../support/event-store-fixtures.js';
+import { sleep, testEvents } from '../support/event-store-fixtures.js';
 import {
   TEST_ORIGIN,
   expectedTree,
@@ -28,6 +28,14 @@ import { openKnex } from './projections-support.js';
  * stream concerned (the one the timeline and `verify <callId>` run) must both catch it, and pass
  * again once it is undone.
  */
+
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
 
 const TABLES = [
   'ledger_events',
@@ -134,6 +142,7 @@ describe('tampering with the ledger is caught', () => {
       intervalMs: 50,
     });
     runner.start();
+    const total = 5 * (calls.length + 300);
     try {
       // Enough events for stored nodes and several checkpoints (one after at most 1000 events).
       for (let round = 0; round < 5; round += 1) {
@@ -143,39 +152,20 @@ describe('tampering with the ledger is caught', () => {
           expectedRevision: 'no_stream',
         });
       }
-      const total = 5 * (calls.length + 300);
-      await eventually(
-        () => newestSize === total,
-        20_000,
-        () => `a checkpoint of all ${total} events`,
+      await until(
+        async () => (await integrity.tree.latestCheckpoint())?.treeSize === total,
+        `a checkpoint of all ${total} events`,
       );
-      // `eventually` polls a synchronous predicate: keep the newest size fresh meanwhile.
     } finally {
       await runner.stop();
     }
-    await eventually(
-      () => archivedSize === newestSize,
-      10_000,
-      () => 'the archive to hold the newest checkpoint',
+    await until(
+      async () => (await archive.latest())?.treeSize === total,
+      'the archive to hold the newest checkpoint',
     );
   }, 60_000);
 
-  let newestSize = 0;
-  let archivedSize = -1;
-  const refresh = setInterval(() => {
-    if (!ledger) return;
-    void integrity?.tree.latestCheckpoint().then(
-      (checkpoint) => (newestSize = checkpoint?.treeSize ?? 0),
-      () => undefined,
-    );
-    void archive?.latest().then(
-      (latest) => (archivedSize = latest?.treeSize ?? -1),
-      () => undefined,
-    );
-  }, 20);
-
   afterAll(async () => {
-    clearInterval(refresh);
     await knex?.destroy();
     await ledger?.cleanup();
   });

@@ -27,7 +27,6 @@ import {
 } from '../../projections/rebuild/projection-rebuild.js';
 import { openResources, type Resources } from '../../resources.js';
 import { ProgressBar, formatDuration } from './progress-bar.js';
-import { startServer } from '../../server.js';
 import { onShutdownSignal } from '../../infrastructure/system/shutdown-signals.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -89,6 +88,8 @@ program
   .command('serve')
   .description('start the server (as npm start does)')
   .action(async () => {
+    // Loaded here only: the server's modules (Nest, socket.io) would slow every other command's start.
+    const { startServer } = await import('../../server.js');
     const server = await startServer(config());
     onShutdownSignal(() => void server.close().then(() => process.exit(0)));
   });
