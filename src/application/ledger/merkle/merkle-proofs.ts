@@ -103,7 +103,10 @@ export function verifyInclusion(
   return sn === 0 && r.equals(root);
 }
 
-/** RFC 9162 2.1.4.2: whether `proof` shows the tree `oldRoot` of m leaves is a prefix of `newRoot`. */
+/**
+ * RFC 9162 2.1.4.2: whether `proof` shows the tree `oldRoot` of m leaves is a prefix of `newRoot`.
+ * Equal sizes take an empty proof and equal roots; size 0 takes an empty proof and the empty root.
+ */
 export function verifyConsistency(
   m: number,
   n: number,
