@@ -5,8 +5,13 @@
  *  2. Raw appends of one event to distinct streams at concurrency 1, 8 and 32: our PostgreSQL
  *     event store against Emmett's (@event-driven-io/emmett-postgresql) on the same database, in
  *     the same run, interleaved so that neither gets a warmer cache.
+ * Meanwhile the ledger-tree projection builds the Merkle tree and signs checkpoints of our events,
+ * as a server does (BENCH_CHECKPOINTS=off leaves it out).
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import knexFactory from 'knex';
 import pg from 'pg';
@@ -22,11 +27,21 @@ import { migrateToLatest } from '../src/infrastructure/postgres/migrations/migra
 import { RandomIdGenerator } from '../src/infrastructure/system/random-id-generator.adapter.js';
 import { SystemClock } from '../src/infrastructure/system/system-clock.adapter.js';
 import { DEMO_USERS, seedDemoUsers } from '../src/infrastructure/users/demo-users.js';
+import { CheckpointPublisher } from '../src/application/ledger/checkpoint-publisher.js';
+import { generateSigningKey } from '../src/application/ledger/signed-note.js';
+import { DirectoryCheckpointArchive } from '../src/infrastructure/ledger/directory-checkpoint-archive.adapter.js';
+import { PostgresLedgerTreeStore } from '../src/infrastructure/ledger/postgres-ledger-tree-store.adapter.js';
+import {
+  ledgerTreeProjection,
+  MAX_LEAVES_PER_CHECKPOINT,
+} from '../src/projections/ledger-tree/ledger-tree.projection.js';
+import { ProjectionRunner } from '../src/projections/projection-runner.js';
 import { KnexUserDirectory } from '../src/infrastructure/users/knex-user-directory.adapter.js';
 import { createBenchDatabase } from './bench-database.js';
 import { percentile, runLoad } from './latencies.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
+const CHECKPOINTS = process.env['BENCH_CHECKPOINTS'] !== 'off';
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
 const requestContext = { correlationId: 'bench', causationId: null };
 
@@ -64,6 +79,21 @@ async function main(): Promise<void> {
     const users = new KnexUserDirectory(knex);
     await seedDemoUsers(users, new Argon2PasswordHasher());
     const store = new PostgresEventStore(pool);
+    const archiveDir = await mkdtemp(path.join(tmpdir(), 'bench-checkpoints-'));
+    const quiet = { info: () => undefined, error: (message: string) => console.error(message) };
+    const treeRunner = new ProjectionRunner(
+      ledgerTreeProjection({
+        store: new PostgresLedgerTreeStore(),
+        events: store,
+        clock: new SystemClock(),
+        origin: 'bench',
+        signingKey: generateSigningKey('bench'),
+        checkpointIntervalMs: 5000,
+        publisher: new CheckpointPublisher(new DirectoryCheckpointArchive(archiveDir), quiet),
+      }),
+      { store, knex, lockPool: pool, logger: quiet, batchSize: MAX_LEAVES_PER_CHECKPOINT },
+    );
+    if (CHECKPOINTS) treeRunner.start();
     const calls = new CallCommands(
       new CommandRunner(store, new SystemClock(), new RandomIdGenerator(), new PrometheusMetrics()),
     );
@@ -175,6 +205,16 @@ async function main(): Promise<void> {
       });
     }
     await emmett.close();
+    const writersDone = performance.now();
+    const head = await store.headPosition();
+    if (CHECKPOINTS && head !== null) await treeRunner.waitFor(head, 600_000);
+    const treeCatchUpSeconds = (performance.now() - writersDone) / 1000;
+    await treeRunner.stop();
+    await rm(archiveDir, { recursive: true, force: true });
+    const tree = await knex('ledger_checkpoints').first<{
+      checkpoints: string;
+      size: string | null;
+    }>(knex.raw('count(*) AS checkpoints'), knex.raw('max(tree_size) AS size'));
     await store.close();
 
     const commands = commandLatencies.length;
@@ -199,6 +239,12 @@ async function main(): Promise<void> {
           `${(row.ours / row.emmett).toFixed(2).padStart(12)}x | ${row.oursP99.toFixed(2).padStart(6)} ms | ${row.emmettP99.toFixed(2).padStart(7)} ms\n`,
       );
     }
+    process.stdout.write(
+      CHECKPOINTS
+        ? `\nWith the Merkle tree and checkpoints built meanwhile: ${tree?.checkpoints ?? 0} checkpoints signed, ` +
+            `the newest of ${tree?.size ?? 0} events; the tree caught up ${treeCatchUpSeconds.toFixed(2)} s after the writers stopped.\n`
+        : '\nWithout the Merkle tree (BENCH_CHECKPOINTS=off).\n',
+    );
     process.stdout.write('\nTarget: ours >= 1.5x emmett-postgresql at every concurrency.\n');
   } finally {
     await knex.destroy();

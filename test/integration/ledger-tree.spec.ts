@@ -55,13 +55,17 @@ describe('the ledger-tree projection', () => {
     await ledger?.cleanup();
   });
 
-  function start(intervalMs: number, wrap?: Parameters<typeof ledgerTreeRunner>[0]['wrap']) {
+  function start(
+    intervalMs: number,
+    wrap?: Parameters<typeof ledgerTreeRunner>[0]['wrap'],
+    to: DirectoryCheckpointArchive = archive,
+  ) {
     const built = ledgerTreeRunner({
       store: ledger.store,
       knex,
       pool: ledger.pool,
       signingKey,
-      archive,
+      archive: to,
       intervalMs,
       ...(wrap ? { wrap } : {}),
     });
@@ -234,6 +238,21 @@ describe('the ledger-tree projection', () => {
     await expectTablesToMatchTheEvents();
     await publisher.idle();
     expect(await archivedNotes()).toEqual((await checkpoints()).map((row) => row.note));
+  });
+
+  it('publishes the newest stored checkpoint on start when the archive lacks it', async () => {
+    const newest = (await checkpoints()).at(-1);
+    const empty = await temporaryArchive();
+    start(60_000, undefined, empty);
+    const deadline = Date.now() + 10_000;
+    while ((await empty.latest()) === null) {
+      if (Date.now() > deadline) throw new Error('the newest checkpoint was not archived');
+      await sleep(25);
+    }
+    expect(await empty.latest()).toEqual({
+      treeSize: Number(newest?.tree_size),
+      note: newest?.note,
+    });
   });
 
   async function waitForCheckpoint(size: number): Promise<void> {

@@ -6,6 +6,7 @@ import {
   rebuildProjections,
   type RebuildProgress,
 } from '../../src/projections/rebuild/projection-rebuild.js';
+import { waitUntilReadable } from '../support/event-store-fixtures.js';
 import { DEMO, TestServer } from '../support/test-server.js';
 import { count, differences, openKnex } from './projections-support.js';
 
@@ -28,7 +29,14 @@ describe('rebuilding the read models while the service runs', () => {
   });
 
   const store = () => server.server.runtime.eventStore;
+  /** Where each append ended: the feed shows it only once no older transaction of the server runs. */
+  const appended: string[] = [];
+  const append = async (commits: Parameters<typeof appendCommits>[1]): Promise<void> => {
+    const position = await appendCommits(store(), commits);
+    if (position !== null) appended.push(position);
+  };
   const caughtUp = async (): Promise<void> => {
+    if (appended.length > 0) await waitUntilReadable(store(), appended);
     const head = await store().headPosition();
     expect(await server.server.projections.waitFor(ALL, head ?? '0', 30_000)).toBe(true);
   };
@@ -70,7 +78,7 @@ describe('rebuilding the read models while the service runs', () => {
     );
     expect(created.status).toBe(201);
     const history = new CallHistory({ calls: 90, windowCalls: 30, seed: 5 });
-    for (const commits of history.windows()) await appendCommits(store(), commits);
+    for (const commits of history.windows()) await append(commits);
     await caughtUp();
 
     const result = await rebuild({ swap: false });
@@ -111,7 +119,7 @@ describe('rebuilding the read models while the service runs', () => {
       expect(history.body.total).toBeGreaterThanOrEqual(1);
       if (!appended) {
         appended = true;
-        await appendCommits(store(), windows[0] ?? []);
+        await append(windows[0] ?? []);
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     };
@@ -129,7 +137,7 @@ describe('rebuilding the read models while the service runs', () => {
       result.position,
       result.position,
     ]);
-    await appendCommits(store(), windows[1] ?? []);
+    await append(windows[1] ?? []);
     await caughtUp();
     expect(await count(knex, 'SELECT count(*) AS n FROM calls')).toBe(before + 40);
     const mine = await server.as<{ calls: Array<{ id: string }> }>(

@@ -22,12 +22,7 @@ export function loadLedgerSigningKey(config: LedgerConfig): {
   const variable = 'LEDGER_SIGNING_KEY_FILE';
   if (!existsSync(source.path)) {
     if (!source.generateIfMissing) throw new ConfigError(variable, 'names a file that is missing');
-    mkdirSync(path.dirname(source.path), { recursive: true, mode: 0o700 });
-    const key = generateSigningKey(config.origin);
-    writeFileSync(source.path, `${formatSigningKey(key)}\n`, { mode: 0o600, flag: 'wx' });
-    // The mode given to writeFileSync is subject to the umask; this one is not.
-    chmodSync(source.path, 0o600);
-    return { key, generated: true };
+    return { key: createLedgerSigningKeyFile(source.path, config.origin), generated: true };
   }
   if ((statSync(source.path).mode & 0o077) !== 0) {
     throw new ConfigError(variable, 'must be readable by its owner only (chmod 600)');
@@ -42,4 +37,14 @@ export function loadLedgerSigningKey(config: LedgerConfig): {
     throw new ConfigError(variable, `must hold a key named after LEDGER_ORIGIN (${config.origin})`);
   }
   return { key, generated: false };
+}
+
+/** Generates a signing key into a new file (never over an existing one), readable by its owner. */
+export function createLedgerSigningKeyFile(file: string, origin: string): NoteSigningKey {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const key = generateSigningKey(origin);
+  writeFileSync(file, `${formatSigningKey(key)}\n`, { mode: 0o600, flag: 'wx' });
+  // The mode given to writeFileSync is subject to the umask; this one is not.
+  chmodSync(file, 0o600);
+  return key;
 }

@@ -12,7 +12,10 @@ import { callStreamId } from '../../domain/call/call.decider.js';
 import { Argon2PasswordHasher } from '../../infrastructure/auth/argon2-password-hasher.adapter.js';
 import { ConfigError, loadConfig, type AppConfig } from '../../infrastructure/config/app-config.js';
 import { createLogger } from '../../infrastructure/observability/logger.js';
-import { loadLedgerSigningKey } from '../../infrastructure/ledger/ledger-signing-key.js';
+import {
+  createLedgerSigningKeyFile,
+  loadLedgerSigningKey,
+} from '../../infrastructure/ledger/ledger-signing-key.js';
 import { formatVerifierKey } from '../../application/ledger/signed-note.js';
 import { KnexUserDirectory } from '../../infrastructure/users/knex-user-directory.adapter.js';
 import { seedDemoUsers } from '../../infrastructure/users/demo-users.js';
@@ -185,6 +188,22 @@ program
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       process.stderr.write(`${error.message}\n`);
+      process.exitCode = 2;
+    }
+  });
+
+program
+  .command('new-signing-key <file>')
+  .description(
+    'write a new checkpoint signing key named after LEDGER_ORIGIN to a new 0600 file; print its verifier key',
+  )
+  .action((file: string) => {
+    try {
+      const key = createLedgerSigningKeyFile(file, config().ledger.origin);
+      process.stdout.write(`${formatVerifierKey(key)}\n`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      process.stderr.write(`${file} exists; a signing key is never overwritten\n`);
       process.exitCode = 2;
     }
   });
