@@ -204,6 +204,51 @@ describe('audit: inclusion and consistency proofs, evidence bundles', () => {
     await verify(callId);
   }, 120_000);
 
+  it('no longer calls a timeline verified once its last event is deleted and its head rewound', async () => {
+    await awaitCheckpoint(api);
+    const events = await api.server.runtime.eventStore.readStream(`call-${callId}`);
+    const last = events.at(-1) as RecordedEvent;
+    const client = new pg.Client({ connectionString: api.database.connectionString });
+    await client.connect();
+    const timeline = () =>
+      api.as<{ integrity: { verified: boolean; status: string; problem: string | null } }>(
+        'auditor',
+        'GET',
+        `/audit/calls/${callId}/timeline`,
+      );
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        'CREATE TEMP TABLE kept AS SELECT * FROM ledger_events WHERE stream_id = $1 AND stream_revision = $2',
+        [`call-${callId}`, last.revision],
+      );
+      await client.query('ALTER TABLE ledger_events DISABLE TRIGGER USER');
+      await client.query(
+        'DELETE FROM ledger_events WHERE stream_id = $1 AND stream_revision = $2',
+        [`call-${callId}`, last.revision],
+      );
+      await client.query(
+        'UPDATE ledger_streams SET revision = $2, last_hash = $3 WHERE stream_id = $1',
+        [`call-${callId}`, last.revision - 1, last.metadata.previousHash],
+      );
+      await client.query('ALTER TABLE ledger_events ENABLE TRIGGER USER');
+      await client.query('COMMIT');
+      const truncated = await timeline();
+      expect(truncated.body.integrity).toMatchObject({ verified: false, status: 'failed' });
+      expect(truncated.body.integrity.problem).toContain(`revision ${last.revision}`);
+    } finally {
+      await client.query('ALTER TABLE ledger_events DISABLE TRIGGER USER');
+      await client.query('INSERT INTO ledger_events SELECT * FROM kept');
+      await client.query(
+        'UPDATE ledger_streams SET revision = $2, last_hash = $3 WHERE stream_id = $1',
+        [`call-${callId}`, last.revision, last.metadata.hash],
+      );
+      await client.query('ALTER TABLE ledger_events ENABLE TRIGGER USER');
+      await client.end();
+    }
+    expect((await timeline()).body.integrity).toMatchObject({ verified: true, status: 'verified' });
+  });
+
   it('keeps proofs and evidence from everyone but auditors and admins', async () => {
     for (const user of ['provider', 'patient', 'analyst'] as const) {
       expect((await api.as(user, 'GET', `/audit/calls/${callId}/evidence`)).status).toBe(403);
