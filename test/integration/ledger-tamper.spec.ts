@@ -346,6 +346,18 @@ describe('tampering with the ledger is caught', () => {
     );
   });
 
+  it('catches the stored stream heads rewritten, which heads proofs are served from', async () => {
+    const events = await ledger.store.readStream(callA);
+    await tamper(
+      (client) =>
+        client.query(
+          'UPDATE ledger_tree_heads SET stream_revision = 2, chain_hash = $2 WHERE stream_id = $1',
+          [callA, events[2]?.metadata.hash],
+        ),
+      { kinds: ['checkpoint_heads'], stream: callA },
+    );
+  });
+
   it("catches the database's newest checkpoint deleted, the archive still holding it", async () => {
     await tamper(
       (client) =>

@@ -108,24 +108,44 @@ export class LedgerProofs {
    * heads tree; null when no checkpoint commits the stream yet.
    */
   async headsProof(streamId: string): Promise<HeadsProof | null> {
-    // The heads table moves with each new checkpoint: read both again if one landed in between.
+    const newest = await this.newestHeadsTree((checkpoint) =>
+      Promise.all([this.reader.headOf(streamId), this.headsTreeAt(checkpoint)]),
+    );
+    if (newest === null) return null;
+    const {
+      checkpoint,
+      value: [head, tree],
+    } = newest;
+    if (head === null || head.slot >= tree.size) return null;
+    return { head, proof: tree.inclusionProof(head.slot), checkpoint };
+  }
+
+  /** Throws HeadsMismatchError unless the stored heads hash to the newest checkpoint's heads root. */
+  async checkStoredHeads(): Promise<void> {
+    await this.newestHeadsTree(
+      async (checkpoint) => [null, await this.headsTreeAt(checkpoint)] as const,
+    );
+  }
+
+  /**
+   * Runs `read` against the newest checkpoint, whose heads tree it returns second. The heads table
+   * moves with each new checkpoint: when one lands in between, it reads both again.
+   */
+  private async newestHeadsTree<T>(
+    read: (checkpoint: StoredCheckpoint) => Promise<readonly [T, UpdatableMerkleTree]>,
+  ): Promise<{ checkpoint: StoredCheckpoint; value: readonly [T, UpdatableMerkleTree] } | null> {
     for (let attempt = 0; ; attempt += 1) {
       const checkpoint = await this.reader.latestCheckpoint();
       if (checkpoint === null) return null;
-      const [head, tree] = await Promise.all([
-        this.reader.headOf(streamId),
-        this.headsTreeAt(checkpoint),
-      ]);
-      const current =
-        tree.size === checkpoint.headsCount && tree.root().equals(checkpoint.headsRoot);
-      if (!current) {
-        this.headsTree = null;
-        const newest = await this.reader.latestCheckpoint();
-        if (attempt < 2 && newest !== null && newest.treeSize !== checkpoint.treeSize) continue;
-        throw new HeadsMismatchError(checkpoint.treeSize);
+      const value = await read(checkpoint);
+      const tree = value[1];
+      if (tree.size === checkpoint.headsCount && tree.root().equals(checkpoint.headsRoot)) {
+        return { checkpoint, value };
       }
-      if (head === null || head.slot >= tree.size) return null;
-      return { head, proof: tree.inclusionProof(head.slot), checkpoint };
+      this.headsTree = null;
+      const newest = await this.reader.latestCheckpoint();
+      if (attempt < 2 && newest !== null && newest.treeSize !== checkpoint.treeSize) continue;
+      throw new HeadsMismatchError(checkpoint.treeSize);
     }
   }
 

@@ -229,6 +229,15 @@ export class LedgerVerifier {
       });
     }
     this.compareNewest(databaseNewest, archived, problems);
+    try {
+      await this.deps.proofs.checkStoredHeads();
+    } catch (error) {
+      problems.add({
+        kind: 'checkpoint_heads',
+        checkpoint: databaseNewest?.treeSize,
+        message: `the stream heads stored to serve heads proofs are not the newest checkpoint's: ${distrustReason(error)}`,
+      });
+    }
     await this.checkStoreHeads(streams, after, problems);
 
     return {
