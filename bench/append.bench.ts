@@ -32,6 +32,7 @@ import { generateSigningKey } from '../src/application/ledger/signed-note.js';
 import { DirectoryCheckpointArchive } from '../src/infrastructure/ledger/directory-checkpoint-archive.adapter.js';
 import { PostgresLedgerTreeStore } from '../src/infrastructure/ledger/postgres-ledger-tree-store.adapter.js';
 import {
+  LEDGER_TREE_BATCH_PAUSE_MS,
   ledgerTreeProjection,
   MAX_LEAVES_PER_CHECKPOINT,
 } from '../src/projections/ledger-tree/ledger-tree.projection.js';
@@ -69,6 +70,8 @@ const demo = (email: string): { id: string } => {
 async function main(): Promise<void> {
   const database = await createBenchDatabase('append');
   const pool = new pg.Pool({ connectionString: database.connectionString, max: 40 });
+  // Dropping the database at the end ends the idle connections left in the pool.
+  pool.on('error', () => undefined);
   const knex = knexFactory({
     client: 'pg',
     connection: database.connectionString,
@@ -91,7 +94,14 @@ async function main(): Promise<void> {
         checkpointIntervalMs: 5000,
         publisher: new CheckpointPublisher(new DirectoryCheckpointArchive(archiveDir), quiet),
       }),
-      { store, knex, lockPool: pool, logger: quiet, batchSize: MAX_LEAVES_PER_CHECKPOINT },
+      {
+        store,
+        knex,
+        lockPool: pool,
+        logger: quiet,
+        batchSize: MAX_LEAVES_PER_CHECKPOINT,
+        batchPauseMs: LEDGER_TREE_BATCH_PAUSE_MS,
+      },
     );
     if (CHECKPOINTS) treeRunner.start();
     const calls = new CallCommands(

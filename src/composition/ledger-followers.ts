@@ -12,6 +12,7 @@ import { scheduleTimer } from '../infrastructure/timers/postgres-timer-store.ada
 import { WebRtcGateway } from '../interfaces/ws/webrtc.gateway.js';
 import { callTimersProjection } from '../projections/call-timers.projection.js';
 import {
+  LEDGER_TREE_BATCH_PAUSE_MS,
   ledgerTreeProjection,
   MAX_LEAVES_PER_CHECKPOINT,
 } from '../projections/ledger-tree/ledger-tree.projection.js';
@@ -53,6 +54,9 @@ export async function startLedgerFollowers(
       logger: messageLogger(logger),
       // One batch never holds more events than a checkpoint may wait for.
       batchSize: MAX_LEAVES_PER_CHECKPOINT,
+      // Leaves need not appear within milliseconds: fewer, larger transactions leave the
+      // database to the appends while the ledger is busy.
+      batchPauseMs: LEDGER_TREE_BATCH_PAUSE_MS,
     },
   );
   treeRunner.start();

@@ -26,6 +26,11 @@ export interface ProjectionRunnerOptions {
   readonly lockPool: pg.Pool;
   readonly logger: ProjectionRunnerLogger;
   readonly batchSize?: number;
+  /**
+   * After each batch, wait this long before taking the next (default 0): a follower that need not
+   * keep up to the millisecond then writes fewer, larger batches while the ledger is busy.
+   */
+  readonly batchPauseMs?: number;
   readonly retryDelayMs?: number;
   /** How often the active runner looks for someone waiting for its lock (a rebuild). Default 1 s. */
   readonly handoverCheckMs?: number;
@@ -181,6 +186,9 @@ export class ProjectionRunner {
     }
     this.notifyCommitted();
     this.scheduleIdle(generation);
+    const pause = this.options.batchPauseMs ?? 0;
+    // The subscription waits for this handler, so the events meanwhile make one next batch.
+    if (pause > 0 && !this.stopped) await new Promise((resolve) => setTimeout(resolve, pause));
   }
 
   /** The projection's idle work, in a transaction fenced on the checkpoint like a batch's. */

@@ -16,7 +16,10 @@ import {
 import { DirectoryCheckpointArchive } from '../../src/infrastructure/ledger/directory-checkpoint-archive.adapter.js';
 import { PostgresLedgerTreeStore } from '../../src/infrastructure/ledger/postgres-ledger-tree-store.adapter.js';
 import { SystemClock } from '../../src/infrastructure/system/system-clock.adapter.js';
-import { ledgerTreeProjection } from '../../src/projections/ledger-tree/ledger-tree.projection.js';
+import {
+  LEDGER_TREE_BATCH_PAUSE_MS,
+  ledgerTreeProjection,
+} from '../../src/projections/ledger-tree/ledger-tree.projection.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import type { Projection } from '../../src/projections/projection.js';
 import { readWholeFeed } from '../support/event-store-fixtures.js';
@@ -57,6 +60,7 @@ export function ledgerTreeRunner(options: {
     lockPool: options.pool,
     logger: quietLogger,
     batchSize: 1000,
+    batchPauseMs: LEDGER_TREE_BATCH_PAUSE_MS,
     retryDelayMs: 20,
   });
   return { runner, publisher };

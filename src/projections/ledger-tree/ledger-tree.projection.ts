@@ -21,6 +21,9 @@ export const LEDGER_TREE_PROJECTION = 'ledger-tree';
 /** A checkpoint comes after at most this many events. */
 export const MAX_LEAVES_PER_CHECKPOINT = 1000;
 
+/** The runner's pause between two batches of the tree (ProjectionRunnerOptions.batchPauseMs). */
+export const LEDGER_TREE_BATCH_PAUSE_MS = 100;
+
 export interface LedgerTreeProjectionOptions {
   readonly store: LedgerTreeStore;
   /** Reads the events after the newest checkpoint when the tree resumes (their heads). */
@@ -134,6 +137,13 @@ class LedgerTreeProjection implements Projection {
   }
 
   private async write(trx: Knex.Transaction, writes: PendingWrites): Promise<void> {
+    if (writes.checkpoints.length === 0) {
+      // Without a checkpoint the commit need not wait for the disk: a crash can only lose it
+      // together with the runner's position (same transaction), and the same leaves are rebuilt.
+      // A signed checkpoint is flushed before it is published, so the archive never holds one
+      // the database lost.
+      await trx.raw('SET LOCAL synchronous_commit = off');
+    }
     await this.options.store.write(trx, {
       leaves: writes.leaves,
       nodes: writes.nodes,
