@@ -109,7 +109,7 @@ describe('audit: inclusion and consistency proofs, evidence bundles', () => {
       checkedEvents: 3,
       brokenAt: null,
       head: { revision: 2, store: 'matches', checkpointed: { revision: 2, verified: true } },
-      checkpoint: { treeSize: secondSize, checkpointedEvents: 3, notYetCheckpointed: 0 },
+      checkpoint: { checkpointedEvents: 3, notYetCheckpointed: 0 },
     });
   });
 
