@@ -23,6 +23,10 @@ import { GetCallStatisticsHandler } from './application/call/queries/get-call-st
 import { GetCallTimelineHandler } from './application/call/queries/get-call-timeline/get-call-timeline.handler.js';
 import { GetRecordingHandler } from './application/call/queries/get-recording/get-recording.handler.js';
 import { ListRecordingsHandler } from './application/call/queries/list-recordings/list-recordings.handler.js';
+import { GetCallEvidenceHandler } from './application/call/queries/get-call-evidence/get-call-evidence.handler.js';
+import { LedgerAudit } from './application/ledger/ledger-audit.js';
+import { StreamVerifier } from './application/ledger/stream-verification.js';
+import { LedgerProofsController } from './interfaces/http/audit/ledger-proofs.controller.js';
 import { SearchAuditLogHandler } from './application/call/queries/search-audit-log/search-audit-log.handler.js';
 import { CALL_READ_MODEL } from './application/ports/call-read-model.port.js';
 import { RECORDING_CRYPTO } from './application/ports/recording-crypto.port.js';
@@ -74,6 +78,7 @@ const CALL_QUERY_HANDLERS = [
   GetRecordingHandler,
   GetCallStatisticsHandler,
   GetCallTimelineHandler,
+  GetCallEvidenceHandler,
   GetCallStateAtHandler,
   SearchAuditLogHandler,
   DownloadRecordingMediaHandler,
@@ -102,6 +107,8 @@ export class AppModule {
       { provide: RECORDING_CRYPTO, useValue: runtime.recordings.crypto },
       { provide: RECORDING_SETTINGS, useValue: runtime.recordings.settings },
       { provide: LEDGER_PUBLIC_KEY, useValue: runtime.ledgerTree.publicKey },
+      { provide: LedgerAudit, useValue: runtime.ledger.audit },
+      { provide: StreamVerifier, useValue: runtime.ledger.streams },
     ];
     return {
       module: AppModule,
@@ -119,6 +126,7 @@ export class AppModule {
         StatsController,
         AuditController,
         LedgerKeyController,
+        LedgerProofsController,
         HealthController,
         MetricsController,
         ...SIGNALING_CONTROLLERS,

@@ -51,6 +51,7 @@ import type { ProjectionMonitor } from '../projections/projection-monitor.js';
 import { RunnerReadModelProgress } from '../projections/read-model-progress.js';
 import { startReadModelRunners } from '../projections/read-model-runners.js';
 import type { Resources } from '../resources.js';
+import { buildLedgerIntegrity, type LedgerIntegrity } from './ledger-integrity.js';
 
 /** Every adapter of one instance, built here and nowhere else, then handed to Nest as values. */
 export interface AppRuntime {
@@ -76,6 +77,8 @@ export interface AppRuntime {
   /** The socket.io gateway's settings and what GET /webrtc/ice-servers answers with. */
   readonly signaling: SignalingRuntime;
   /** Where sealed recordings live, how they are sealed, and the limits from configuration. */
+  /** The ledger's tree read, proven and verified (proofs, timelines' integrity, evidence). */
+  readonly ledger: LedgerIntegrity;
   readonly recordings: {
     readonly storage: RecordingStorage;
     readonly crypto: RecordingCrypto;
@@ -114,6 +117,7 @@ export async function buildAppRuntime(
   const recordingStorage = await openRecordingStorage(config.recordings.storage);
   cleanup.push(() => recordingStorage.close());
   const signing = loadLedgerSigningKey(config.ledger);
+  const publicKey = ledgerPublicKey(signing.key, config.ledger.origin);
   if (signing.generated) {
     logger.warn('LEDGER_SIGNING_KEY is not set: checkpoints are signed with a generated local key');
   }
@@ -155,6 +159,7 @@ export async function buildAppRuntime(
     }),
     projections: readModels.monitor,
     timerStore: new PostgresTimerStore(knex),
+    ledger: buildLedgerIntegrity(pool, eventStore, publicKey),
     notifier: new LedgerNotifier(eventStore, messageLogger(logger)),
     loginAttemptsPerMinute: config.auth.loginAttemptsPerMinute,
     demoAccounts: config.demoUsers
@@ -182,7 +187,7 @@ export async function buildAppRuntime(
     ledgerTree: {
       origin: config.ledger.origin,
       signingKey: signing.key,
-      publicKey: ledgerPublicKey(signing.key, config.ledger.origin),
+      publicKey,
       checkpointIntervalMs: config.ledger.checkpointIntervalMs,
       archive: checkpointArchive.archive,
       publisher,

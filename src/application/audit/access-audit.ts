@@ -5,7 +5,11 @@ import { CommandRunner } from '../command-runner.js';
 import type { RequestContext } from '../request-context.js';
 
 export type AccessEventType =
-  'CallDetailsRead' | 'CallTimelineRead' | 'CallStateRead' | 'RecordingDownloaded';
+  | 'CallDetailsRead'
+  | 'CallTimelineRead'
+  | 'CallStateRead'
+  | 'CallEvidenceExported'
+  | 'RecordingDownloaded';
 
 export const ACCESS_STREAM_PREFIX = 'access-';
 

@@ -127,16 +127,30 @@ export function verifyStreamIntegrity(events: readonly RecordedEvent[]): StreamI
   let previousHash: string | null = null;
   for (let index = 0; index < events.length; index += 1) {
     const event = events[index] as RecordedEvent;
-    const broken = (): StreamIntegrityReport => ({
-      verified: false,
-      checkedEvents: index + 1,
-      brokenAt: Math.min(index, event.revision),
-    });
-    if (event.revision !== index) return broken();
-    const metadata = event.metadata;
-    if ((metadata.previousHash ?? null) !== previousHash) return broken();
-    if (chainHash(previousHash, computeContentHash(event)) !== metadata.hash) return broken();
-    previousHash = metadata.hash;
+    if (!chainLinkHolds(event, index, previousHash)) {
+      return {
+        verified: false,
+        checkedEvents: index + 1,
+        brokenAt: Math.min(index, event.revision),
+      };
+    }
+    previousHash = event.metadata.hash;
   }
   return { verified: true, checkedEvents: events.length, brokenAt: null };
+}
+
+/**
+ * One step of the check above: `event` is the stream's event at `revision`, linked to
+ * `previousHash` (the hash of the event before it, null for revision 0), and its hash matches its
+ * content. For a verifier that meets a stream's events one by one, in feed order.
+ */
+export function chainLinkHolds(
+  event: RecordedEvent,
+  revision: number,
+  previousHash: string | null,
+): boolean {
+  if (event.revision !== revision) return false;
+  const metadata = event.metadata;
+  if ((metadata.previousHash ?? null) !== previousHash) return false;
+  return chainHash(previousHash, computeContentHash(event)) === metadata.hash;
 }

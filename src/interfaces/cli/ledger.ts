@@ -1,5 +1,13 @@
 import { Command } from 'commander';
-import { verifyStreamIntegrity } from '../../application/ledger/event-integrity.js';
+import { readFileSync } from 'node:fs';
+import { verifyEvidence } from '../../application/ledger/evidence-verification.js';
+import { keyFingerprint, parseVerifierKey } from '../../application/ledger/signed-note.js';
+import {
+  ledgerPublicKey,
+  type LedgerPublicKey,
+} from '../../application/ledger/ledger-public-key.js';
+import { buildLedgerIntegrity, type LedgerIntegrity } from '../../composition/ledger-integrity.js';
+import { openCheckpointArchive } from '../../infrastructure/ledger/open-checkpoint-archive.js';
 import { callStreamId } from '../../domain/call/call.decider.js';
 import { Argon2PasswordHasher } from '../../infrastructure/auth/argon2-password-hasher.adapter.js';
 import { ConfigError, loadConfig, type AppConfig } from '../../infrastructure/config/app-config.js';
@@ -23,7 +31,6 @@ import {
 import { openResources, type ResourceOptions, type Resources } from '../../resources.js';
 import { DatabaseRoleError } from '../../infrastructure/postgres/database-role.js';
 import { ProgressBar, formatDuration } from './progress-bar.js';
-import { startServer } from '../../server.js';
 import { onShutdownSignal } from '../../infrastructure/system/shutdown-signals.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -68,6 +75,21 @@ async function withResources(
   }
 }
 
+/** The ledger's verifier key: from `keyFile` when given, else the configured signing key's. */
+function ledgerIntegrity(resources: Resources, keyFile: string | undefined): LedgerIntegrity {
+  const settings = config().ledger;
+  const publicKey =
+    keyFile === undefined
+      ? ledgerPublicKey(loadLedgerSigningKey(settings).key, settings.origin)
+      : publicKeyFrom(readFileSync(keyFile, 'utf8').trim(), settings.origin);
+  return buildLedgerIntegrity(resources.pool, resources.eventStore, publicKey);
+}
+
+function publicKeyFrom(verifierKey: string, origin: string): LedgerPublicKey {
+  const key = parseVerifierKey(verifierKey);
+  return { keyName: key.name, verifierKey, fingerprint: keyFingerprint(verifierKey), origin };
+}
+
 function requireCallId(callId: string): string {
   if (!UUID.test(callId)) {
     process.stderr.write('callId must be a UUID\n');
@@ -84,6 +106,8 @@ program
   .command('serve')
   .description('start the server (as npm start does)')
   .action(async () => {
+    // Loaded here only: the server's modules (Nest, socket.io) would slow every other command's start.
+    const { startServer } = await import('../../server.js');
     const server = await startServer(config());
     onShutdownSignal(() => void server.close().then(() => process.exit(0)));
   });
@@ -127,14 +151,48 @@ program
   );
 
 program
-  .command('verify <callId>')
-  .description("check a call's hash chain: exit 0 when intact, 1 when broken or missing")
-  .action((callId: string) =>
-    withResources(async ({ eventStore }) => {
-      const events = await eventStore.readStream(callStreamId(requireCallId(callId)));
-      const report = verifyStreamIntegrity(events);
+  .command('verify [callId]')
+  .description(
+    'check the whole ledger (every chain, stream head and signed checkpoint), or one call: exit 0 only when everything holds',
+  )
+  .option(
+    '--key <file>',
+    "a file holding the ledger's verifier key (default: the configured signing key's)",
+  )
+  .action((callId: string | undefined, flags: { key?: string }) =>
+    withResources(async (resources) => {
+      const ledger = ledgerIntegrity(resources, flags.key);
+      if (callId !== undefined) {
+        const streamId = callStreamId(requireCallId(callId));
+        const events = await resources.eventStore.readStream(streamId);
+        const { integrity } = await ledger.streams.verify(streamId, events);
+        process.stdout.write(`${JSON.stringify(integrity)}\n`);
+        if (events.length === 0) process.stderr.write(`no call ${callId} in the ledger\n`);
+        else if (integrity.status === 'not_yet_checkpointed') {
+          process.stderr.write(
+            `${integrity.checkpoint?.notYetCheckpointed ?? events.length} event(s) not yet checkpointed\n`,
+          );
+        } else if (integrity.problem !== null)
+          process.stderr.write(`FAILED: ${integrity.problem}\n`);
+        return events.length > 0 && integrity.status !== 'failed' ? 0 : 1;
+      }
+      const bar = new ProgressBar(process.stderr);
+      const started = Date.now();
+      const archive = openCheckpointArchive(config().ledger.archive);
+      const report = await ledger
+        .verifier(archive.archive, (done) =>
+          bar.update({ phase: 'verifying', done, total: null, elapsedMs: Date.now() - started }),
+        )
+        .verify()
+        .finally(() => archive.close());
+      bar.finish(`Checked ${report.events.toLocaleString('en-US')} events.`);
       process.stdout.write(`${JSON.stringify(report)}\n`);
-      return report.verified && events.length > 0 ? 0 : 1;
+      if (report.notYetCheckpointed > 0) {
+        process.stderr.write(`${report.notYetCheckpointed} event(s) not yet checkpointed\n`);
+      }
+      const first = report.problems[0];
+      if (first !== undefined) process.stderr.write(`FAILED: ${first.message}\n`);
+      return report.verified ? 0 : 1;
     }),
   );
 
@@ -165,6 +223,38 @@ program
       process.stderr.write(`${file} exists; a signing key is never overwritten\n`);
       process.exitCode = 2;
     }
+  });
+
+program
+  .command('verify-evidence <file>')
+  .description("check a call's evidence bundle offline (no database): exit 0 when it holds")
+  .option(
+    '--key <file>',
+    "a file holding the ledger's verifier key, obtained apart from the bundle",
+  )
+  .action((file: string, flags: { key?: string }) => {
+    let document: unknown;
+    let pinned: string | null = null;
+    try {
+      document = JSON.parse(readFileSync(file, 'utf8'));
+      if (flags.key !== undefined) pinned = readFileSync(flags.key, 'utf8').trim();
+    } catch (error) {
+      process.stderr.write(`cannot read the evidence: ${(error as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const report = verifyEvidence(document, pinned);
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    if (!report.keyPinned) {
+      process.stderr.write(
+        'the key was not pinned: checked against the key the bundle carries (pass --key to pin it)\n',
+      );
+    }
+    if (report.notYetCheckpointed > 0) {
+      process.stderr.write(`${report.notYetCheckpointed} event(s) not yet checkpointed\n`);
+    }
+    if (report.problems[0] !== undefined) process.stderr.write(`FAILED: ${report.problems[0]}\n`);
+    process.exitCode = report.verified ? 0 : 1;
   });
 
 program

@@ -88,7 +88,7 @@ const APPEND_SQL =
 
 // The transaction id travels as text (no JS type for xid8) under another name: an output column
 // named transaction_id would make ORDER BY transaction_id sort the text, so '1000' < '998'.
-const EVENT_COLUMNS = `transaction_id::text AS tx_id, position, event_id, stream_id,
+export const EVENT_COLUMNS = `transaction_id::text AS tx_id, position, event_id, stream_id,
   stream_revision, type, version, data, metadata`;
 
 // Gap-safe feed (docs/architecture.md, "PostgreSQL"): only transactions below the oldest running one, ordered by the pair
@@ -113,7 +113,7 @@ const READ_STREAM_SQL = `SELECT ${EVENT_COLUMNS}
 const READ_STREAM_UNTIL_SQL = `SELECT ${EVENT_COLUMNS}
   FROM ledger_events WHERE stream_id = $1 AND occurred_at <= $2 ORDER BY stream_revision`;
 
-interface EventRow {
+export interface EventRow {
   tx_id: string;
   position: string;
   event_id: string;
@@ -131,7 +131,7 @@ interface AppendRow {
   out_position: string;
 }
 
-function toRecordedEvent(row: EventRow): RecordedEvent {
+export function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
     eventId: row.event_id,
     streamId: row.stream_id,

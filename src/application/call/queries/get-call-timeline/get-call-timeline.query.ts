@@ -1,13 +1,13 @@
 import { Query } from '@nestjs/cqrs';
 import type { Actor } from '../../../../domain/shared/actor.js';
 import type { RequestContext } from '../../../request-context.js';
-import type { StreamIntegrityReport } from '../../../ledger/event-integrity.js';
+import type { StreamIntegrity } from '../../../ledger/stream-verification.js';
 import type { RecordedEvent } from '../../../ports/event-store.port.js';
 
 export interface CallTimeline {
   readonly callId: string;
   readonly events: readonly RecordedEvent[];
-  readonly integrity: StreamIntegrityReport;
+  readonly integrity: StreamIntegrity;
 }
 
 export class GetCallTimelineQuery extends Query<CallTimeline> {

@@ -1,0 +1,168 @@
+import type pg from 'pg';
+import type { LedgerPosition } from '../../application/ports/event-store.port.js';
+import type {
+  LedgerTreeReader,
+  StoredCheckpoint,
+  StreamHead,
+  TreeLeaf,
+  TreeNode,
+} from '../../application/ports/ledger-tree.port.js';
+
+/*
+ * Reads the tree tables of migration 008-ledger-tree. Every statement is prepared once per
+ * connection (named), and a proof needs at most two of them, so it answers in a few milliseconds
+ * whatever the ledger's size.
+ */
+
+interface LeafRow {
+  leaf_index: string;
+  position: string;
+  stream_id: string;
+  stream_revision: string;
+  leaf_hash: Buffer;
+}
+
+interface NodeRow {
+  level: number;
+  node_index: string;
+  hash: Buffer;
+}
+
+interface CheckpointRow {
+  tree_size: string;
+  root_hash: Buffer;
+  heads_count: string;
+  heads_root: Buffer;
+  note: string;
+  signed_at: Date;
+}
+
+interface HeadRow {
+  slot: string;
+  stream_id: string;
+  stream_revision: string;
+  chain_hash: string;
+}
+
+const LEAF_COLUMNS =
+  'leaf_index, position::text AS position, stream_id, stream_revision, leaf_hash';
+const CHECKPOINT_COLUMNS = 'tree_size, root_hash, heads_count, heads_root, note, signed_at';
+const HEAD_COLUMNS = 'slot, stream_id, stream_revision, chain_hash';
+
+function toLeaf(row: LeafRow): TreeLeaf {
+  return {
+    index: Number(row.leaf_index),
+    position: row.position,
+    streamId: row.stream_id,
+    revision: Number(row.stream_revision),
+    hash: row.leaf_hash,
+  };
+}
+
+function toCheckpoint(row: CheckpointRow): StoredCheckpoint {
+  return {
+    treeSize: Number(row.tree_size),
+    rootHash: row.root_hash,
+    headsCount: Number(row.heads_count),
+    headsRoot: row.heads_root,
+    note: row.note,
+    signedAt: row.signed_at,
+  };
+}
+
+function toHead(row: HeadRow): StreamHead {
+  return {
+    slot: Number(row.slot),
+    streamId: row.stream_id,
+    revision: Number(row.stream_revision),
+    hash: row.chain_hash,
+  };
+}
+
+export class PostgresLedgerTreeReader implements LedgerTreeReader {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async size(): Promise<number> {
+    const { rows } = await this.pool.query<{ size: string }>({
+      name: 'ledger_tree_size',
+      text: 'SELECT coalesce(max(leaf_index) + 1, 0) AS size FROM ledger_tree_leaves',
+    });
+    return Number(rows[0]?.size ?? 0);
+  }
+
+  async leafAt(position: LedgerPosition): Promise<TreeLeaf | null> {
+    const { rows } = await this.pool.query<LeafRow>({
+      name: 'ledger_tree_leaf_at',
+      text: `SELECT ${LEAF_COLUMNS} FROM ledger_tree_leaves WHERE position = $1::numeric`,
+      values: [position],
+    });
+    return rows[0] ? toLeaf(rows[0]) : null;
+  }
+
+  async leaves(from: number, to: number): Promise<readonly TreeLeaf[]> {
+    if (to <= from) return [];
+    const { rows } = await this.pool.query<LeafRow>({
+      name: 'ledger_tree_leaves',
+      text: `SELECT ${LEAF_COLUMNS} FROM ledger_tree_leaves
+              WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index`,
+      values: [from, to],
+    });
+    return rows.map(toLeaf);
+  }
+
+  async nodes(wanted: readonly { level: number; index: number }[]): Promise<readonly TreeNode[]> {
+    if (wanted.length === 0) return [];
+    const { rows } = await this.pool.query<NodeRow>({
+      name: 'ledger_tree_nodes',
+      text: `SELECT n.level, n.node_index, n.hash
+               FROM unnest($1::smallint[], $2::bigint[]) AS w(level, node_index)
+               JOIN ledger_tree_nodes n USING (level, node_index)`,
+      values: [wanted.map((node) => node.level), wanted.map((node) => node.index)],
+    });
+    return rows.map((row) => ({ level: row.level, index: Number(row.node_index), hash: row.hash }));
+  }
+
+  async latestCheckpoint(): Promise<StoredCheckpoint | null> {
+    const { rows } = await this.pool.query<CheckpointRow>({
+      name: 'ledger_checkpoint_latest',
+      text: `SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoints ORDER BY tree_size DESC LIMIT 1`,
+    });
+    return rows[0] ? toCheckpoint(rows[0]) : null;
+  }
+
+  async checkpointAt(treeSize: number): Promise<StoredCheckpoint | null> {
+    const { rows } = await this.pool.query<CheckpointRow>({
+      name: 'ledger_checkpoint_at',
+      text: `SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoints WHERE tree_size = $1`,
+      values: [treeSize],
+    });
+    return rows[0] ? toCheckpoint(rows[0]) : null;
+  }
+
+  async checkpoints(after: number, limit: number): Promise<readonly StoredCheckpoint[]> {
+    const { rows } = await this.pool.query<CheckpointRow>({
+      name: 'ledger_checkpoints_after',
+      text: `SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoints
+              WHERE tree_size > $1 ORDER BY tree_size LIMIT $2`,
+      values: [after, limit],
+    });
+    return rows.map(toCheckpoint);
+  }
+
+  async heads(): Promise<readonly StreamHead[]> {
+    const { rows } = await this.pool.query<HeadRow>({
+      name: 'ledger_tree_heads',
+      text: `SELECT ${HEAD_COLUMNS} FROM ledger_tree_heads ORDER BY slot`,
+    });
+    return rows.map(toHead);
+  }
+
+  async headOf(streamId: string): Promise<StreamHead | null> {
+    const { rows } = await this.pool.query<HeadRow>({
+      name: 'ledger_tree_head_of',
+      text: `SELECT ${HEAD_COLUMNS} FROM ledger_tree_heads WHERE stream_id = $1`,
+      values: [streamId],
+    });
+    return rows[0] ? toHead(rows[0]) : null;
+  }
+}
