@@ -176,9 +176,13 @@ describe('audit: inclusion and consistency proofs, evidence bundles', () => {
       const client = new pg.Client({ connectionString: api.database.connectionString });
       await client.connect();
       try {
-        await client.query('ALTER TABLE ledger_events DISABLE TRIGGER USER');
+        await client.query(
+          'ALTER TABLE ledger_events DISABLE TRIGGER USER; ALTER TABLE ledger_streams DISABLE TRIGGER USER',
+        );
         await client.query(sql, [`call-${callId}`]);
-        await client.query('ALTER TABLE ledger_events ENABLE TRIGGER USER');
+        await client.query(
+          'ALTER TABLE ledger_events ENABLE TRIGGER USER; ALTER TABLE ledger_streams ENABLE TRIGGER USER',
+        );
       } finally {
         await client.end();
       }
@@ -222,7 +226,9 @@ describe('audit: inclusion and consistency proofs, evidence bundles', () => {
         'CREATE TEMP TABLE kept AS SELECT * FROM ledger_events WHERE stream_id = $1 AND stream_revision = $2',
         [`call-${callId}`, last.revision],
       );
-      await client.query('ALTER TABLE ledger_events DISABLE TRIGGER USER');
+      await client.query(
+        'ALTER TABLE ledger_events DISABLE TRIGGER USER; ALTER TABLE ledger_streams DISABLE TRIGGER USER',
+      );
       await client.query(
         'DELETE FROM ledger_events WHERE stream_id = $1 AND stream_revision = $2',
         [`call-${callId}`, last.revision],
@@ -231,19 +237,25 @@ describe('audit: inclusion and consistency proofs, evidence bundles', () => {
         'UPDATE ledger_streams SET revision = $2, last_hash = $3 WHERE stream_id = $1',
         [`call-${callId}`, last.revision - 1, last.metadata.previousHash],
       );
-      await client.query('ALTER TABLE ledger_events ENABLE TRIGGER USER');
+      await client.query(
+        'ALTER TABLE ledger_events ENABLE TRIGGER USER; ALTER TABLE ledger_streams ENABLE TRIGGER USER',
+      );
       await client.query('COMMIT');
       const truncated = await timeline();
       expect(truncated.body.integrity).toMatchObject({ verified: false, status: 'failed' });
       expect(truncated.body.integrity.problem).toContain(`revision ${last.revision}`);
     } finally {
-      await client.query('ALTER TABLE ledger_events DISABLE TRIGGER USER');
+      await client.query(
+        'ALTER TABLE ledger_events DISABLE TRIGGER USER; ALTER TABLE ledger_streams DISABLE TRIGGER USER',
+      );
       await client.query('INSERT INTO ledger_events SELECT * FROM kept');
       await client.query(
         'UPDATE ledger_streams SET revision = $2, last_hash = $3 WHERE stream_id = $1',
         [`call-${callId}`, last.revision, last.metadata.hash],
       );
-      await client.query('ALTER TABLE ledger_events ENABLE TRIGGER USER');
+      await client.query(
+        'ALTER TABLE ledger_events ENABLE TRIGGER USER; ALTER TABLE ledger_streams ENABLE TRIGGER USER',
+      );
       await client.end();
     }
     expect((await timeline()).body.integrity).toMatchObject({ verified: true, status: 'verified' });

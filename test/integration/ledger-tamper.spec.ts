@@ -259,7 +259,9 @@ describe('tampering with the ledger is caught', () => {
           [callA, events[2]?.metadata.hash],
         );
       },
-      { kinds: ['checkpoint_root', 'checkpoint_heads'], stream: callA },
+      // The heads differ too at any checkpoint signed between the removed events and the end;
+      // whether there is one depends on when the builder signed, so only the root is certain.
+      { kinds: ['checkpoint_root'], stream: callA },
     );
     // With the store's head left as it was, the store's head alone tells.
     await tamper(

@@ -14,6 +14,7 @@ import { verifyConsistency } from './merkle/merkle-proofs.js';
 import { UpdatableMerkleTree } from './merkle/updatable-merkle-tree.js';
 import {
   distrustReason,
+  storedAsSigned,
   type OpenCheckpoint,
   type TrustedCheckpoint,
 } from './trusted-checkpoint.js';
@@ -304,12 +305,7 @@ export class LedgerVerifier {
   private trust(stored: StoredCheckpoint, problems: Problems): TrustedCheckpoint | null {
     try {
       const opened = this.deps.openCheckpoint(stored.note);
-      if (
-        opened.treeSize !== stored.treeSize ||
-        !opened.rootHash.equals(stored.rootHash) ||
-        opened.headsCount !== stored.headsCount ||
-        !opened.headsRoot.equals(stored.headsRoot)
-      ) {
+      if (!storedAsSigned(stored, opened)) {
         problems.add({
           kind: 'checkpoint_signature',
           checkpoint: stored.treeSize,

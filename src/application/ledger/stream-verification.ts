@@ -7,6 +7,7 @@ import type { LedgerProofs } from './ledger-proofs.js';
 import { verifyInclusion } from './merkle/merkle-proofs.js';
 import {
   distrustReason,
+  storedAsSigned,
   type OpenCheckpoint,
   type TrustedCheckpoint,
 } from './trusted-checkpoint.js';
@@ -232,12 +233,7 @@ export class StreamVerifier {
   private trust(stored: StoredCheckpoint, problems: string[]): TrustedCheckpoint | null {
     try {
       const opened = this.deps.openCheckpoint(stored.note);
-      if (
-        opened.treeSize !== stored.treeSize ||
-        !opened.rootHash.equals(stored.rootHash) ||
-        opened.headsCount !== stored.headsCount ||
-        !opened.headsRoot.equals(stored.headsRoot)
-      ) {
+      if (!storedAsSigned(stored, opened)) {
         problems.push(
           `checkpoint ${stored.treeSize} is stored with values its signed note does not have`,
         );

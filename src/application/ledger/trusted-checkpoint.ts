@@ -42,3 +42,16 @@ export function checkpointOpener(verifierKey: NoteVerifierKey | string): OpenChe
     }
   };
 }
+
+/** Whether the columns stored beside a note say what the trusted note says. */
+export function storedAsSigned(
+  stored: Pick<TrustedCheckpoint, 'treeSize' | 'rootHash' | 'headsCount' | 'headsRoot'>,
+  trusted: TrustedCheckpoint,
+): boolean {
+  return (
+    trusted.treeSize === stored.treeSize &&
+    trusted.rootHash.equals(stored.rootHash) &&
+    trusted.headsCount === stored.headsCount &&
+    trusted.headsRoot.equals(stored.headsRoot)
+  );
+}

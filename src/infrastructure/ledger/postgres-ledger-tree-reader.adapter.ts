@@ -7,77 +7,25 @@ import type {
   TreeLeaf,
   TreeNode,
 } from '../../application/ports/ledger-tree.port.js';
+import {
+  CHECKPOINT_COLUMNS,
+  HEAD_COLUMNS,
+  LEAF_COLUMNS,
+  toCheckpoint,
+  toHead,
+  toLeaf,
+  toNode,
+  type CheckpointRow,
+  type HeadRow,
+  type LeafRow,
+  type NodeRow,
+} from './ledger-tree-rows.js';
 
 /*
  * Reads the tree tables of migration 008-ledger-tree. Every statement is prepared once per
  * connection (named), and a proof needs at most two of them, so it answers in a few milliseconds
  * whatever the ledger's size.
  */
-
-interface LeafRow {
-  leaf_index: string;
-  position: string;
-  stream_id: string;
-  stream_revision: string;
-  leaf_hash: Buffer;
-}
-
-interface NodeRow {
-  level: number;
-  node_index: string;
-  hash: Buffer;
-}
-
-interface CheckpointRow {
-  tree_size: string;
-  root_hash: Buffer;
-  heads_count: string;
-  heads_root: Buffer;
-  note: string;
-  signed_at: Date;
-}
-
-interface HeadRow {
-  slot: string;
-  stream_id: string;
-  stream_revision: string;
-  chain_hash: string;
-}
-
-const LEAF_COLUMNS =
-  'leaf_index, position::text AS position, stream_id, stream_revision, leaf_hash';
-const CHECKPOINT_COLUMNS = 'tree_size, root_hash, heads_count, heads_root, note, signed_at';
-const HEAD_COLUMNS = 'slot, stream_id, stream_revision, chain_hash';
-
-function toLeaf(row: LeafRow): TreeLeaf {
-  return {
-    index: Number(row.leaf_index),
-    position: row.position,
-    streamId: row.stream_id,
-    revision: Number(row.stream_revision),
-    hash: row.leaf_hash,
-  };
-}
-
-function toCheckpoint(row: CheckpointRow): StoredCheckpoint {
-  return {
-    treeSize: Number(row.tree_size),
-    rootHash: row.root_hash,
-    headsCount: Number(row.heads_count),
-    headsRoot: row.heads_root,
-    note: row.note,
-    signedAt: row.signed_at,
-  };
-}
-
-function toHead(row: HeadRow): StreamHead {
-  return {
-    slot: Number(row.slot),
-    streamId: row.stream_id,
-    revision: Number(row.stream_revision),
-    hash: row.chain_hash,
-  };
-}
 
 export class PostgresLedgerTreeReader implements LedgerTreeReader {
   constructor(private readonly pool: pg.Pool) {}
@@ -119,7 +67,7 @@ export class PostgresLedgerTreeReader implements LedgerTreeReader {
                JOIN ledger_tree_nodes n USING (level, node_index)`,
       values: [wanted.map((node) => node.level), wanted.map((node) => node.index)],
     });
-    return rows.map((row) => ({ level: row.level, index: Number(row.node_index), hash: row.hash }));
+    return rows.map(toNode);
   }
 
   async latestCheckpoint(): Promise<StoredCheckpoint | null> {
