@@ -7,19 +7,7 @@ import type {
   TreeLeaf,
   TreeNode,
 } from '../../application/ports/ledger-tree.port.js';
-import {
-  CHECKPOINT_COLUMNS,
-  HEAD_COLUMNS,
-  LEAF_COLUMNS,
-  toCheckpoint,
-  toHead,
-  toLeaf,
-  toNode,
-  type CheckpointRow,
-  type HeadRow,
-  type LeafRow,
-  type NodeRow,
-} from './ledger-tree-rows.js';
+import * as treeRows from './ledger-tree-rows.js';
 
 /*
  * Reads the tree tables of migration 008-ledger-tree. Every statement is prepared once per
@@ -39,78 +27,78 @@ export class PostgresLedgerTreeReader implements LedgerTreeReader {
   }
 
   async leafAt(position: LedgerPosition): Promise<TreeLeaf | null> {
-    const { rows } = await this.pool.query<LeafRow>({
+    const { rows } = await this.pool.query<treeRows.LeafRow>({
       name: 'ledger_tree_leaf_at',
-      text: `SELECT ${LEAF_COLUMNS} FROM ledger_tree_leaves WHERE position = $1::numeric`,
+      text: `SELECT ${treeRows.LEAF_COLUMNS} FROM ledger_tree_leaves WHERE position = $1::numeric`,
       values: [position],
     });
-    return rows[0] ? toLeaf(rows[0]) : null;
+    return rows[0] ? treeRows.toLeaf(rows[0]) : null;
   }
 
   async leaves(from: number, to: number): Promise<readonly TreeLeaf[]> {
     if (to <= from) return [];
-    const { rows } = await this.pool.query<LeafRow>({
+    const { rows } = await this.pool.query<treeRows.LeafRow>({
       name: 'ledger_tree_leaves',
-      text: `SELECT ${LEAF_COLUMNS} FROM ledger_tree_leaves
+      text: `SELECT ${treeRows.LEAF_COLUMNS} FROM ledger_tree_leaves
               WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index`,
       values: [from, to],
     });
-    return rows.map(toLeaf);
+    return rows.map(treeRows.toLeaf);
   }
 
   async nodes(wanted: readonly { level: number; index: number }[]): Promise<readonly TreeNode[]> {
     if (wanted.length === 0) return [];
-    const { rows } = await this.pool.query<NodeRow>({
+    const { rows } = await this.pool.query<treeRows.NodeRow>({
       name: 'ledger_tree_nodes',
       text: `SELECT n.level, n.node_index, n.hash
                FROM unnest($1::smallint[], $2::bigint[]) AS w(level, node_index)
                JOIN ledger_tree_nodes n USING (level, node_index)`,
       values: [wanted.map((node) => node.level), wanted.map((node) => node.index)],
     });
-    return rows.map(toNode);
+    return rows.map(treeRows.toNode);
   }
 
   async latestCheckpoint(): Promise<StoredCheckpoint | null> {
-    const { rows } = await this.pool.query<CheckpointRow>({
+    const { rows } = await this.pool.query<treeRows.CheckpointRow>({
       name: 'ledger_checkpoint_latest',
-      text: `SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoints ORDER BY tree_size DESC LIMIT 1`,
+      text: `SELECT ${treeRows.CHECKPOINT_COLUMNS} FROM ledger_checkpoints ORDER BY tree_size DESC LIMIT 1`,
     });
-    return rows[0] ? toCheckpoint(rows[0]) : null;
+    return rows[0] ? treeRows.toCheckpoint(rows[0]) : null;
   }
 
   async checkpointAt(treeSize: number): Promise<StoredCheckpoint | null> {
-    const { rows } = await this.pool.query<CheckpointRow>({
+    const { rows } = await this.pool.query<treeRows.CheckpointRow>({
       name: 'ledger_checkpoint_at',
-      text: `SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoints WHERE tree_size = $1`,
+      text: `SELECT ${treeRows.CHECKPOINT_COLUMNS} FROM ledger_checkpoints WHERE tree_size = $1`,
       values: [treeSize],
     });
-    return rows[0] ? toCheckpoint(rows[0]) : null;
+    return rows[0] ? treeRows.toCheckpoint(rows[0]) : null;
   }
 
   async checkpoints(after: number, limit: number): Promise<readonly StoredCheckpoint[]> {
-    const { rows } = await this.pool.query<CheckpointRow>({
+    const { rows } = await this.pool.query<treeRows.CheckpointRow>({
       name: 'ledger_checkpoints_after',
-      text: `SELECT ${CHECKPOINT_COLUMNS} FROM ledger_checkpoints
+      text: `SELECT ${treeRows.CHECKPOINT_COLUMNS} FROM ledger_checkpoints
               WHERE tree_size > $1 ORDER BY tree_size LIMIT $2`,
       values: [after, limit],
     });
-    return rows.map(toCheckpoint);
+    return rows.map(treeRows.toCheckpoint);
   }
 
   async heads(): Promise<readonly StreamHead[]> {
-    const { rows } = await this.pool.query<HeadRow>({
+    const { rows } = await this.pool.query<treeRows.HeadRow>({
       name: 'ledger_tree_heads',
-      text: `SELECT ${HEAD_COLUMNS} FROM ledger_tree_heads ORDER BY slot`,
+      text: `SELECT ${treeRows.HEAD_COLUMNS} FROM ledger_tree_heads ORDER BY slot`,
     });
-    return rows.map(toHead);
+    return rows.map(treeRows.toHead);
   }
 
   async headOf(streamId: string): Promise<StreamHead | null> {
-    const { rows } = await this.pool.query<HeadRow>({
+    const { rows } = await this.pool.query<treeRows.HeadRow>({
       name: 'ledger_tree_head_of',
-      text: `SELECT ${HEAD_COLUMNS} FROM ledger_tree_heads WHERE stream_id = $1`,
+      text: `SELECT ${treeRows.HEAD_COLUMNS} FROM ledger_tree_heads WHERE stream_id = $1`,
       values: [streamId],
     });
-    return rows[0] ? toHead(rows[0]) : null;
+    return rows[0] ? treeRows.toHead(rows[0]) : null;
   }
 }

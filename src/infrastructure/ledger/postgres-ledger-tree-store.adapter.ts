@@ -5,22 +5,7 @@ import type {
   TreeLeaf,
   TreeNode,
 } from '../../application/ports/ledger-tree.port.js';
-import {
-  checkpointRow,
-  headRow,
-  leafRow,
-  nodeRow,
-  HEAD_COLUMNS,
-  LEAF_COLUMNS,
-  toCheckpoint,
-  toHead,
-  toLeaf,
-  toNode,
-  type CheckpointRow,
-  type HeadRow,
-  type LeafRow,
-  type NodeRow,
-} from './ledger-tree-rows.js';
+import * as treeRows from './ledger-tree-rows.js';
 
 /*
  * Writes (and, to resume, reads) the tree tables of migration 008-ledger-tree inside the
@@ -42,11 +27,11 @@ export class PostgresLedgerTreeStore {
   async leaves(trx: Knex.Transaction, from: number, to: number): Promise<readonly TreeLeaf[]> {
     if (to <= from) return [];
     const rows = await trx('ledger_tree_leaves')
-      .select<LeafRow[]>(trx.raw(LEAF_COLUMNS))
+      .select<treeRows.LeafRow[]>(trx.raw(treeRows.LEAF_COLUMNS))
       .where('leaf_index', '>=', from)
       .andWhere('leaf_index', '<', to)
       .orderBy('leaf_index');
-    return rows.map(toLeaf);
+    return rows.map(treeRows.toLeaf);
   }
 
   async nodes(
@@ -55,26 +40,26 @@ export class PostgresLedgerTreeStore {
   ): Promise<readonly TreeNode[]> {
     if (wanted.length === 0) return [];
     const rows = await trx('ledger_tree_nodes')
-      .select<NodeRow[]>('level', 'node_index', 'hash')
+      .select<treeRows.NodeRow[]>('level', 'node_index', 'hash')
       .whereIn(
         ['level', 'node_index'],
         wanted.map((node) => [node.level, node.index]),
       );
-    return rows.map(toNode);
+    return rows.map(treeRows.toNode);
   }
 
   async latestCheckpoint(trx: Knex.Transaction): Promise<StoredCheckpoint | null> {
     const row = await trx('ledger_checkpoints')
       .orderBy('tree_size', 'desc')
-      .first<CheckpointRow | undefined>();
-    return row ? toCheckpoint(row) : null;
+      .first<treeRows.CheckpointRow | undefined>();
+    return row ? treeRows.toCheckpoint(row) : null;
   }
 
   async heads(trx: Knex.Transaction): Promise<readonly StreamHead[]> {
     const rows = await trx('ledger_tree_heads')
-      .select<HeadRow[]>(trx.raw(HEAD_COLUMNS))
+      .select<treeRows.HeadRow[]>(trx.raw(treeRows.HEAD_COLUMNS))
       .orderBy('slot');
-    return rows.map(toHead);
+    return rows.map(treeRows.toHead);
   }
 
   async write(
@@ -86,10 +71,10 @@ export class PostgresLedgerTreeStore {
       readonly heads: readonly StreamHead[];
     },
   ): Promise<void> {
-    await insertAll(trx, 'ledger_tree_leaves', changes.leaves.map(leafRow));
-    await insertAll(trx, 'ledger_tree_nodes', changes.nodes.map(nodeRow));
-    await insertAll(trx, 'ledger_checkpoints', changes.checkpoints.map(checkpointRow));
-    for (const chunk of chunks(changes.heads.map(headRow))) {
+    await insertAll(trx, 'ledger_tree_leaves', changes.leaves.map(treeRows.leafRow));
+    await insertAll(trx, 'ledger_tree_nodes', changes.nodes.map(treeRows.nodeRow));
+    await insertAll(trx, 'ledger_checkpoints', changes.checkpoints.map(treeRows.checkpointRow));
+    for (const chunk of chunks(changes.heads.map(treeRows.headRow))) {
       await trx('ledger_tree_heads')
         .insert(chunk)
         .onConflict('slot')
