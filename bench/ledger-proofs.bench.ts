@@ -19,6 +19,7 @@ import { generateSigningKey } from '../src/application/ledger/signed-note.js';
 import type { EventToAppend } from '../src/application/ports/event-store.port.js';
 import { buildLedgerIntegrity } from '../src/composition/ledger-integrity.js';
 import { PostgresEventStore } from '../src/infrastructure/event-store/postgres/postgres-event-store.adapter.js';
+import { PostgresLedgerLookup } from '../src/infrastructure/event-store/postgres/postgres-ledger-lookup.adapter.js';
 import { DirectoryCheckpointArchive } from '../src/infrastructure/ledger/directory-checkpoint-archive.adapter.js';
 import { PostgresLedgerTreeStore } from '../src/infrastructure/ledger/postgres-ledger-tree-store.adapter.js';
 import { migrateToLatest } from '../src/infrastructure/postgres/migrations/migration-source.js';
@@ -102,7 +103,12 @@ async function main(): Promise<void> {
       }),
       { store, knex, lockPool: pool, logger: quiet, batchSize: 1000, retryDelayMs: 20 },
     );
-    const integrity = buildLedgerIntegrity(pool, store, ledgerPublicKey(signingKey, ORIGIN));
+    const integrity = buildLedgerIntegrity(
+      pool,
+      store,
+      new PostgresLedgerLookup(pool),
+      ledgerPublicKey(signingKey, ORIGIN),
+    );
     const [, treeMs] = await timed(async () => {
       runner.start();
       while ((await integrity.tree.latestCheckpoint())?.treeSize !== EVENTS) {

@@ -2,6 +2,7 @@ import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { EventStore } from './application/ports/event-store.port.js';
+import type { LedgerLookup } from './application/ports/ledger-lookup.port.js';
 import { CleanupStack } from './infrastructure/system/cleanup-stack.js';
 import type { AppConfig } from './infrastructure/config/app-config.js';
 import { createEventStore } from './infrastructure/event-store/create-event-store.js';
@@ -15,6 +16,8 @@ export interface Resources {
   readonly pool: pg.Pool;
   readonly knex: Knex;
   readonly eventStore: EventStore;
+  /** What verifiers read from the event store beyond its port (events by position, stream heads). */
+  readonly ledgerLookup: LedgerLookup;
   readonly metrics: PrometheusMetrics;
   close(): Promise<void>;
 }
@@ -64,9 +67,10 @@ export async function openResources(
     });
     cleanup.push(() => knex.destroy());
     const metrics = new PrometheusMetrics();
-    const eventStore = instrumentEventStore(createEventStore(config, pool, logger), metrics);
+    const configured = createEventStore(config, pool, logger);
+    const eventStore = instrumentEventStore(configured.store, metrics);
     cleanup.push(() => eventStore.close());
-    return { pool, knex, eventStore, metrics, close };
+    return { pool, knex, eventStore, ledgerLookup: configured.lookup, metrics, close };
   } catch (error) {
     await close();
     throw error;

@@ -159,7 +159,7 @@ export async function buildAppRuntime(
     }),
     projections: readModels.monitor,
     timerStore: new PostgresTimerStore(knex),
-    ledger: buildLedgerIntegrity(pool, eventStore, publicKey),
+    ledger: buildLedgerIntegrity(pool, eventStore, resources.ledgerLookup, publicKey),
     notifier: new LedgerNotifier(eventStore, messageLogger(logger)),
     loginAttemptsPerMinute: config.auth.loginAttemptsPerMinute,
     demoAccounts: config.demoUsers

@@ -8,7 +8,6 @@ import { checkpointOpener, type OpenCheckpoint } from '../application/ledger/tru
 import type { EventStore } from '../application/ports/event-store.port.js';
 import type { LedgerLookup } from '../application/ports/ledger-lookup.port.js';
 import type { CheckpointArchive, LedgerTreeReader } from '../application/ports/ledger-tree.port.js';
-import { PostgresLedgerLookup } from '../infrastructure/event-store/postgres/postgres-ledger-lookup.adapter.js';
 import { PostgresLedgerTreeReader } from '../infrastructure/ledger/postgres-ledger-tree-reader.adapter.js';
 
 /** What reads, proves and verifies the ledger's tree: shared by the server and the CLI. */
@@ -27,13 +26,17 @@ export interface LedgerIntegrity {
   ): LedgerVerifier;
 }
 
+/**
+ * The tree is kept in PostgreSQL (`pool`) whatever the event store; `store` and `lookup` are the
+ * configured event store's (create-event-store.ts), whose feed order the tree follows.
+ */
 export function buildLedgerIntegrity(
   pool: pg.Pool,
   store: EventStore,
+  lookup: LedgerLookup,
   publicKey: LedgerPublicKey,
 ): LedgerIntegrity {
   const tree = new PostgresLedgerTreeReader(pool);
-  const lookup = new PostgresLedgerLookup(pool);
   const proofs = new LedgerProofs(tree);
   const openCheckpoint = checkpointOpener(publicKey.verifierKey);
   return {

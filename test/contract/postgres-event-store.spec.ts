@@ -7,6 +7,8 @@ import {
 import { decodePositionPair } from '../../src/infrastructure/event-store/pair-position.js';
 import { verifyStreamIntegrity } from '../../src/application/ledger/event-integrity.js';
 import { eventStoreContract } from './event-store.contract.js';
+import { ledgerIntegrityContract } from './ledger-integrity.contract.js';
+import { PostgresLedgerLookup } from '../../src/infrastructure/event-store/postgres/postgres-ledger-lookup.adapter.js';
 import { createPostgresLedger, type PostgresLedger } from '../support/event-store-postgres.js';
 import {
   eventually,
@@ -23,6 +25,22 @@ describe('PostgresEventStore', () => {
       const ledger = await createPostgresLedger({ onError: () => undefined, role: 'service' });
       return { store: ledger.store, cleanup: () => ledger.cleanup(), tamper: ledger.tamper };
     });
+  });
+
+  describe('ledger integrity contract', () => {
+    ledgerIntegrityContract(
+      async () => {
+        const ledger = await createPostgresLedger({ idleReadMs: 30, onError: () => undefined });
+        return {
+          store: ledger.store,
+          lookup: new PostgresLedgerLookup(ledger.pool),
+          treeDatabaseUrl: ledger.database.connectionString,
+          cleanup: () => ledger.cleanup(),
+          tamper: ledger.tamper,
+        };
+      },
+      { tamperable: true },
+    );
   });
 
   describe('on PostgreSQL', () => {

@@ -11,6 +11,7 @@ import {
   buildLedgerIntegrity,
   type LedgerIntegrity,
 } from '../../src/composition/ledger-integrity.js';
+import { PostgresLedgerLookup } from '../../src/infrastructure/event-store/postgres/postgres-ledger-lookup.adapter.js';
 import type { DirectoryCheckpointArchive } from '../../src/infrastructure/ledger/directory-checkpoint-archive.adapter.js';
 import { createPostgresLedger, type PostgresLedger } from '../support/event-store-postgres.js';
 import { sleep, testEvents } from '../support/event-store-fixtures.js';
@@ -131,6 +132,7 @@ describe('tampering with the ledger is caught', () => {
     integrity = buildLedgerIntegrity(
       ledger.pool,
       ledger.store,
+      new PostgresLedgerLookup(ledger.pool),
       ledgerPublicKey(signingKey, TEST_ORIGIN),
     );
     const { runner } = ledgerTreeRunner({

@@ -82,7 +82,12 @@ function ledgerIntegrity(resources: Resources, keyFile: string | undefined): Led
     keyFile === undefined
       ? ledgerPublicKey(loadLedgerSigningKey(settings).key, settings.origin)
       : publicKeyFrom(readFileSync(keyFile, 'utf8').trim(), settings.origin);
-  return buildLedgerIntegrity(resources.pool, resources.eventStore, publicKey);
+  return buildLedgerIntegrity(
+    resources.pool,
+    resources.eventStore,
+    resources.ledgerLookup,
+    publicKey,
+  );
 }
 
 function publicKeyFrom(verifierKey: string, origin: string): LedgerPublicKey {
