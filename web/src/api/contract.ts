@@ -124,11 +124,26 @@ export interface TimelineEvent {
 export interface CallTimeline {
   readonly callId: string;
   readonly events: TimelineEvent[];
-  readonly integrity: {
-    readonly verified: boolean;
-    readonly checkedEvents: number;
-    readonly brokenAt: string | number | null;
-  };
+  readonly integrity: TimelineIntegrity;
+}
+
+/**
+ * The timeline's verdict: the hash chain, the stream's head, and the newest signed checkpoint.
+ * `verified` only when every event is in a checkpoint and each proof holds.
+ */
+export interface TimelineIntegrity {
+  readonly verified: boolean;
+  readonly status: 'verified' | 'not_yet_checkpointed' | 'failed';
+  readonly checkedEvents: number;
+  readonly brokenAt: string | number | null;
+  /** The first thing that does not hold; null unless failed. */
+  readonly problem: string | null;
+  readonly checkpoint: {
+    readonly treeSize: number;
+    readonly signedAt: string;
+    readonly checkpointedEvents: number;
+    readonly notYetCheckpointed: number;
+  } | null;
 }
 
 /** GET /audit/calls/:id/state?at= : the call folded from its events up to that instant. */

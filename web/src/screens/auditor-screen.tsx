@@ -3,6 +3,7 @@ import type { AuditEntry, CallStateAt, CallTimeline } from '../api/contract';
 import { formatDateTime } from '../components/format';
 import { Notice } from '../components/notice';
 import { useSession } from '../session/session';
+import { integrityVerdict } from './integrity-verdict';
 
 /**
  * The compliance view: the latest audit-log entries, and any call's timeline replayed event by
@@ -67,6 +68,7 @@ export function AuditorScreen() {
     void open(callId.trim());
   };
 
+  const verdict = timeline ? integrityVerdict(timeline.integrity) : null;
   return (
     <main className="audit">
       <h1>Audit</h1>
@@ -88,11 +90,7 @@ export function AuditorScreen() {
       {timeline && (
         <section className="panel" aria-labelledby="timeline-heading">
           <h2 id="timeline-heading">Timeline of call {timeline.callId}</h2>
-          <Notice tone={timeline.integrity.verified ? 'info' : 'error'}>
-            {timeline.integrity.verified
-              ? `Integrity verified: ${timeline.integrity.checkedEvents} events, hash chain intact.`
-              : `Integrity check FAILED at ${String(timeline.integrity.brokenAt)}.`}
-          </Notice>
+          {verdict && <Notice tone={verdict.tone}>{verdict.text}</Notice>}
           <button type="button" className="button-secondary" onClick={exportTimeline}>
             Export timeline (JSON)
           </button>
