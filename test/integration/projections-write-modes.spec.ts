@@ -28,14 +28,21 @@ describe('call read models: live and write-behind writes over the same fold', ()
     knex = openKnex(ledger.database.connectionString);
     const history = new CallHistory({ calls: 120, windowCalls: 40, seed: 11 });
     for (const commits of history.windows()) await appendCommits(ledger.store, commits);
+    const streamPrefixes = callReadModelsProjection().streamPrefixes ?? [];
+    const { rows } = await ledger.pool.query<{ n: string }>(
+      'SELECT count(*) AS n FROM ledger_events WHERE stream_id LIKE ANY ($1::text[])',
+      [streamPrefixes.map((prefix) => `${prefix}%`)],
+    );
+    const appended = Number(rows[0]?.n);
     events = [];
-    for (let after: string | null = null; ;) {
-      const page = await ledger.store.readAll({
-        after,
-        limit: 1000,
-        streamPrefixes: callReadModelsProjection().streamPrefixes ?? [],
-      });
-      if (page.length === 0) break;
+    // The feed holds events back while an older transaction anywhere on the server is still open
+    // (another test's, say): read until every appended event has come, not until a page is empty.
+    for (let after: string | null = null; events.length < appended;) {
+      const page = await ledger.store.readAll({ after, limit: 1000, streamPrefixes });
+      if (page.length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
+      }
       events.push(...page);
       after = page.at(-1)!.position;
     }
