@@ -16,6 +16,7 @@ import { PostgresLedgerTreeReader } from '../../src/infrastructure/ledger/postgr
 import { testEvents } from '../support/event-store-fixtures.js';
 import { createPostgresLedger, type PostgresLedger } from '../support/event-store-postgres.js';
 import { writeLedgerTree } from '../support/ledger-tree-fixture.js';
+import { readWholeFeed } from '../support/read-whole-feed.js';
 
 describe('ledger proofs and verification over the stored tree', () => {
   const key = generateSigningKey('vytalwatch-call-ledger');
@@ -48,15 +49,7 @@ describe('ledger proofs and verification over the stored tree', () => {
       for (const stream of streams)
         await ledger.store.appendToStream(stream, testEvents(1), { expectedRevision: 'any' });
     }
-    events = [];
-    for (;;) {
-      const batch = await ledger.store.readAll({
-        after: events.at(-1)?.position ?? null,
-        limit: 1000,
-      });
-      if (batch.length === 0) break;
-      events.push(...batch);
-    }
+    events = await readWholeFeed(ledger.store, ledger.pool);
     await writeLedgerTree(ledger.database.connectionString, key, [100, 512, 700, 750]);
     tree = new PostgresLedgerTreeReader(ledger.pool);
     proofs = new LedgerProofs(tree);

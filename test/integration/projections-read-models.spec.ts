@@ -15,6 +15,7 @@ import { auditLogProjection } from '../../src/projections/audit-log.projection.j
 import type { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { CallHistory, appendCommits } from '../../bench/projections-history.js';
 import { createPostgresLedger, type PostgresLedger } from '../support/event-store-postgres.js';
+import { readWholeFeed } from '../support/read-whole-feed.js';
 import {
   count,
   openKnex,
@@ -56,14 +57,7 @@ describe('read-model projections on a real ledger', () => {
     // transaction on the same server can hold the head back for a while.
     if (last === null) throw new Error('nothing appended');
     await waitForAll(runners, last);
-    events = [];
-    let after: string | null = null;
-    for (;;) {
-      const page = await ledger.store.readAll({ after, limit: 1000 });
-      if (page.length === 0) break;
-      events.push(...page);
-      after = page.at(-1)!.position;
-    }
+    events = await readWholeFeed(ledger.store, ledger.pool);
   }, 120_000);
 
   afterAll(async () => {

@@ -8,6 +8,7 @@ import {
 import type { Projection } from '../../src/projections/projection.js';
 import { CallHistory, appendCommits } from '../../bench/projections-history.js';
 import { createPostgresLedger, type PostgresLedger } from '../support/event-store-postgres.js';
+import { readWholeFeed } from '../support/read-whole-feed.js';
 import { READ_MODEL_TABLES, differences, openKnex } from './projections-support.js';
 
 const suffixed = (suffix: string): CallReadModelTables => ({
@@ -28,24 +29,11 @@ describe('call read models: live and write-behind writes over the same fold', ()
     knex = openKnex(ledger.database.connectionString);
     const history = new CallHistory({ calls: 120, windowCalls: 40, seed: 11 });
     for (const commits of history.windows()) await appendCommits(ledger.store, commits);
-    const streamPrefixes = callReadModelsProjection().streamPrefixes ?? [];
-    const { rows } = await ledger.pool.query<{ n: string }>(
-      'SELECT count(*) AS n FROM ledger_events WHERE stream_id LIKE ANY ($1::text[])',
-      [streamPrefixes.map((prefix) => `${prefix}%`)],
+    events = await readWholeFeed(
+      ledger.store,
+      ledger.pool,
+      callReadModelsProjection().streamPrefixes ?? [],
     );
-    const appended = Number(rows[0]?.n);
-    events = [];
-    // The feed holds events back while an older transaction anywhere on the server is still open
-    // (another test's, say): read until every appended event has come, not until a page is empty.
-    for (let after: string | null = null; events.length < appended;) {
-      const page = await ledger.store.readAll({ after, limit: 1000, streamPrefixes });
-      if (page.length === 0) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        continue;
-      }
-      events.push(...page);
-      after = page.at(-1)!.position;
-    }
     for (const suffix of ['_live', '_behind']) {
       for (const { table } of READ_MODEL_TABLES) {
         await knex.raw(`CREATE TABLE "${table}${suffix}" (LIKE "${table}" INCLUDING ALL)`);

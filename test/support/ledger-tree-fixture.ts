@@ -7,6 +7,7 @@ import { MerkleFrontier } from '../../src/application/ledger/merkle/merkle-front
 import { UpdatableMerkleTree } from '../../src/application/ledger/merkle/updatable-merkle-tree.js';
 import type { NoteSigningKey } from '../../src/application/ledger/signed-note.js';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres-event-store.adapter.js';
+import { readWholeFeed } from './read-whole-feed.js';
 
 /*
  * Writes the tree tables from the events as the tree builder does, checkpointing at chosen sizes:
@@ -20,12 +21,7 @@ export async function writeLedgerTree(
   const pool = new pg.Pool({ connectionString, max: 2 });
   const store = new PostgresEventStore(pool);
   try {
-    const events: RecordedEvent[] = [];
-    for (;;) {
-      const batch = await store.readAll({ after: events.at(-1)?.position ?? null, limit: 5000 });
-      if (batch.length === 0) break;
-      events.push(...batch);
-    }
+    const events = await readWholeFeed(store, pool);
     const frontier = MerkleFrontier.empty();
     const heads = UpdatableMerkleTree.fromLeaves([]);
     const slots = new Map<string, number>();
