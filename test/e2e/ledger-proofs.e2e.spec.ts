@@ -148,6 +148,14 @@ describe('audit: inclusion and consistency proofs, evidence bundles', () => {
       code: 1,
       stderr: expect.stringContaining(`event ${String(changed.events[1]?.['eventId'])}`),
     });
+    // Without its checkpoint a bundle is backed by the hash chain alone: it vouches for nothing.
+    writeFileSync(file, JSON.stringify({ ...response.body, checkpoint: null, head: null }));
+    await expect(
+      run('node', [CLI, 'verify-evidence', file, '--key', keyFile], { env: cliEnv }),
+    ).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('not every event is proven'),
+    });
     const shortened = { ...response.body, events: response.body.events.slice(0, 2) };
     writeFileSync(file, JSON.stringify(shortened));
     await expect(

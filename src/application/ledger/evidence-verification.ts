@@ -17,7 +17,14 @@ import { keyFingerprint } from './signed-note.js';
  */
 
 export interface EvidenceReport {
+  /** Nothing in the document contradicts itself: chain, proofs, head and signature hold. */
   readonly verified: boolean;
+  /**
+   * Verified, and every event is proven in the signed checkpoint. Only then does the bundle vouch
+   * for the whole call: an event without a proof (or a bundle without its checkpoint) is backed by
+   * the hash chain alone, which anyone who rewrote the call could have recomputed.
+   */
+  readonly complete: boolean;
   /** False when checked against the key the document carries rather than one the auditor gave. */
   readonly keyPinned: boolean;
   readonly fingerprint: string | null;
@@ -52,6 +59,7 @@ export function verifyEvidence(
   const problems: string[] = [];
   const failed = (problem: string): EvidenceReport => ({
     verified: false,
+    complete: false,
     keyPinned: pinnedVerifierKey !== null,
     fingerprint: null,
     events: 0,
@@ -187,6 +195,7 @@ export function verifyEvidence(
 
   return {
     verified: problems.length === 0,
+    complete: problems.length === 0 && checkpointedEvents === events.length,
     keyPinned: pinnedVerifierKey !== null,
     fingerprint: keyFingerprint(key),
     events: events.length,

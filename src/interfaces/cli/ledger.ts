@@ -259,7 +259,12 @@ program
       process.stderr.write(`${report.notYetCheckpointed} event(s) not yet checkpointed\n`);
     }
     if (report.problems[0] !== undefined) process.stderr.write(`FAILED: ${report.problems[0]}\n`);
-    process.exitCode = report.verified ? 0 : 1;
+    else if (!report.complete) {
+      process.stderr.write(
+        'FAILED: not every event is proven in a signed checkpoint, so the bundle does not vouch for the call; export it again once they are checkpointed\n',
+      );
+    }
+    process.exitCode = report.complete ? 0 : 1;
   });
 
 program

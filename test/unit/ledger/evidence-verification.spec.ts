@@ -198,8 +198,18 @@ describe('an evidence bundle checked offline', () => {
     const partial = bundle(5, 3);
     expect(verifyEvidence(partial.document, partial.verifierKey)).toMatchObject({
       verified: true,
+      complete: false,
       checkpointedEvents: 3,
       notYetCheckpointed: 2,
+    });
+  });
+
+  it('vouches for the call only when every event is proven: not without the checkpoint', () => {
+    expect(verifyEvidence(document, verifierKey).complete).toBe(true);
+    const unproven = { ...document, checkpoint: null, head: null };
+    expect(verifyEvidence(unproven, verifierKey)).toMatchObject({
+      complete: false,
+      checkpointedEvents: 0,
     });
   });
 
