@@ -15,6 +15,7 @@ import { PostgresLedgerLookup } from '../../src/infrastructure/event-store/postg
 import type { DirectoryCheckpointArchive } from '../../src/infrastructure/ledger/directory-checkpoint-archive.adapter.js';
 import { createPostgresLedger, type PostgresLedger } from '../support/event-store-postgres.js';
 import { sleep, testEvents } from '../support/event-store-fixtures.js';
+import { inTransaction } from '../support/pg-transaction.js';
 import {
   TEST_ORIGIN,
   expectedTree,
@@ -59,19 +60,11 @@ describe('tampering with the ledger is caught', () => {
 
   /** Runs `work` as the superuser with every user trigger of the ledger's tables off. */
   async function asSuperuser(work: (client: pg.PoolClient) => Promise<unknown>): Promise<void> {
-    const client = await ledger.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(ledger.pool, async (client) => {
       for (const table of TABLES) await client.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
       await work(client);
       for (const table of TABLES) await client.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async function verifyAll() {

@@ -7,6 +7,7 @@ import {
 import { migrateToLatest } from '../../src/infrastructure/postgres/migrations/migration-source.js';
 import type { JsonObject } from '../../src/domain/shared/event.js';
 import { TEST_ROLES, createTestDatabase, type TestDatabase } from './test-database.js';
+import { inTransaction } from './pg-transaction.js';
 
 export interface PostgresLedger {
   readonly store: PostgresEventStore;
@@ -62,22 +63,13 @@ export async function createPostgresLedger(
   const store = new PostgresEventStore(pool, storeOptions);
 
   /** Runs `sql` with the append-only trigger disabled, as someone with table rights could. */
-  const bypassingTrigger = async (sql: string, values: unknown[]): Promise<void> => {
-    const client = await tamperPool.connect();
-    try {
-      await client.query('BEGIN');
+  const bypassingTrigger = (sql: string, values: unknown[]): Promise<void> =>
+    inTransaction(tamperPool, async (client) => {
       await client.query('ALTER TABLE ledger_events DISABLE TRIGGER ledger_events_append_only');
       const result = await client.query(sql, values);
       if (result.rowCount !== 1) throw new Error(`tampering changed ${result.rowCount} rows`);
       await client.query('ALTER TABLE ledger_events ENABLE TRIGGER ledger_events_append_only');
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
-  };
+    });
 
   return {
     store,

@@ -7,6 +7,7 @@ import { MerkleFrontier } from '../../src/application/ledger/merkle/merkle-front
 import { UpdatableMerkleTree } from '../../src/application/ledger/merkle/updatable-merkle-tree.js';
 import type { NoteSigningKey } from '../../src/application/ledger/signed-note.js';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres-event-store.adapter.js';
+import { inTransaction } from './pg-transaction.js';
 import { readWholeFeed } from './read-whole-feed.js';
 
 /*
@@ -26,9 +27,7 @@ export async function writeLedgerTree(
     const heads = UpdatableMerkleTree.fromLeaves([]);
     const slots = new Map<string, number>();
     const headRows = new Map<number, RecordedEvent>();
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(pool, async (client) => {
       await client.query(
         'TRUNCATE ledger_tree_leaves, ledger_tree_nodes, ledger_tree_heads, ledger_checkpoints',
       );
@@ -82,13 +81,7 @@ export async function writeLedgerTree(
           headRows.clear();
         }
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   } finally {
     await store.close();
     await pool.end();
