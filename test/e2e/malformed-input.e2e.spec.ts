@@ -322,6 +322,22 @@ const BAD_REQUESTS: readonly BadRequest[] = [
     code: 'REQUEST.INVALID_ID',
   },
   {
+    name: 'call id not a UUID on a recording route',
+    as: 'provider',
+    method: 'GET',
+    path: '/webrtc/calls/not-a-uuid/recordings/9b2f6c1e-3d4a-4b5c-8d6e-7f8091a2b3c4/media',
+    status: 400,
+    code: 'REQUEST.INVALID_ID',
+  },
+  {
+    name: 'recording id not a UUID on the legal hold',
+    as: 'admin',
+    method: 'POST',
+    path: '/webrtc/calls/:call/recordings/abc/legal-hold',
+    status: 400,
+    code: 'REQUEST.INVALID_ID',
+  },
+  {
     name: 'unknown recording',
     as: 'provider',
     method: 'POST',

@@ -16,7 +16,7 @@ import {
   PagedFreshnessQueryDto,
 } from '../dto/query-params.dto.js';
 import { Freshness } from '../freshness.js';
-import { uuidParam } from '../validation.js';
+import { recordingRoute, uuidParam, type RecordingRoute } from '../validation.js';
 
 /** The query side of calls: read models only, never the aggregates. */
 @ApiTags('calls')
@@ -87,8 +87,7 @@ export class CallQueriesController {
   @Get(':id/recordings/:recordingId')
   @Roles('provider', 'patient', 'auditor', 'admin')
   async recording(
-    @Param('id', uuidParam) id: string,
-    @Param('recordingId', uuidParam) recordingId: string,
+    @Param(recordingRoute) { callId: id, recordingId }: RecordingRoute,
     @CurrentActor() actor: Actor,
     @CurrentRequestContext() context: RequestContext,
     @Query() query: FreshnessQueryDto,

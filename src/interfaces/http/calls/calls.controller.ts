@@ -15,7 +15,7 @@ import { noFields } from '../dto/empty.dto.js';
 import { InitiateCallDto } from '../dto/initiate-call.dto.js';
 import { ReasonDto } from '../dto/reason.dto.js';
 import { HttpError } from '../http-error.js';
-import { uuidParam } from '../validation.js';
+import { recordingRoute, uuidParam, type RecordingRoute } from '../validation.js';
 import { presentCallResult, presentRecordingResult } from './call.presenter.js';
 
 const reasonOf = (body: ReasonDto) => ({ reason: body.reason ?? null });
@@ -156,8 +156,7 @@ export class CallsController {
   @Post(':id/recordings/:recordingId/stop')
   @HttpCode(200)
   async stopRecording(
-    @Param('id', uuidParam) id: string,
-    @Param('recordingId', uuidParam) recordingId: string,
+    @Param(recordingRoute) { callId: id, recordingId }: RecordingRoute,
     @CurrentActor() actor: Actor,
     @CurrentRequestContext() context: RequestContext,
     @Body(noFields) _body: unknown,

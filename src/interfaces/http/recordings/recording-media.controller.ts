@@ -39,7 +39,7 @@ import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { CurrentRequestContext } from '../request-context.decorator.js';
 import { noFields } from '../dto/empty.dto.js';
 import { HttpError } from '../http-error.js';
-import { uuidParam } from '../validation.js';
+import { recordingRoute, type RecordingRoute } from '../validation.js';
 import { presentRecordingResult } from '../calls/call.presenter.js';
 
 /** The raw-body route: the JSON body parser lets it through untouched (see server.ts). */
@@ -73,8 +73,7 @@ export class RecordingMediaController {
   @Roles('provider', 'patient')
   @ApiOperation({ summary: 'Upload the stopped recording (raw body, e.g. video/webm), once' })
   async upload(
-    @Param('id', uuidParam) id: string,
-    @Param('recordingId', uuidParam) recordingId: string,
+    @Param(recordingRoute) { callId: id, recordingId }: RecordingRoute,
     @CurrentActor() actor: Actor,
     @CurrentRequestContext() context: RequestContext,
     @Req() request: Request,
@@ -104,8 +103,7 @@ export class RecordingMediaController {
   @Roles('provider', 'patient', 'auditor', 'admin', 'analyst')
   @ApiOperation({ summary: 'Stream the decrypted recording (Range supported; audited)' })
   async download(
-    @Param('id', uuidParam) id: string,
-    @Param('recordingId', uuidParam) recordingId: string,
+    @Param(recordingRoute) { callId: id, recordingId }: RecordingRoute,
     @CurrentActor() actor: Actor,
     @CurrentRequestContext() context: RequestContext,
     @Headers('range') range: string | undefined,
@@ -168,8 +166,7 @@ export class RecordingMediaController {
   @Roles('admin')
   @ApiOperation({ summary: 'Place the recording under legal hold (admins): it is never purged' })
   setHold(
-    @Param('id', uuidParam) id: string,
-    @Param('recordingId', uuidParam) recordingId: string,
+    @Param(recordingRoute) { callId: id, recordingId }: RecordingRoute,
     @CurrentActor() actor: Actor,
     @CurrentRequestContext() context: RequestContext,
     @Body(noFields) _body: unknown,
@@ -183,8 +180,7 @@ export class RecordingMediaController {
   @Roles('admin')
   @ApiOperation({ summary: 'Release the legal hold (admins)' })
   releaseHold(
-    @Param('id', uuidParam) id: string,
-    @Param('recordingId', uuidParam) recordingId: string,
+    @Param(recordingRoute) { callId: id, recordingId }: RecordingRoute,
     @CurrentActor() actor: Actor,
     @CurrentRequestContext() context: RequestContext,
     @Res({ passthrough: true }) response: Response,
