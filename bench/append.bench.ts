@@ -83,6 +83,7 @@ async function main(): Promise<void> {
     await seedDemoUsers(users, new Argon2PasswordHasher());
     const store = new PostgresEventStore(pool);
     const archiveDir = await mkdtemp(path.join(tmpdir(), 'bench-checkpoints-'));
+    const archive = new DirectoryCheckpointArchive(archiveDir);
     const quiet = { info: () => undefined, error: (message: string) => console.error(message) };
     const treeRunner = new ProjectionRunner(
       ledgerTreeProjection({
@@ -92,7 +93,8 @@ async function main(): Promise<void> {
         origin: 'bench',
         signingKey: generateSigningKey('bench'),
         checkpointIntervalMs: 5000,
-        publisher: new CheckpointPublisher(new DirectoryCheckpointArchive(archiveDir), quiet),
+        publisher: new CheckpointPublisher(archive, quiet),
+        archive,
       }),
       {
         store,

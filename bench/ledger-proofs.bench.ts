@@ -100,6 +100,7 @@ async function main(): Promise<void> {
         signingKey,
         checkpointIntervalMs: 1000,
         publisher: new CheckpointPublisher(archive, quiet),
+        archive,
       }),
       { store, knex, lockPool: pool, logger: quiet, batchSize: 1000, retryDelayMs: 20 },
     );
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
       store,
       new PostgresLedgerLookup(pool),
       ledgerPublicKey(signingKey, ORIGIN),
+      archive,
     );
     const [, treeMs] = await timed(async () => {
       runner.start();
@@ -149,7 +151,7 @@ async function main(): Promise<void> {
     consistency.sort((a, b) => a - b);
 
     // 4. The whole ledger verified.
-    const [report, verifyMs] = await timed(() => integrity.verifier(archive).verify());
+    const [report, verifyMs] = await timed(() => integrity.verifier().verify());
     if (!report.verified) throw new Error(`verification failed: ${report.problems[0]?.message}`);
 
     const perMillion = (value: number): string =>

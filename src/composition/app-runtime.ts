@@ -159,7 +159,13 @@ export async function buildAppRuntime(
     }),
     projections: readModels.monitor,
     timerStore: new PostgresTimerStore(knex),
-    ledger: buildLedgerIntegrity(pool, eventStore, resources.ledgerLookup, publicKey),
+    ledger: buildLedgerIntegrity(
+      pool,
+      eventStore,
+      resources.ledgerLookup,
+      publicKey,
+      checkpointArchive.archive,
+    ),
     notifier: new LedgerNotifier(eventStore, messageLogger(logger)),
     loginAttemptsPerMinute: config.auth.loginAttemptsPerMinute,
     demoAccounts: config.demoUsers

@@ -46,6 +46,7 @@ export async function startLedgerFollowers(
       signingKey: ledgerTree.signingKey,
       checkpointIntervalMs: ledgerTree.checkpointIntervalMs,
       publisher: ledgerTree.publisher,
+      archive: ledgerTree.archive,
     }),
     {
       store: runtime.eventStore,

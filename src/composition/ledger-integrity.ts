@@ -19,22 +19,21 @@ export interface LedgerIntegrity {
   readonly streams: StreamVerifier;
   readonly publicKey: LedgerPublicKey;
   readonly openCheckpoint: OpenCheckpoint;
-  /** A whole-ledger verifier; `archive` is the second place checkpoints are kept, when there is one. */
-  verifier(
-    archive: CheckpointArchive | null,
-    onProgress?: (events: number) => void,
-  ): LedgerVerifier;
+  /** A whole-ledger verifier, reading the archive as well when there is one. */
+  verifier(onProgress?: (events: number) => void): LedgerVerifier;
 }
 
 /**
  * The tree is kept in PostgreSQL (`pool`) whatever the event store; `store` and `lookup` are the
- * configured event store's (create-event-store.ts), whose feed order the tree follows.
+ * configured event store's (create-event-store.ts), whose feed order the tree follows. `archive`
+ * is the second place checkpoints are kept (null: none, which the reports then say).
  */
 export function buildLedgerIntegrity(
   pool: pg.Pool,
   store: EventStore,
   lookup: LedgerLookup,
   publicKey: LedgerPublicKey,
+  archive: CheckpointArchive | null,
 ): LedgerIntegrity {
   const tree = new PostgresLedgerTreeReader(pool);
   const proofs = new LedgerProofs(tree);
@@ -49,11 +48,12 @@ export function buildLedgerIntegrity(
       lookup,
       proofs,
       openCheckpoint,
+      archive,
       comparePositions: (a, b) => store.comparePositions(a, b),
     }),
     publicKey,
     openCheckpoint,
-    verifier: (archive, onProgress) =>
+    verifier: (onProgress) =>
       new LedgerVerifier({
         store,
         tree,

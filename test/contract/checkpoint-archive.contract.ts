@@ -27,6 +27,7 @@ export function checkpointArchiveContract(
     it('holds nothing at first', async () => {
       expect(await subject.archive.latest()).toBeNull();
       expect(await subject.archive.at(1000)).toBeNull();
+      expect(await subject.archive.sizes(null, 10)).toEqual([]);
     });
 
     it('keeps each note under its tree size and names the newest, whatever the order of arrival', async () => {
@@ -38,6 +39,18 @@ export function checkpointArchiveContract(
         treeSize: 123_456_789_012,
         note: note(123_456_789_012),
       });
+    });
+
+    it('lists the archived sizes in numeric order, a page at a time', async () => {
+      const sizes = [2000, 1000, 123_456_789_012, 2507, 9, 10];
+      for (const size of sizes) await subject.archive.publish(size, note(size));
+      expect(await subject.archive.sizes(null, 100)).toEqual([
+        9, 10, 1000, 2000, 2507, 123_456_789_012,
+      ]);
+      expect(await subject.archive.sizes(null, 2)).toEqual([9, 10]);
+      expect(await subject.archive.sizes(10, 2)).toEqual([1000, 2000]);
+      expect(await subject.archive.sizes(999, 10)).toEqual([1000, 2000, 2507, 123_456_789_012]);
+      expect(await subject.archive.sizes(123_456_789_012, 10)).toEqual([]);
     });
 
     it('takes the same note twice as one, and never replaces a note with another', async () => {

@@ -99,7 +99,7 @@ export function ledgerIntegrityContract(
     pool.on('error', () => undefined);
     knex = openKnex(subject.treeDatabaseUrl);
     archive = await temporaryArchive();
-    integrity = buildLedgerIntegrity(pool, store, subject.lookup, publicKey);
+    integrity = buildLedgerIntegrity(pool, store, subject.lookup, publicKey, archive);
     startTree();
   }, CHECKPOINT_TIMEOUT_MS);
 
@@ -284,7 +284,7 @@ export function ledgerIntegrityContract(
     'verifies the whole ledger against the signed checkpoints',
     async () => {
       await checkpointCovering(await appendRounds(uniquePrefix('whole'), 3, 2));
-      const report = await integrity.verifier(archive).verify();
+      const report = await integrity.verifier().verify();
       expect(report.problems).toEqual([]);
       expect(report.verified).toBe(true);
       expect(report.newestCheckpoint).not.toBeNull();
@@ -307,7 +307,7 @@ export function ledgerIntegrityContract(
         const stream = await integrity.streams.verify(streamId, await store.readStream(streamId));
         expect(stream.integrity.status).toBe('failed');
         expect(stream.integrity.problem).toMatch(/revision 1/);
-        const report = await integrity.verifier(archive).verify();
+        const report = await integrity.verifier().verify();
         expect(report.verified).toBe(false);
         expect(report.problems[0]).toMatchObject({ kind: 'chain', streamId });
       } finally {
@@ -316,7 +316,7 @@ export function ledgerIntegrityContract(
 
       const restored = await integrity.streams.verify(streamId, await store.readStream(streamId));
       expect(restored.integrity.status).toBe('verified');
-      expect((await integrity.verifier(archive).verify()).verified).toBe(true);
+      expect((await integrity.verifier().verify()).verified).toBe(true);
     },
     CHECKPOINT_TIMEOUT_MS + 30_000,
   );

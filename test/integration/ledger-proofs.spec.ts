@@ -111,6 +111,7 @@ describe('ledger proofs and verification over the stored tree', () => {
       lookup: new PostgresLedgerLookup(ledger.pool),
       proofs,
       openCheckpoint,
+      archive: null,
     });
     const stream = streams[0] as string;
     const result = await streamVerifier.verify(stream, await ledger.store.readStream(stream));

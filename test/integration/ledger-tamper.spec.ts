@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import { chainHash, computeContentHash } from '../../src/application/ledger/event-integrity.js';
@@ -12,6 +14,7 @@ import {
   type LedgerIntegrity,
 } from '../../src/composition/ledger-integrity.js';
 import { PostgresLedgerLookup } from '../../src/infrastructure/event-store/postgres/postgres-ledger-lookup.adapter.js';
+import { checkpointFileName } from '../../src/infrastructure/ledger/checkpoint-file-name.js';
 import type { DirectoryCheckpointArchive } from '../../src/infrastructure/ledger/directory-checkpoint-archive.adapter.js';
 import { createPostgresLedger, type PostgresLedger } from '../support/event-store-postgres.js';
 import { sleep, testEvents } from '../support/event-store-fixtures.js';
@@ -68,7 +71,7 @@ describe('tampering with the ledger is caught', () => {
   }
 
   async function verifyAll() {
-    return integrity.verifier(archive).verify();
+    return integrity.verifier().verify();
   }
 
   async function verifyStream(streamId: string) {
@@ -127,6 +130,7 @@ describe('tampering with the ledger is caught', () => {
       ledger.store,
       new PostgresLedgerLookup(ledger.pool),
       ledgerPublicKey(signingKey, TEST_ORIGIN),
+      archive,
     );
     const { runner } = ledgerTreeRunner({
       store: ledger.store,
@@ -377,6 +381,74 @@ describe('tampering with the ledger is caught', () => {
       },
       { kinds: ['checkpoint_signature', 'checkpoint_missing'], stream: callA },
     );
+  });
+
+  it('catches a rewritten ledger re-signed with the real key, from the older checkpoints archived', async () => {
+    const events = await ledger.store.readStream(callC);
+    const edited = events.map((event, i) =>
+      i === 1 ? { ...event, data: { ...event.data, forged: true } } : event,
+    );
+    const resigned = await temporaryArchive();
+    const copied: number[] = [];
+    const { rows: position } = await ledger.pool.query(
+      "SELECT * FROM projection_checkpoints WHERE name = 'ledger-tree'",
+    );
+    await withTablesRestored(async () => {
+      try {
+        // The rewrite, and the tree and its checkpoints thrown away so that they are built again.
+        await asSuperuser(async (client) => {
+          await rechain(client, edited, 1);
+          for (const table of TABLES.filter(
+            (name) => name.startsWith('ledger_tree') || name === 'ledger_checkpoints',
+          ))
+            await client.query(`DELETE FROM ${table}`);
+          await client.query("DELETE FROM projection_checkpoints WHERE name = 'ledger-tree'");
+        });
+        await ledger.store.appendToStream(callA, testEvents(1), { expectedRevision: 'any' });
+        const total = (await expectedTree(ledger.store)).events.length;
+        // A builder that saw only an empty archive signs the rewrite with the ledger's own key.
+        const { runner, publisher } = ledgerTreeRunner({
+          store: ledger.store,
+          knex,
+          pool: ledger.pool,
+          signingKey,
+          archive: resigned,
+          intervalMs: 50,
+        });
+        runner.start();
+        try {
+          await until(
+            async () => (await integrity.tree.latestCheckpoint())?.treeSize === total,
+            `the rewrite re-signed at ${total}`,
+          );
+        } finally {
+          await runner.stop();
+          await publisher.idle();
+        }
+        // Whatever sizes the archive does not hold yet reach it, as publishing them would.
+        for (const size of await resigned.sizes(null, 10_000)) {
+          if ((await archive.at(size)) !== null) continue;
+          await archive.publish(size, (await resigned.at(size)) as string);
+          copied.push(size);
+        }
+        expect(await archive.latest()).toEqual(await resigned.latest());
+
+        const report = await verifyAll();
+        expect(report.verified).toBe(false);
+        expect(report.problems.map((problem) => problem.kind)).toEqual(
+          expect.arrayContaining(['checkpoint_missing', 'checkpoint_root']),
+        );
+        expect(report.problems[0]?.message).toMatch(/the database lost it|was replaced/);
+      } finally {
+        for (const size of copied) await rm(path.join(archive.location, checkpointFileName(size)));
+        await ledger.pool.query("DELETE FROM projection_checkpoints WHERE name = 'ledger-tree'");
+        for (const row of position)
+          await ledger.pool.query(
+            'INSERT INTO projection_checkpoints (name, position, events_applied, updated_at) VALUES ($1, $2, $3, $4)',
+            [row.name, row.position, row.events_applied, row.updated_at],
+          );
+      }
+    });
   });
 
   it('catches a checkpoint signed with another key', async () => {

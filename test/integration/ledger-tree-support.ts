@@ -20,7 +20,10 @@ import {
   LEDGER_TREE_BATCH_PAUSE_MS,
   ledgerTreeProjection,
 } from '../../src/projections/ledger-tree/ledger-tree.projection.js';
-import { ProjectionRunner } from '../../src/projections/projection-runner.js';
+import {
+  ProjectionRunner,
+  type ProjectionRunnerLogger,
+} from '../../src/projections/projection-runner.js';
 import type { Projection } from '../../src/projections/projection.js';
 import { readWholeFeed } from '../support/event-store-fixtures.js';
 
@@ -43,6 +46,7 @@ export function ledgerTreeRunner(options: {
   archive: CheckpointArchive;
   intervalMs: number;
   wrap?: (projection: Projection) => Projection;
+  logger?: ProjectionRunnerLogger;
 }): { runner: ProjectionRunner; publisher: CheckpointPublisher } {
   const publisher = new CheckpointPublisher(options.archive, quietLogger);
   const projection = ledgerTreeProjection({
@@ -53,12 +57,13 @@ export function ledgerTreeRunner(options: {
     signingKey: options.signingKey,
     checkpointIntervalMs: options.intervalMs,
     publisher,
+    archive: options.archive,
   });
   const runner = new ProjectionRunner(options.wrap ? options.wrap(projection) : projection, {
     store: options.store,
     knex: options.knex,
     lockPool: options.pool,
-    logger: quietLogger,
+    logger: options.logger ?? quietLogger,
     batchSize: 1000,
     batchPauseMs: LEDGER_TREE_BATCH_PAUSE_MS,
     retryDelayMs: 20,

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { Knex } from 'knex';
-import { openCheckpoint } from '../../src/application/ledger/ledger-checkpoint.js';
+import type pg from 'pg';
+import { openCheckpoint, signCheckpoint } from '../../src/application/ledger/ledger-checkpoint.js';
 import {
   formatVerifierKey,
   generateSigningKey,
@@ -22,6 +23,7 @@ import {
   ledgerTreeRunner,
   temporaryArchive,
 } from './ledger-tree-support.js';
+import { inTransaction } from '../support/pg-transaction.js';
 import { headOf, openKnex } from './projections-support.js';
 
 interface CheckpointRow {
@@ -59,6 +61,7 @@ describe('the ledger-tree projection', () => {
     intervalMs: number,
     wrap?: Parameters<typeof ledgerTreeRunner>[0]['wrap'],
     to: DirectoryCheckpointArchive = archive,
+    logger?: Parameters<typeof ledgerTreeRunner>[0]['logger'],
   ) {
     const built = ledgerTreeRunner({
       store: ledger.store,
@@ -68,6 +71,7 @@ describe('the ledger-tree projection', () => {
       archive: to,
       intervalMs,
       ...(wrap ? { wrap } : {}),
+      ...(logger ? { logger } : {}),
     });
     built.runner.start();
     running.push(built.runner);
@@ -254,6 +258,120 @@ describe('the ledger-tree projection', () => {
       note: newest?.note,
     });
   });
+
+  it('will not build on a stored tree that is not what was signed and archived, and resumes once it is', async () => {
+    const ready = start(50);
+    await appendConcurrently(5, 2);
+    expect(await ready.runner.waitFor(await headOf(ledger.store), 20_000)).toBe(true);
+    const size = await treeSize();
+    await waitForCheckpoint(size);
+    await ready.publisher.idle();
+    await ready.runner.stop();
+    const newest = (await checkpoints()).at(-1) as CheckpointRow;
+    const otherKey = generateSigningKey(TEST_ORIGIN);
+    const other = (await knex('ledger_tree_leaves')
+      .orderBy('leaf_index')
+      .first<{ leaf_hash: Buffer }>())!;
+
+    /** Tampers as the superuser, checks a new builder refuses and signs nothing, then undoes it. */
+    const refusesAfter = async (
+      what: RegExp,
+      tamper: (client: pg.PoolClient) => Promise<unknown>,
+      undo: (client: pg.PoolClient) => Promise<unknown>,
+    ): Promise<void> => {
+      await asSuperuser(tamper);
+      const refusals: string[] = [];
+      const logger = {
+        info: () => undefined,
+        error: (_message: string, fields?: Record<string, unknown>) => {
+          refusals.push(String(fields?.['error'] ?? ''));
+        },
+      };
+      const before = await checkpoints();
+      const refusing = start(20, undefined, archive, logger);
+      await ledger.store.appendToStream(`${uniquePrefix('tree')}late`, testEvents(2), {
+        expectedRevision: 'no_stream',
+      });
+      await eventually(
+        () => refusals.some((message) => what.test(message)),
+        10_000,
+        () => `a refusal matching ${what}; got ${JSON.stringify(refusals.slice(0, 3))}`,
+      );
+      await refusing.runner.stop();
+      expect((await checkpoints()).map((row) => row.note)).toEqual(before.map((row) => row.note));
+      await asSuperuser(undo);
+    };
+
+    await refusesAfter(
+      /holds checkpoint \d+, newer than the database's newest/,
+      (client) =>
+        client.query('DELETE FROM ledger_checkpoints WHERE tree_size = $1', [newest.tree_size]),
+      (client) =>
+        client.query(
+          'INSERT INTO ledger_checkpoints (tree_size, root_hash, heads_count, heads_root, note) VALUES ($1, $2, $3, $4, $5)',
+          [newest.tree_size, newest.root_hash, newest.heads_count, newest.heads_root, newest.note],
+        ),
+    );
+    await refusesAfter(
+      /not signed by this ledger's key/,
+      (client) =>
+        client.query('UPDATE ledger_checkpoints SET note = $2 WHERE tree_size = $1', [
+          newest.tree_size,
+          signCheckpoint(
+            {
+              origin: TEST_ORIGIN,
+              treeSize: Number(newest.tree_size),
+              rootHash: newest.root_hash,
+              headsCount: Number(newest.heads_count),
+              headsRoot: newest.heads_root,
+            },
+            otherKey,
+          ),
+        ]),
+      (client) =>
+        client.query('UPDATE ledger_checkpoints SET note = $2 WHERE tree_size = $1', [
+          newest.tree_size,
+          newest.note,
+        ]),
+    );
+    // A leaf the service itself could insert ahead of the builder, for an event not in the feed.
+    const late = await treeSize();
+    await refusesAfter(
+      /leaves after checkpoint|is not the event at position/,
+      (client) =>
+        client.query(
+          `INSERT INTO ledger_tree_leaves (leaf_index, position, stream_id, stream_revision, leaf_hash)
+           VALUES ($1, (SELECT max(position) + 1000 FROM ledger_tree_leaves), 'forged', 0, $2)`,
+          [late, other.leaf_hash],
+        ),
+      (client) => client.query('DELETE FROM ledger_tree_leaves WHERE leaf_index >= $1', [late]),
+    );
+
+    const resumed = start(20);
+    expect(await resumed.runner.waitFor(await headOf(ledger.store), 20_000)).toBe(true);
+    await waitForCheckpoint(await treeSize());
+    await expectTablesToMatchTheEvents();
+  });
+
+  /** Runs `work` as the superuser with the tree tables' own triggers off. */
+  async function asSuperuser(work: (client: pg.PoolClient) => Promise<unknown>): Promise<void> {
+    const tables = [
+      'ledger_checkpoints',
+      'ledger_tree_leaves',
+      'ledger_tree_nodes',
+      'ledger_tree_heads',
+    ];
+    await inTransaction(ledger.pool, async (client) => {
+      for (const table of tables) await client.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+      await work(client);
+      for (const table of tables) await client.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
+    });
+  }
+
+  async function treeSize(): Promise<number> {
+    const row = await knex('ledger_tree_leaves').count<{ count: string }[]>('* as count');
+    return Number(row[0]?.count ?? 0);
+  }
 
   async function waitForCheckpoint(size: number): Promise<void> {
     const deadline = Date.now() + 20_000;

@@ -46,30 +46,67 @@ export class LedgerTreeBuilder {
   }
 
   /**
-   * Resumes from what is stored: the event tree's frontier, the heads the newest checkpoint
-   * committed (slot order, from 0), and the events appended after that checkpoint (which the
-   * frontier already holds; their heads are not committed yet).
+   * Resumes from what is stored, trusting none of it until it agrees with the newest signed
+   * checkpoint: the event tree's frontier at that checkpoint's size must hash to its root and the
+   * heads it committed (slot order, from 0) to its heads root; the leaves stored after it must be
+   * the ones the events after it give. Throws StoredTreeMismatchError saying what differs, so a
+   * rewritten tree is never built on and signed.
    */
   static resume(stored: {
-    readonly frontier: MerkleFrontier;
-    readonly checkpointSize: number;
+    readonly frontierAtCheckpoint: MerkleFrontier;
+    /** The newest checkpoint as its signed note says; null before the first one. */
+    readonly checkpoint: CheckpointValues | null;
     readonly checkpointedHeads: readonly StreamHead[];
     readonly eventsAfterCheckpoint: readonly LedgerTreeEvent[];
+    readonly leavesAfterCheckpoint: readonly TreeLeaf[];
   }): LedgerTreeBuilder {
-    const { frontier, checkpointSize, checkpointedHeads, eventsAfterCheckpoint } = stored;
-    if (checkpointSize + eventsAfterCheckpoint.length !== frontier.size) {
-      throw new RangeError(
-        `a tree of ${frontier.size} leaves with a checkpoint at ${checkpointSize} needs ${frontier.size - checkpointSize} later events, got ${eventsAfterCheckpoint.length}`,
+    const { frontierAtCheckpoint: frontier, checkpoint, checkpointedHeads } = stored;
+    const checkpointSize = checkpoint?.treeSize ?? 0;
+    if (frontier.size !== checkpointSize) {
+      throw new StoredTreeMismatchError(
+        `the stored tree was resumed at ${frontier.size} leaves, the checkpoint is at ${checkpointSize}`,
+      );
+    }
+    if (checkpoint !== null && !frontier.root().equals(checkpoint.rootHash)) {
+      throw new StoredTreeMismatchError(
+        `the stored tree's first ${checkpointSize} leaves do not hash to the root checkpoint ${checkpointSize} signed`,
       );
     }
     const slots = new Map<string, number>();
     checkpointedHeads.forEach((head, slot) => {
-      if (head.slot !== slot) throw new RangeError(`stream heads skip slot ${slot}`);
+      if (head.slot !== slot) throw new StoredTreeMismatchError(`stream heads skip slot ${slot}`);
       slots.set(head.streamId, slot);
     });
     const headsTree = UpdatableMerkleTree.fromLeaves(checkpointedHeads.map(streamHeadLeafHash));
+    const headsSigned =
+      checkpoint === null
+        ? headsTree.size === 0
+        : headsTree.size === checkpoint.headsCount && headsTree.root().equals(checkpoint.headsRoot);
+    if (!headsSigned) {
+      throw new StoredTreeMismatchError(
+        `the stored stream heads are not the ${checkpoint?.headsCount ?? 0} heads checkpoint ${checkpointSize} signed`,
+      );
+    }
     const builder = new LedgerTreeBuilder(frontier, headsTree, slots, checkpointSize);
-    for (const event of eventsAfterCheckpoint) builder.moveHead(event);
+    const { eventsAfterCheckpoint: events, leavesAfterCheckpoint: leaves } = stored;
+    if (events.length !== leaves.length) {
+      throw new StoredTreeMismatchError(
+        `the tree stores ${leaves.length} leaves after checkpoint ${checkpointSize}, the ledger has ${events.length} events there`,
+      );
+    }
+    events.forEach((event, i) => {
+      const { leaf } = builder.append(event);
+      const kept = leaves[i] as TreeLeaf;
+      if (
+        kept.index !== leaf.index ||
+        kept.position !== leaf.position ||
+        !kept.hash.equals(leaf.hash)
+      ) {
+        throw new StoredTreeMismatchError(
+          `the tree's stored leaf ${kept.index} is not the event at position ${event.position}`,
+        );
+      }
+    });
     return builder;
   }
 
@@ -129,5 +166,13 @@ export class LedgerTreeBuilder {
     };
     this.headsTree.set(slot, streamHeadLeafHash(head));
     this.unsignedHeads.set(slot, head);
+  }
+}
+
+/** The stored tree does not agree with the checkpoint signed over it, or with the events. */
+export class StoredTreeMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoredTreeMismatchError';
   }
 }

@@ -23,8 +23,8 @@ import {
  * The whole ledger checked in one pass over the feed, trusting nothing the database says about
  * itself: every stream's chain, the Merkle tree rebuilt from the events (leaf = the event's chain
  * hash) and the stream heads tree beside it, compared at each checkpoint's size with the root and
- * heads root its signed note carries; the newest checkpoint taken from the archive as well as the
- * database, so deleting or replacing the database's newest one shows; each consistency proof the
+ * heads root its signed note carries; every checkpoint in the archive as well as the database, so
+ * deleting, replacing or re-signing any of them shows; each consistency proof the
  * service serves between consecutive checkpoints; and the head the store keeps for every stream.
  * Memory grows with the number of streams (one entry each), not with the number of events.
  */
@@ -129,8 +129,9 @@ export class LedgerVerifier {
     const problems = new Problems();
     const batchSize = this.deps.batchSize ?? 2000;
 
-    const archived = archive === null ? null : await this.archivedNewest(problems);
-    const databaseNewest = await tree.latestCheckpoint();
+    // The archive is listed first: every checkpoint in it was committed to the database before it
+    // was archived, so the database and the feed, read after, hold whatever the list names.
+    const archivedSizes = archive === null ? null : await allArchivedSizes(archive);
     const pages = new CheckpointPages(tree);
 
     const streams = new Map<string, StreamState>();
@@ -140,8 +141,7 @@ export class LedgerVerifier {
     let previous: Target | null = null;
     let newest: number | null = null;
     let checkpointsChecked = 0;
-    let archivedChecked = archived === null;
-    let lastNote: string | null = null;
+    let nextArchived = 0;
 
     const checkAt = async (target: Target): Promise<void> => {
       checkpointsChecked += 1;
@@ -168,11 +168,11 @@ export class LedgerVerifier {
         await this.checkConsistency(previous.checkpoint, checkpoint, problems);
       }
       if (source === 'database') previous = target;
-      lastNote = checkpoint.note;
     };
 
     /** Every checkpoint target at the current size, database first, then the archive's. */
     const reachSize = async (size: number): Promise<void> => {
+      let databaseNote: string | null = null;
       for (
         let stored = await pages.peek();
         stored !== null && stored.treeSize <= size;
@@ -181,13 +181,23 @@ export class LedgerVerifier {
         pages.take();
         const trusted = this.trust(stored, problems);
         if (stored.treeSize < size) continue; // below the size reached: it had no events to meet.
+        databaseNote = stored.note;
         if (trusted !== null) await checkAt({ checkpoint: trusted, source: 'database' });
       }
-      if (!archivedChecked && archived !== null && archived.treeSize === size) {
-        archivedChecked = true;
-        // The same note as the database's at this size needs no second look.
-        if (lastNote !== archived.note) await checkAt({ checkpoint: archived, source: 'archive' });
-      }
+      if (archivedSizes?.[nextArchived] !== size || archive === null) return;
+      nextArchived += 1;
+      const archivedNote = await archive.at(size);
+      if (archivedNote === null || archivedNote === databaseNote) return;
+      problems.add({
+        kind: 'checkpoint_missing',
+        checkpoint: size,
+        message:
+          databaseNote === null
+            ? `the archive holds checkpoint ${size}, the database does not: the database lost it`
+            : `the database's checkpoint ${size} is not the note the archive holds for that size: it was replaced`,
+      });
+      const trusted = this.trustArchived(size, archivedNote, problems);
+      if (trusted !== null) await checkAt({ checkpoint: trusted, source: 'archive' });
     };
 
     let events = 0;
@@ -222,14 +232,14 @@ export class LedgerVerifier {
         });
       }
     }
-    if (!archivedChecked && archived !== null) {
+    for (const size of archivedSizes?.slice(nextArchived) ?? []) {
       problems.add({
         kind: 'checkpoint_root',
-        checkpoint: archived.treeSize,
-        message: `the archived checkpoint ${archived.treeSize} commits ${archived.treeSize} events, the ledger holds ${events}: events were removed`,
+        checkpoint: size,
+        message: `the archived checkpoint ${size} commits ${size} events, the ledger holds ${events}: events were removed`,
       });
     }
-    this.compareNewest(databaseNewest, archived, problems);
+    const databaseNewest = await tree.latestCheckpoint();
     try {
       await this.deps.proofs.checkStoredHeads();
     } catch (error) {
@@ -251,7 +261,7 @@ export class LedgerVerifier {
       archive:
         archive === null
           ? null
-          : { location: archive.location, newest: archived?.treeSize ?? null },
+          : { location: archive.location, newest: archivedSizes?.at(-1) ?? null },
       problems: problems.list,
     };
   }
@@ -324,43 +334,23 @@ export class LedgerVerifier {
     }
   }
 
-  private async archivedNewest(problems: Problems): Promise<TrustedCheckpoint | null> {
-    const newest = await (this.deps.archive as CheckpointArchive).latest();
-    if (newest === null) return null;
+  /** An archived note, trusted when its signature holds and it is filed under its own size. */
+  private trustArchived(
+    treeSize: number,
+    note: string,
+    problems: Problems,
+  ): TrustedCheckpoint | null {
     try {
-      const opened = this.deps.openCheckpoint(newest.note);
-      if (opened.treeSize !== newest.treeSize)
-        throw new Error(`it is filed under size ${newest.treeSize}`);
+      const opened = this.deps.openCheckpoint(note);
+      if (opened.treeSize !== treeSize) throw new Error(`it is filed under size ${treeSize}`);
       return opened;
     } catch (error) {
       problems.add({
         kind: 'checkpoint_signature',
-        checkpoint: newest.treeSize,
-        message: `the archived checkpoint ${newest.treeSize} is not trusted: ${distrustReason(error)}`,
+        checkpoint: treeSize,
+        message: `the archived checkpoint ${treeSize} is not trusted: ${distrustReason(error)}`,
       });
       return null;
-    }
-  }
-
-  private compareNewest(
-    databaseNewest: StoredCheckpoint | null,
-    archived: TrustedCheckpoint | null,
-    problems: Problems,
-  ): void {
-    if (archived === null) return;
-    const databaseSize = databaseNewest?.treeSize ?? 0;
-    if (archived.treeSize > databaseSize) {
-      problems.add({
-        kind: 'checkpoint_missing',
-        checkpoint: archived.treeSize,
-        message: `the archive holds checkpoint ${archived.treeSize}, the database's newest is ${databaseNewest === null ? 'none' : databaseSize}: the database lost its newest checkpoints`,
-      });
-    } else if (archived.treeSize === databaseSize && databaseNewest?.note !== archived.note) {
-      problems.add({
-        kind: 'checkpoint_missing',
-        checkpoint: archived.treeSize,
-        message: `the database's checkpoint ${archived.treeSize} is not the note the archive holds for that size: it was replaced`,
-      });
     }
   }
 
@@ -465,5 +455,15 @@ function leafOf(event: RecordedEvent): Buffer {
   } catch {
     // A hash that is not 64 hex digits: the chain check reports it; the tree still needs a leaf.
     return eventLeafHash({ metadata: { hash: MALFORMED_HASH } });
+  }
+}
+
+/** Every size the archive holds, smallest first. */
+async function allArchivedSizes(archive: CheckpointArchive): Promise<number[]> {
+  const sizes: number[] = [];
+  for (;;) {
+    const page = await archive.sizes(sizes.at(-1) ?? null, 1000);
+    if (page.length === 0) return sizes;
+    sizes.push(...page);
   }
 }

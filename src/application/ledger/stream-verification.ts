@@ -1,6 +1,11 @@
 import type { RecordedEvent } from '../ports/event-store.port.js';
 import type { LedgerLookup } from '../ports/ledger-lookup.port.js';
-import type { LedgerTreeReader, StoredCheckpoint, StreamHead } from '../ports/ledger-tree.port.js';
+import type {
+  CheckpointArchive,
+  LedgerTreeReader,
+  StoredCheckpoint,
+  StreamHead,
+} from '../ports/ledger-tree.port.js';
 import { verifyStreamIntegrity, type StreamIntegrityReport } from './event-integrity.js';
 import { eventLeafHash, streamHeadLeafHash } from './ledger-leaf.js';
 import type { LedgerProofs } from './ledger-proofs.js';
@@ -15,7 +20,8 @@ import {
 /*
  * One stream checked against everything that anchors it: its hash chain, the head the store keeps
  * beside the events (so its last events cannot go unnoticed), the head the newest signed checkpoint
- * commits (so the store's head cannot be rewritten with them), and each checkpointed event's
+ * commits (so the store's head cannot be rewritten with them), that checkpoint against the archive
+ * outside the database (so it cannot be rolled back or replaced), and each checkpointed event's
  * inclusion proof against that checkpoint's root. Events after the checkpoint are "not yet
  * checkpointed": their chain holds, but nothing signed vouches for them yet.
  */
@@ -75,6 +81,8 @@ export interface StreamVerifierDeps {
   readonly lookup: LedgerLookup;
   readonly proofs: LedgerProofs;
   readonly openCheckpoint: OpenCheckpoint;
+  /** The second place checkpoints are kept, compared with the database's newest; null: none. */
+  readonly archive: Pick<CheckpointArchive, 'sizes' | 'at'> | null;
   /** The store's order of positions (EventStore.comparePositions). */
   readonly comparePositions: (a: string, b: string) => number;
 }
@@ -109,6 +117,7 @@ export class StreamVerifier {
 
     const stored = headsProof?.checkpoint ?? (await tree.latestCheckpoint());
     const checkpoint = stored === null ? null : this.trust(stored, problems);
+    await this.compareWithArchive(stored, problems);
 
     let checkpointedHead: StreamHeadIntegrity['checkpointed'] = null;
     if (headsProof !== null && checkpoint !== null) {
@@ -227,6 +236,42 @@ export class StreamVerifier {
           : { ...checkpoint, signedAt: stored.signedAt },
       head: headsProof === null ? null : { head: headsProof.head, proof: headsProof.proof },
     };
+  }
+
+  /**
+   * The archive must hold nothing newer than the database's newest checkpoint, nor another note
+   * for it. A newer one the database has by now was signed while this check ran, which is fine.
+   */
+  private async compareWithArchive(
+    stored: StoredCheckpoint | null,
+    problems: string[],
+  ): Promise<void> {
+    const { archive, tree } = this.deps;
+    if (archive === null) return;
+    const size = stored?.treeSize ?? 0;
+    try {
+      const [newer] = await archive.sizes(size, 1);
+      if (newer !== undefined) {
+        const [archived, inDatabase] = await Promise.all([
+          archive.at(newer),
+          tree.checkpointAt(newer),
+        ]);
+        if (inDatabase === null || inDatabase.note !== archived) {
+          problems.push(
+            `the archive holds checkpoint ${newer}, newer than the database's newest (${size}): the database lost checkpoints`,
+          );
+        }
+      }
+      if (stored === null) return;
+      const archived = await archive.at(size);
+      if (archived !== null && archived !== stored.note) {
+        problems.push(
+          `the database's checkpoint ${size} is not the note the archive holds for that size: it was replaced`,
+        );
+      }
+    } catch (error) {
+      problems.push(`the checkpoint archive cannot be read: ${distrustReason(error)}`);
+    }
   }
 
   /** The checkpoint as its note says, when the note verifies and agrees with the stored columns. */

@@ -79,4 +79,6 @@ export interface CheckpointArchive {
   latest(): Promise<{ treeSize: number; note: string } | null>;
   /** The archived note for this tree size, or null. */
   at(treeSize: number): Promise<string | null>;
+  /** Archived tree sizes above `after` (all, when null), smallest first, at most `limit`. */
+  sizes(after: number | null, limit: number): Promise<readonly number[]>;
 }

@@ -50,21 +50,15 @@ export class DirectoryCheckpointArchive implements CheckpointArchive {
   }
 
   async latest(): Promise<{ treeSize: number; note: string } | null> {
-    let names: string[];
-    try {
-      names = await readdir(this.directory);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
-    let newest: number | null = null;
-    for (const name of names) {
-      const size = treeSizeOfFileName(name);
-      if (size !== null && (newest === null || size > newest)) newest = size;
-    }
-    if (newest === null) return null;
+    const newest = (await this.allSizes()).at(-1);
+    if (newest === undefined) return null;
     const note = await this.at(newest);
     return note === null ? null : { treeSize: newest, note };
+  }
+
+  async sizes(after: number | null, limit: number): Promise<readonly number[]> {
+    const all = await this.allSizes();
+    return all.filter((size) => after === null || size > after).slice(0, limit);
   }
 
   async at(treeSize: number): Promise<string | null> {
@@ -74,5 +68,18 @@ export class DirectoryCheckpointArchive implements CheckpointArchive {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
+  }
+
+  /** Every archived size, smallest first. */
+  private async allSizes(): Promise<number[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.directory);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const sizes = names.map(treeSizeOfFileName).filter((size): size is number => size !== null);
+    return sizes.sort((a, b) => a - b);
   }
 }

@@ -103,6 +103,33 @@ export class S3CheckpointArchive implements CheckpointArchive {
     return note === null ? null : { treeSize: newest, note };
   }
 
+  /**
+   * Pages go on from the last key seen (StartAfter), not from a continuation token, and ask for
+   * whole pages: the keys after a size the ledger already has are few, so asking costs nothing.
+   */
+  async sizes(after: number | null, limit: number): Promise<readonly number[]> {
+    const found: number[] = [];
+    let startAfter = after === null ? undefined : this.key(after);
+    for (;;) {
+      const response = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.options.bucket,
+          Prefix: this.options.prefix,
+          MaxKeys: 1000,
+          ...(startAfter !== undefined ? { StartAfter: startAfter } : {}),
+        }),
+      );
+      const keys = (response.Contents ?? []).map((object) => object.Key ?? '');
+      for (const key of keys) {
+        const size = treeSizeOfFileName(key.slice(this.options.prefix.length));
+        if (size !== null && (after === null || size > after)) found.push(size);
+      }
+      if (!response.IsTruncated || keys.length === 0 || found.length >= limit) break;
+      startAfter = keys.at(-1);
+    }
+    return found.slice(0, limit);
+  }
+
   close(): void {
     this.client.destroy();
   }

@@ -28,6 +28,7 @@ import {
   RebuildAlreadyRunningError,
   rebuildProjections,
 } from '../../projections/rebuild/projection-rebuild.js';
+import type { CheckpointArchive } from '../../application/ports/ledger-tree.port.js';
 import { openResources, type ResourceOptions, type Resources } from '../../resources.js';
 import { DatabaseRoleError } from '../../infrastructure/postgres/database-role.js';
 import { ProgressBar, formatDuration } from './progress-bar.js';
@@ -76,7 +77,11 @@ async function withResources(
 }
 
 /** The ledger's verifier key: from `keyFile` when given, else the configured signing key's. */
-function ledgerIntegrity(resources: Resources, keyFile: string | undefined): LedgerIntegrity {
+function ledgerIntegrity(
+  resources: Resources,
+  keyFile: string | undefined,
+  archive: CheckpointArchive,
+): LedgerIntegrity {
   const settings = config().ledger;
   const publicKey =
     keyFile === undefined
@@ -87,6 +92,7 @@ function ledgerIntegrity(resources: Resources, keyFile: string | undefined): Led
     resources.eventStore,
     resources.ledgerLookup,
     publicKey,
+    archive,
   );
 }
 
@@ -166,40 +172,54 @@ program
   )
   .action((callId: string | undefined, flags: { key?: string }) =>
     withResources(async (resources) => {
-      const ledger = ledgerIntegrity(resources, flags.key);
-      if (callId !== undefined) {
-        const streamId = callStreamId(requireCallId(callId));
-        const events = await resources.eventStore.readStream(streamId);
-        const { integrity } = await ledger.streams.verify(streamId, events);
-        process.stdout.write(`${JSON.stringify(integrity)}\n`);
-        if (events.length === 0) process.stderr.write(`no call ${callId} in the ledger\n`);
-        else if (integrity.status === 'not_yet_checkpointed') {
-          process.stderr.write(
-            `${integrity.checkpoint?.notYetCheckpointed ?? events.length} event(s) not yet checkpointed\n`,
-          );
-        } else if (integrity.problem !== null)
-          process.stderr.write(`FAILED: ${integrity.problem}\n`);
-        return events.length > 0 && integrity.status !== 'failed' ? 0 : 1;
-      }
-      const bar = new ProgressBar(process.stderr);
-      const started = Date.now();
       const archive = openCheckpointArchive(config().ledger.archive);
-      const report = await ledger
-        .verifier(archive.archive, (done) =>
-          bar.update({ phase: 'verifying', done, total: null, elapsedMs: Date.now() - started }),
-        )
-        .verify()
-        .finally(() => archive.close());
-      bar.finish(`Checked ${report.events.toLocaleString('en-US')} events.`);
-      process.stdout.write(`${JSON.stringify(report)}\n`);
-      if (report.notYetCheckpointed > 0) {
-        process.stderr.write(`${report.notYetCheckpointed} event(s) not yet checkpointed\n`);
+      try {
+        return await verifyLedger(
+          resources,
+          ledgerIntegrity(resources, flags.key, archive.archive),
+          callId,
+        );
+      } finally {
+        await archive.close();
       }
-      const first = report.problems[0];
-      if (first !== undefined) process.stderr.write(`FAILED: ${first.message}\n`);
-      return report.verified ? 0 : 1;
     }),
   );
+
+/** `verify [callId]`: the exit code, the report on stdout, what failed on stderr. */
+async function verifyLedger(
+  resources: Resources,
+  ledger: LedgerIntegrity,
+  callId: string | undefined,
+): Promise<number> {
+  if (callId !== undefined) {
+    const streamId = callStreamId(requireCallId(callId));
+    const events = await resources.eventStore.readStream(streamId);
+    const { integrity } = await ledger.streams.verify(streamId, events);
+    process.stdout.write(`${JSON.stringify(integrity)}\n`);
+    if (events.length === 0) process.stderr.write(`no call ${callId} in the ledger\n`);
+    else if (integrity.status === 'not_yet_checkpointed') {
+      process.stderr.write(
+        `${integrity.checkpoint?.notYetCheckpointed ?? events.length} event(s) not yet checkpointed\n`,
+      );
+    } else if (integrity.problem !== null) process.stderr.write(`FAILED: ${integrity.problem}\n`);
+    return events.length > 0 && integrity.status !== 'failed' ? 0 : 1;
+  }
+  const bar = new ProgressBar(process.stderr);
+  const started = Date.now();
+  const report = await ledger
+    .verifier((done) =>
+      bar.update({ phase: 'verifying', done, total: null, elapsedMs: Date.now() - started }),
+    )
+    .verify();
+  bar.finish(`Checked ${report.events.toLocaleString('en-US')} events.`);
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+  if (report.notYetCheckpointed > 0) {
+    process.stderr.write(`${report.notYetCheckpointed} event(s) not yet checkpointed\n`);
+  }
+  const first = report.problems[0];
+  if (first !== undefined) process.stderr.write(`FAILED: ${first.message}\n`);
+  return report.verified ? 0 : 1;
+}
 
 program
   .command('public-key')

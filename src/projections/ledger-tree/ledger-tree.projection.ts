@@ -1,14 +1,27 @@
 import type { Knex } from 'knex';
 import type { PublishedCheckpoint } from '../../application/ledger/checkpoint-publisher.js';
 import { signCheckpoint } from '../../application/ledger/ledger-checkpoint.js';
-import { LedgerTreeBuilder } from '../../application/ledger/ledger-tree-builder.js';
+import { ledgerPublicKey } from '../../application/ledger/ledger-public-key.js';
+import {
+  LedgerTreeBuilder,
+  StoredTreeMismatchError,
+} from '../../application/ledger/ledger-tree-builder.js';
 import { MerkleFrontier } from '../../application/ledger/merkle/merkle-frontier.js';
 import { perfectCover } from '../../application/ledger/merkle/merkle-proofs.js';
 import type { NoteSigningKey } from '../../application/ledger/signed-note.js';
+import {
+  checkpointOpener,
+  distrustReason,
+  storedAsSigned,
+  type OpenCheckpoint,
+  type TrustedCheckpoint,
+} from '../../application/ledger/trusted-checkpoint.js';
 import type { Clock } from '../../application/ports/clock.port.js';
 import type { EventStore, RecordedEvent } from '../../application/ports/event-store.port.js';
 import {
   STORED_NODE_MIN_LEVEL,
+  type CheckpointArchive,
+  type StoredCheckpoint,
   type StreamHead,
   type TreeLeaf,
   type TreeNode,
@@ -39,6 +52,8 @@ export interface LedgerTreeProjectionOptions {
     publish(checkpoint: PublishedCheckpoint): void;
     publishIfMissing(checkpoint: PublishedCheckpoint): void;
   };
+  /** Read when the tree resumes: it must not know a checkpoint newer than the database's. */
+  readonly archive: Pick<CheckpointArchive, 'location' | 'sizes' | 'at'>;
 }
 
 /**
@@ -73,7 +88,13 @@ class LedgerTreeProjection implements Projection {
   /** Signed in the transaction in hand; published once it commits. */
   private uncommitted: NewCheckpoint[] = [];
 
-  constructor(private readonly options: LedgerTreeProjectionOptions) {}
+  private readonly openCheckpoint: OpenCheckpoint;
+
+  constructor(private readonly options: LedgerTreeProjectionOptions) {
+    this.openCheckpoint = checkpointOpener(
+      ledgerPublicKey(options.signingKey, options.origin).verifierKey,
+    );
+  }
 
   reset(): void {
     this.tree = null;
@@ -159,18 +180,77 @@ class LedgerTreeProjection implements Projection {
   }
 
   /**
-   * The trees as stored: the frontier from the stored subtrees of the last whole block of 2^8
-   * leaves plus the leaves after it; the heads as the newest checkpoint committed them, moved on
-   * by the events after it (read back from the ledger: a leaf holds no chain hash).
+   * The trees as stored, checked before anything is built on them: the newest checkpoint in the
+   * database must be signed by this ledger's key, the archive must hold nothing newer (nor another
+   * note for that size), and the stored tree must agree with that checkpoint and with the events
+   * after it (LedgerTreeBuilder.resume). Whatever fails stops the builder with the reason, and it
+   * tries again later: signing over a tree an insider rewrote would vouch for the rewrite.
    */
   private async load(trx: Knex.Transaction): Promise<LedgerTreeBuilder> {
     const { store } = this.options;
-    const latest = await store.latestCheckpoint(trx);
+    const stored = await store.latestCheckpoint(trx);
+    const checkpoint = stored === null ? null : this.trusted(stored);
+    const checkpointSize = checkpoint?.treeSize ?? 0;
+    await this.checkArchive(checkpoint);
     const size = await store.size(trx);
-    const checkpointSize = latest?.treeSize ?? 0;
     if (checkpointSize > size) {
-      throw new Error(`the newest checkpoint (${checkpointSize}) is past the tree (${size})`);
+      throw new StoredTreeMismatchError(
+        `the newest checkpoint (${checkpointSize}) is past the stored tree (${size})`,
+      );
     }
+    const leavesAfterCheckpoint = await store.leaves(trx, checkpointSize, size);
+    const tree = LedgerTreeBuilder.resume({
+      frontierAtCheckpoint: await this.frontierAt(trx, checkpointSize),
+      checkpoint,
+      checkpointedHeads: await store.heads(trx),
+      eventsAfterCheckpoint: await this.eventsAfter(trx, checkpointSize, size),
+      leavesAfterCheckpoint,
+    });
+    this.pendingSince = tree.pending > 0 ? this.now() : null;
+    if (checkpoint) this.options.publisher.publishIfMissing(checkpoint);
+    return tree;
+  }
+
+  /** The stored checkpoint as its note says, once the note verifies under this ledger's key. */
+  private trusted(stored: StoredCheckpoint): TrustedCheckpoint {
+    let opened: TrustedCheckpoint;
+    try {
+      opened = this.openCheckpoint(stored.note);
+    } catch (error) {
+      throw new StoredTreeMismatchError(
+        `the database's newest checkpoint (${stored.treeSize}) is not signed by this ledger's key: ${distrustReason(error)}`,
+      );
+    }
+    if (!storedAsSigned(stored, opened)) {
+      throw new StoredTreeMismatchError(
+        `the database's newest checkpoint (${stored.treeSize}) is stored with values its signed note does not have`,
+      );
+    }
+    return opened;
+  }
+
+  /** The archive outside the database must not know a newer checkpoint, nor another note. */
+  private async checkArchive(checkpoint: TrustedCheckpoint | null): Promise<void> {
+    const { archive } = this.options;
+    const size = checkpoint?.treeSize ?? 0;
+    const [newer] = await archive.sizes(size, 1);
+    if (newer !== undefined) {
+      throw new StoredTreeMismatchError(
+        `the archive (${archive.location}) holds checkpoint ${newer}, newer than the database's newest (${size}): the database lost checkpoints`,
+      );
+    }
+    if (checkpoint === null) return;
+    const archived = await archive.at(size);
+    if (archived !== null && archived !== checkpoint.note) {
+      throw new StoredTreeMismatchError(
+        `the archive (${archive.location}) holds another note for checkpoint ${size} than the database`,
+      );
+    }
+  }
+
+  /** The event tree's frontier at `size`, from the stored subtrees and leaves before it. */
+  private async frontierAt(trx: Knex.Transaction, size: number): Promise<MerkleFrontier> {
+    const { store } = this.options;
     const blockStart = size - (size % 2 ** STORED_NODE_MIN_LEVEL);
     const wanted = perfectCover(0, blockStart);
     const stored = new Map(
@@ -180,45 +260,33 @@ class LedgerTreeProjection implements Projection {
       blockStart,
       wanted.map(({ level, index }) => {
         const hash = stored.get(`${level}:${index}`);
-        if (!hash) throw new Error(`ledger tree node (${level}, ${index}) is missing`);
+        if (!hash)
+          throw new StoredTreeMismatchError(`ledger tree node (${level}, ${index}) is missing`);
         return hash;
       }),
     );
     for (const leaf of await store.leaves(trx, blockStart, size)) frontier.append(leaf.hash);
-    if (frontier.size !== size)
-      throw new Error(`ledger tree leaves from ${blockStart} are missing`);
-
-    const eventsAfterCheckpoint = await this.eventsAfter(trx, checkpointSize, size);
-    const tree = LedgerTreeBuilder.resume({
-      frontier,
-      checkpointSize,
-      checkpointedHeads: await store.heads(trx),
-      eventsAfterCheckpoint,
-    });
-    this.pendingSince = tree.pending > 0 ? this.now() : null;
-    if (latest) this.options.publisher.publishIfMissing(latest);
-    return tree;
+    if (frontier.size !== size) {
+      throw new StoredTreeMismatchError(`ledger tree leaves from ${blockStart} are missing`);
+    }
+    return frontier;
   }
 
-  /** The events of leaves [from, to), checked against those leaves' positions. */
+  /** The events after leaf `from` - 1, as many as the tree stores leaves up to `to`. */
   private async eventsAfter(
     trx: Knex.Transaction,
     from: number,
     to: number,
   ): Promise<readonly RecordedEvent[]> {
     if (to === from) return [];
-    const { store } = this.options;
-    const leaves = await store.leaves(trx, from === 0 ? 0 : from - 1, to);
-    const before = from === 0 ? null : (leaves[0]?.position ?? null);
-    const expected = from === 0 ? leaves : leaves.slice(1);
-    const events = await this.options.events.readAll({ after: before, limit: to - from });
-    if (
-      events.length !== expected.length ||
-      events.some((event, i) => event.position !== expected[i]?.position)
-    ) {
-      throw new Error(`the ledger's events after leaf ${from} are not the tree's leaves`);
+    const before =
+      from === 0
+        ? null
+        : ((await this.options.store.leaves(trx, from - 1, from))[0]?.position ?? null);
+    if (from > 0 && before === null) {
+      throw new StoredTreeMismatchError(`ledger tree leaf ${from - 1} is missing`);
     }
-    return events;
+    return this.options.events.readAll({ after: before, limit: to - from });
   }
 
   private now(): number {
