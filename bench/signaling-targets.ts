@@ -178,11 +178,13 @@ async function gateway(pairs: number): Promise<void> {
     users.map(async ({ provider, patient }) => ({
       provider: {
         id: provider.id,
-        token: (await tokens.issue({ userId: provider.id, role: 'provider' })).accessToken,
+        token: (await tokens.issue({ userId: provider.id, role: 'provider', sessionId: null }))
+          .accessToken,
       },
       patient: {
         id: patient.id,
-        token: (await tokens.issue({ userId: patient.id, role: 'patient' })).accessToken,
+        token: (await tokens.issue({ userId: patient.id, role: 'patient', sessionId: null }))
+          .accessToken,
       },
     })),
   );

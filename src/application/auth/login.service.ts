@@ -37,7 +37,7 @@ export class LoginService {
         'Email or password is incorrect',
       );
     }
-    const token = await this.tokens.issue({ userId: user.id, role: user.role });
+    const token = await this.tokens.issue({ userId: user.id, role: user.role, sessionId: null });
     return {
       ...token,
       user: { id: user.id, role: user.role, displayName: user.displayName },

@@ -5,6 +5,13 @@ export const TOKEN_ISSUER = Symbol('TOKEN_ISSUER');
 export interface TokenClaims {
   readonly userId: string;
   readonly role: UserRole;
+  /** The login session the token belongs to; null for tokens of an identity provider. */
+  readonly sessionId: string | null;
+}
+
+/** What a valid access token says, and until when. */
+export interface VerifiedToken extends TokenClaims {
+  readonly expiresAt: Date;
 }
 
 export interface IssuedToken {
@@ -15,7 +22,7 @@ export interface IssuedToken {
 export interface TokenIssuer {
   issue(claims: TokenClaims): Promise<IssuedToken>;
   /** Throws `InvalidTokenError` when the token is missing, forged, expired or malformed. */
-  verify(token: string): Promise<TokenClaims>;
+  verify(token: string): Promise<VerifiedToken>;
 }
 
 export class InvalidTokenError extends Error {

@@ -5,6 +5,7 @@ import {
   type IssuedToken,
   type TokenClaims,
   type TokenIssuer,
+  type VerifiedToken,
 } from '../../application/ports/token-issuer.port.js';
 
 const ISSUER = 'vytalwatch-call-ledger';
@@ -27,7 +28,10 @@ export class JoseTokenIssuer implements TokenIssuer {
   }
 
   async issue(claims: TokenClaims): Promise<IssuedToken> {
-    const accessToken = await new SignJWT({ role: claims.role })
+    const accessToken = await new SignJWT({
+      role: claims.role,
+      ...(claims.sessionId !== null ? { sid: claims.sessionId } : {}),
+    })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(claims.userId)
       .setIssuer(ISSUER)
@@ -38,7 +42,7 @@ export class JoseTokenIssuer implements TokenIssuer {
     return { accessToken, expiresInSeconds: this.options.ttlSeconds };
   }
 
-  async verify(token: string): Promise<TokenClaims> {
+  async verify(token: string): Promise<VerifiedToken> {
     let payload: JWTPayload;
     try {
       const verification = this.remoteKeys
@@ -63,6 +67,18 @@ export class JoseTokenIssuer implements TokenIssuer {
     if (typeof role !== 'string' || !(USER_ROLES as readonly string[]).includes(role)) {
       throw new InvalidTokenError('The access token names no valid role');
     }
-    return { userId: payload.sub, role: role as UserRole };
+    const sessionId = payload['sid'];
+    if (sessionId !== undefined && (typeof sessionId !== 'string' || !UUID.test(sessionId))) {
+      throw new InvalidTokenError('The access token names no valid session');
+    }
+    if (typeof payload.exp !== 'number') {
+      throw new InvalidTokenError('The access token has no expiry');
+    }
+    return {
+      userId: payload.sub,
+      role: role as UserRole,
+      sessionId: sessionId ?? null,
+      expiresAt: new Date(payload.exp * 1000),
+    };
   }
 }

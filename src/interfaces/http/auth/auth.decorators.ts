@@ -14,6 +14,8 @@ export const Roles = (...roles: UserRole[]): MethodDecorator & ClassDecorator =>
 
 export interface AuthenticatedRequest extends Request {
   actor?: Actor & { role: UserRole };
+  /** The token's session and expiry, beside the actor (never part of it). */
+  session?: { sessionId: string | null; expiresAt: Date };
 }
 
 /** The authenticated caller, set by the auth guard. */

@@ -31,7 +31,10 @@ export class AuthGuard implements CanActivate {
       );
     }
     try {
-      request.actor = await this.tokens.verify(match[1]);
+      const { userId, role, sessionId, expiresAt } = await this.tokens.verify(match[1]);
+      // Only who acts becomes the actor: it is written into every event's metadata.
+      request.actor = { userId, role };
+      request.session = { sessionId, expiresAt };
     } catch (error) {
       if (error instanceof InvalidTokenError)
         throw new HttpError(401, 'AUTH.TOKEN_INVALID', error.message);
