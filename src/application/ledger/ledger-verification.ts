@@ -10,6 +10,7 @@ import { chainLinkHolds, verifyStreamIntegrity } from './event-integrity.js';
 import { eventLeafHash, streamHeadLeafHash } from './ledger-leaf.js';
 import type { LedgerProofs } from './ledger-proofs.js';
 import { MerkleFrontier } from './merkle/merkle-frontier.js';
+import { allArchivedSizes, CheckpointPages } from './checkpoint-pages.js';
 import { verifyConsistency } from './merkle/merkle-proofs.js';
 import { UpdatableMerkleTree } from './merkle/updatable-merkle-tree.js';
 import {
@@ -93,31 +94,6 @@ class Problems {
   readonly list: LedgerProblem[] = [];
   add(problem: LedgerProblem): void {
     if (this.list.length < PROBLEMS_KEPT) this.list.push(problem);
-  }
-}
-
-/** Checkpoints in size order, page by page. */
-class CheckpointPages {
-  private page: readonly StoredCheckpoint[] = [];
-  private next = 0;
-  private after = 0;
-  private done = false;
-
-  constructor(private readonly tree: LedgerTreeReader) {}
-
-  async peek(): Promise<StoredCheckpoint | null> {
-    if (this.next >= this.page.length && !this.done) {
-      this.page = await this.tree.checkpoints(this.after, 1000);
-      this.next = 0;
-      if (this.page.length === 0) this.done = true;
-    }
-    return this.page[this.next] ?? null;
-  }
-
-  take(): void {
-    const taken = this.page[this.next];
-    if (taken) this.after = taken.treeSize;
-    this.next += 1;
   }
 }
 
@@ -455,15 +431,5 @@ function leafOf(event: RecordedEvent): Buffer {
   } catch {
     // A hash that is not 64 hex digits: the chain check reports it; the tree still needs a leaf.
     return eventLeafHash({ metadata: { hash: MALFORMED_HASH } });
-  }
-}
-
-/** Every size the archive holds, smallest first. */
-async function allArchivedSizes(archive: CheckpointArchive): Promise<number[]> {
-  const sizes: number[] = [];
-  for (;;) {
-    const page = await archive.sizes(sizes.at(-1) ?? null, 1000);
-    if (page.length === 0) return sizes;
-    sizes.push(...page);
   }
 }
