@@ -405,7 +405,10 @@ describe('tampering with the ledger is caught', () => {
           await client.query("DELETE FROM projection_checkpoints WHERE name = 'ledger-tree'");
         });
         await ledger.store.appendToStream(callA, testEvents(1), { expectedRevision: 'any' });
-        const total = (await expectedTree(ledger.store)).events.length;
+        const { rows: counted } = await ledger.pool.query<{ n: string }>(
+          'SELECT count(*) AS n FROM ledger_events',
+        );
+        const total = Number(counted[0]?.n);
         // A builder that saw only an empty archive signs the rewrite with the ledger's own key.
         const { runner, publisher } = ledgerTreeRunner({
           store: ledger.store,
