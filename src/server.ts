@@ -6,6 +6,10 @@ import { buildAppRuntime, type AppRuntime } from './composition/app-runtime.js';
 import { createHttpApp } from './composition/http-app.js';
 import { startLedgerFollowers } from './composition/ledger-followers.js';
 import type { AppConfig } from './infrastructure/config/app-config.js';
+import {
+  DatabaseRoleError,
+  productionOwnerUrlRefusal,
+} from './infrastructure/postgres/database-role.js';
 import { createLogger, messageLogger } from './infrastructure/observability/logger.js';
 import {
   closeSignalingRedis,
@@ -41,6 +45,11 @@ export async function startServer(
   config: AppConfig,
   options: ServerOptions = {},
 ): Promise<RunningServer> {
+  const ownerUrlRefusal = productionOwnerUrlRefusal(
+    config.nodeEnv === 'production',
+    config.database.kind === 'external' && config.database.ownerUrl !== null,
+  );
+  if (ownerUrlRefusal !== null) throw new DatabaseRoleError(ownerUrlRefusal);
   const logger = createLogger(config.logLevel, config.logFormat);
   const cleanup = new CleanupStack((error) =>
     logger.warn({ err: { message: (error as Error).message } }, 'shutdown step failed'),

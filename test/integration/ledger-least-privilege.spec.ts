@@ -1,17 +1,26 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import knexFactory from 'knex';
 import pg from 'pg';
+import pino from 'pino';
+import { formatSigningKey, generateSigningKey } from '../../src/application/ledger/signed-note.js';
+import { loadConfig } from '../../src/infrastructure/config/app-config.js';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres-event-store.adapter.js';
 import { DatabaseRoleError } from '../../src/infrastructure/postgres/database-role.js';
 import { ensureEmbeddedRoles } from '../../src/infrastructure/postgres/embedded-roles.js';
 import { SERVICE_TABLE_PRIVILEGES } from '../../src/infrastructure/postgres/ledger-privileges.js';
-import { migrateToLatest } from '../../src/infrastructure/postgres/migrations/migration-source.js';
+import {
+  migrateToLatest,
+  pendingMigrations,
+} from '../../src/infrastructure/postgres/migrations/migration-source.js';
 import {
   SchemaNotCurrentError,
   prepareSchema,
 } from '../../src/infrastructure/postgres/prepare-schema.js';
+import { openResources } from '../../src/resources.js';
+import { startServer } from '../../src/server.js';
 import { testEvents, uniquePrefix } from '../support/event-store-fixtures.js';
 import { TEST_ROLES, createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -22,6 +31,31 @@ async function connect(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   return client;
+}
+
+/**
+ * Runs `work` with a login role of its own (roles are cluster-wide: a random name), set up as the
+ * superuser with `attributes` and memberships, and drops it after.
+ */
+async function withThrowawayRole(
+  superuserUrl: string,
+  setUp: { readonly attributes?: string; readonly memberOf?: readonly string[] },
+  work: (url: string) => Promise<void>,
+): Promise<void> {
+  const name = `ledger_test_throwaway_${randomBytes(4).toString('hex')}`;
+  const password = randomBytes(12).toString('hex');
+  const admin = await connect(superuserUrl);
+  try {
+    await admin.query(`CREATE ROLE ${name} LOGIN PASSWORD '${password}' ${setUp.attributes ?? ''}`);
+    for (const role of setUp.memberOf ?? []) await admin.query(`GRANT ${role} TO ${name}`);
+    const url = new URL(superuserUrl);
+    url.username = name;
+    url.password = password;
+    await work(url.toString());
+  } finally {
+    await admin.query(`DROP ROLE IF EXISTS ${name}`);
+    await admin.end();
+  }
 }
 
 describe('least privilege in PostgreSQL', () => {
@@ -213,6 +247,68 @@ describe('least privilege in PostgreSQL', () => {
         await expect(
           prepareSchema({ serviceUrl: database.ownerConnectionString, ownerUrl, production: true }),
         ).rejects.toThrow(/the owner of the ledger's tables .* disable the append-only triggers/);
+      }
+    });
+
+    it('refuses to run as a role with CREATEROLE', async () => {
+      await withThrowawayRole(database.connectionString, { attributes: 'CREATEROLE' }, (url) =>
+        expect(
+          prepareSchema({ serviceUrl: url, ownerUrl: null, production: true }),
+        ).rejects.toThrow(/a role with CREATEROLE: it could grant itself, or a role it creates/),
+      );
+    });
+
+    it('refuses to run as a member of pg_write_all_data, directly or through another role', async () => {
+      const refusal = /a member of pg_write_all_data \(directly or through another role\)/;
+      await withThrowawayRole(
+        database.connectionString,
+        { memberOf: ['pg_write_all_data'] },
+        (url) =>
+          expect(
+            prepareSchema({ serviceUrl: url, ownerUrl: null, production: true }),
+          ).rejects.toThrow(refusal),
+      );
+      await withThrowawayRole(
+        database.connectionString,
+        { memberOf: ['pg_write_all_data'] },
+        async (writerUrl) => {
+          const writer = new URL(writerUrl).username;
+          await withThrowawayRole(database.connectionString, { memberOf: [writer] }, (url) =>
+            expect(
+              prepareSchema({ serviceUrl: url, ownerUrl: null, production: true }),
+            ).rejects.toThrow(refusal),
+          );
+        },
+      );
+    });
+
+    it('keeps the owner URL from the server, while the migrate command uses it', async () => {
+      const fresh = await createTestDatabase();
+      const config = loadConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL: fresh.serviceConnectionString,
+        DATABASE_OWNER_URL: fresh.ownerConnectionString,
+        JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256!',
+        RECORDING_KEK: 'ab'.repeat(32),
+        LEDGER_SIGNING_KEY: formatSigningKey(generateSigningKey('vytalwatch-call-ledger')),
+        LOG_LEVEL: 'silent',
+      });
+      const freshKnex = knexFactory({ client: 'pg', connection: fresh.connectionString });
+      try {
+        const start = startServer(config);
+        await expect(start).rejects.toThrow(DatabaseRoleError);
+        await expect(start).rejects.toThrow(
+          /in production with DATABASE_OWNER_URL set: .* belong to 'npm run ledger -- migrate' alone/,
+        );
+        // Refused before touching the database: nothing was migrated.
+        expect(await pendingMigrations(freshKnex)).toContain('001-ledger-events');
+        // What 'npm run ledger -- migrate' opens, with the same configuration.
+        const resources = await openResources(config, pino({ level: 'silent' }));
+        await resources.close();
+        expect(await pendingMigrations(freshKnex)).toEqual([]);
+      } finally {
+        await freshKnex.destroy();
+        await fresh.drop();
       }
     });
 

@@ -6,6 +6,7 @@ import type { ProjectionRunner } from '../../src/projections/projection-runner.j
 import { READ_MODEL_PROJECTIONS } from '../../src/projections/read-model-projections.js';
 import { rebuildProjections } from '../../src/projections/rebuild/projection-rebuild.js';
 import { createPostgresLedger, type PostgresLedger } from '../support/event-store-postgres.js';
+import { acceptAnyOccurredAt } from '../support/occurred-at-window.js';
 import {
   count,
   differences,
@@ -65,6 +66,8 @@ describe('projection runners crashing at any point', () => {
       onError: () => undefined,
     });
     ledger.pool.on('error', () => undefined);
+    // The generated history is dated in the past.
+    await acceptAnyOccurredAt(ledger.database.connectionString);
     knex = openKnex(ledger.database.connectionString);
     await knex.raw(`
       CREATE FUNCTION test_fail_commit() RETURNS trigger LANGUAGE plpgsql AS $$

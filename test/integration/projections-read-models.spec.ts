@@ -15,6 +15,7 @@ import { auditLogProjection } from '../../src/projections/audit-log.projection.j
 import type { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { CallHistory, appendCommits } from '../../bench/projections-history.js';
 import { createPostgresLedger, type PostgresLedger } from '../support/event-store-postgres.js';
+import { acceptAnyOccurredAt } from '../support/occurred-at-window.js';
 import { readWholeFeed } from '../support/read-whole-feed.js';
 import {
   count,
@@ -38,6 +39,8 @@ describe('read-model projections on a real ledger', () => {
 
   beforeAll(async () => {
     ledger = await createPostgresLedger({ idleReadMs: 50 });
+    // The generated history is dated in the past.
+    await acceptAnyOccurredAt(ledger.database.connectionString);
     knex = openKnex(ledger.database.connectionString);
     runners = readModelRunners({
       store: ledger.store,

@@ -7,6 +7,7 @@ import {
   type RebuildProgress,
 } from '../../src/projections/rebuild/projection-rebuild.js';
 import { waitUntilReadable } from '../support/event-store-fixtures.js';
+import { acceptAnyOccurredAt } from '../support/occurred-at-window.js';
 import { DEMO, TestServer } from '../support/test-server.js';
 import { count, differences, openKnex } from './projections-support.js';
 
@@ -20,6 +21,7 @@ describe('rebuilding the read models while the service runs', () => {
     // The generated history is dated in the past, so its ring and upload timers would all be due
     // at once and append events while the test compares tables: timers stay off here.
     server = await TestServer.start({}, { runTimers: false });
+    await acceptAnyOccurredAt(server.database.connectionString);
     knex = openKnex(server.database.connectionString);
   }, 60_000);
 

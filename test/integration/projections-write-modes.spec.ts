@@ -8,6 +8,7 @@ import {
 import type { Projection } from '../../src/projections/projection.js';
 import { CallHistory, appendCommits } from '../../bench/projections-history.js';
 import { createPostgresLedger, type PostgresLedger } from '../support/event-store-postgres.js';
+import { acceptAnyOccurredAt } from '../support/occurred-at-window.js';
 import { readWholeFeed } from '../support/read-whole-feed.js';
 import { READ_MODEL_TABLES, differences, openKnex } from './projections-support.js';
 
@@ -26,6 +27,8 @@ describe('call read models: live and write-behind writes over the same fold', ()
 
   beforeAll(async () => {
     ledger = await createPostgresLedger({ idleReadMs: 50 });
+    // The generated history is dated in the past.
+    await acceptAnyOccurredAt(ledger.database.connectionString);
     knex = openKnex(ledger.database.connectionString);
     const history = new CallHistory({ calls: 120, windowCalls: 40, seed: 11 });
     for (const commits of history.windows()) await appendCommits(ledger.store, commits);

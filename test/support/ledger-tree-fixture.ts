@@ -10,6 +10,13 @@ import { PostgresEventStore } from '../../src/infrastructure/event-store/postgre
 import { inTransaction } from './pg-transaction.js';
 import { readWholeFeed } from './read-whole-feed.js';
 
+const TREE_TABLES = [
+  'ledger_tree_leaves',
+  'ledger_tree_nodes',
+  'ledger_tree_heads',
+  'ledger_checkpoints',
+] as const;
+
 /*
  * Writes the tree tables from the events as the tree builder does, checkpointing at chosen sizes:
  * for testing proofs and verification on their own, with checkpoint sizes a test controls.
@@ -28,9 +35,15 @@ export async function writeLedgerTree(
     const slots = new Map<string, number>();
     const headRows = new Map<number, RecordedEvent>();
     await inTransaction(pool, async (client) => {
-      await client.query(
-        'TRUNCATE ledger_tree_leaves, ledger_tree_nodes, ledger_tree_heads, ledger_checkpoints',
-      );
+      // The tree's tables refuse TRUNCATE by trigger: the fixture replaces the tree as only a
+      // superuser can, with their triggers off meanwhile.
+      for (const table of TREE_TABLES) {
+        await client.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+      }
+      await client.query(`TRUNCATE ${TREE_TABLES.join(', ')}`);
+      for (const table of TREE_TABLES) {
+        await client.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
+      }
       const sizes = new Set(checkpointSizes);
       for (const event of events) {
         const leaf = eventLeafHash(event);

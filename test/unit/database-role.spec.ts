@@ -1,5 +1,6 @@
 import {
   mayMigrate,
+  productionOwnerUrlRefusal,
   productionRoleRefusal,
   type DatabaseRole,
 } from '../../src/infrastructure/postgres/database-role.js';
@@ -9,6 +10,8 @@ const service: DatabaseRole = {
   superuser: false,
   ownsLedger: false,
   mayCreate: false,
+  createsRoles: false,
+  writesAllData: false,
 };
 
 describe('the database role the service runs as', () => {
@@ -21,7 +24,7 @@ describe('the database role the service runs as', () => {
     const refusal = productionRoleRefusal({ ...service, name: 'postgres', superuser: true });
     expect(refusal).toMatch(/as postgres, a PostgreSQL superuser: it could rewrite or delete/);
     expect(refusal).toMatch(/DATABASE_URL names the service role/);
-    expect(refusal).toMatch(/DATABASE_OWNER_URL or 'npm run ledger -- migrate'/);
+    expect(refusal).toMatch(/'npm run ledger -- migrate' and DATABASE_OWNER_URL, which the server/);
   });
 
   it("is refused in production as the ledger's owner or a member of the owner role", () => {
@@ -30,10 +33,32 @@ describe('the database role the service runs as', () => {
     );
   });
 
+  it('is refused in production with CREATEROLE, naming the attribute and how to drop it', () => {
+    const refusal = productionRoleRefusal({ ...service, createsRoles: true });
+    expect(refusal).toMatch(/as ledger_service, a role with CREATEROLE: it could grant itself/);
+    expect(refusal).toMatch(/ALTER ROLE ledger_service NOCREATEROLE/);
+  });
+
+  it('is refused in production as a member of pg_write_all_data', () => {
+    expect(productionRoleRefusal({ ...service, writesAllData: true })).toMatch(
+      /a member of pg_write_all_data \(directly or through another role\): it could write the ledger's tables directly, around ledger_append/,
+    );
+  });
+
   it('migrates itself only as a superuser, the owner, or on an empty schema it may create in', () => {
     expect(mayMigrate({ ...service, superuser: true })).toBe(true);
     expect(mayMigrate({ ...service, ownsLedger: true })).toBe(true);
     expect(mayMigrate({ ...service, ownsLedger: null, mayCreate: true })).toBe(true);
     expect(mayMigrate({ ...service, ownsLedger: false, mayCreate: true })).toBe(false);
+  });
+});
+
+describe("the owner's URL in the server's configuration", () => {
+  it('is refused in production only, naming the migrate command it belongs to', () => {
+    expect(productionOwnerUrlRefusal(true, true)).toMatch(
+      /in production with DATABASE_OWNER_URL set: .* belong to 'npm run ledger -- migrate' alone/,
+    );
+    expect(productionOwnerUrlRefusal(true, false)).toBeNull();
+    expect(productionOwnerUrlRefusal(false, true)).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import { decodeCanonicalBase64 } from './canonical-base64.js';
 import { HASH_SIZE } from './merkle/merkle-hash.js';
 import { NoteSigningKey, NoteVerifierKey, openNote, signNote } from './signed-note.js';
 
@@ -31,7 +32,6 @@ export class MalformedCheckpointError extends Error {
 }
 
 const DECIMAL = /^(?:0|[1-9][0-9]*)$/;
-const HASH_BASE64 = /^[A-Za-z0-9+/]{43}=$/;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f]/;
 
@@ -110,9 +110,9 @@ function parseCount(name: string, text: string): number {
 }
 
 function parseHash(name: string, text: string): Buffer {
-  const hash = Buffer.from(text, 'base64');
-  if (!HASH_BASE64.test(text) || hash.length !== HASH_SIZE || hash.toString('base64') !== text) {
-    throw new MalformedCheckpointError(`the ${name} is ${HASH_SIZE} bytes in base64`);
+  const hash = decodeCanonicalBase64(text);
+  if (hash === null || hash.length !== HASH_SIZE) {
+    throw new MalformedCheckpointError(`the ${name} is ${HASH_SIZE} bytes in canonical base64`);
   }
   return hash;
 }

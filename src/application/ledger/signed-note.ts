@@ -7,6 +7,7 @@ import {
   sign,
   verify,
 } from 'node:crypto';
+import { decodeCanonicalBase64 } from './canonical-base64.js';
 
 /*
  * C2SP signed notes (c2sp.org/signed-note) with Ed25519 keys, in the key formats of Go's
@@ -21,8 +22,9 @@ import {
  *   signing key    = "PRIVATE+KEY+" || key name || "+" || key id hex || "+" ||
  *                    base64(0x01 || 32-byte Ed25519 seed)
  *
- * Base64 is RFC 4648 section 4, padded. A key name is non-empty with no spaces, no "+" and no
- * control characters. Notes are UTF-8 without control characters other than newline.
+ * Base64 is RFC 4648 section 4, padded, and canonical (canonical-base64.ts): a signature or key
+ * in any other encoding of the same bytes is malformed. A key name is non-empty with no spaces,
+ * no "+" and no control characters. Notes are UTF-8 without control characters other than newline.
  *
  * Opening a note follows the spec: the text is what precedes the last blank line; signatures by
  * other keys are ignored; a signature by the expected key (same name and key id) must verify,
@@ -41,7 +43,6 @@ const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const KEY_SIZE = 32;
 const SIGNATURE_SIZE = 64;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const KEY_ID_HEX = /^[0-9a-fA-F]{8}$/;
 // Go's unicode.IsSpace, plus the control characters a note may not hold anyway.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -186,10 +187,11 @@ export function openNote(note: string, verifierKey: NoteVerifierKey | string): s
     const space = rest.indexOf(' ');
     const name = space < 0 ? rest : rest.slice(0, space);
     const encoded = space < 0 ? '' : rest.slice(space + 1);
-    if (!isValidKeyName(name) || encoded === '' || !BASE64.test(encoded)) {
+    if (!isValidKeyName(name) || encoded === '') {
       throw malformed('a signature line is not "— <name> <base64>"');
     }
-    const signature = Buffer.from(encoded, 'base64');
+    const signature = decodeCanonicalBase64(encoded);
+    if (signature === null) throw malformed('a signature is not canonical padded base64');
     if (signature.length < 5) throw malformed('a signature is too short');
     // The spec: signatures by other keys are ignored; the first by this key decides.
     if (verified || name !== key.name || signature.readUInt32BE(0) !== key.keyId) continue;
@@ -237,8 +239,8 @@ function decodeTypedKey(
   const encoded = text.slice(second + 1);
   if (!isValidKeyName(name)) throw malformed('invalid key name');
   if (!KEY_ID_HEX.test(keyIdText)) throw malformed('the key id is 8 hex digits');
-  if (!BASE64.test(encoded)) throw malformed('the key is not base64');
-  const typed = Buffer.from(encoded, 'base64');
+  const typed = decodeCanonicalBase64(encoded);
+  if (typed === null) throw malformed('the key is not canonical padded base64');
   if (typed[0] !== ED25519_SIGNATURE_TYPE) throw malformed('the key is not an Ed25519 key');
   if (typed.length !== 1 + KEY_SIZE) throw malformed(`an Ed25519 key has ${KEY_SIZE} bytes`);
   return { name, keyId: Number.parseInt(keyIdText, 16), raw: typed.subarray(1) };

@@ -21,7 +21,7 @@ export class SchemaNotCurrentError extends DatabaseRoleError {
     super(
       `The database schema is not current (missing ${pending.join(', ')}) and ${role} may not ` +
         "change it. Run 'npm run ledger -- migrate' with DATABASE_OWNER_URL set to the owner role's " +
-        'URL, or set DATABASE_OWNER_URL for the server as well.',
+        'URL, or (outside production) set DATABASE_OWNER_URL for the server as well.',
     );
     this.name = 'SchemaNotCurrentError';
   }
@@ -39,8 +39,9 @@ function connect(url: string): Knex {
 /**
  * Before the service opens its pools: migrations run as the owner (granting the service its
  * privileges), or as the service itself when it may (a superuser or owner outside production),
- * or the schema must already be current. In production the service refuses to be a superuser or
- * the ledger's owner.
+ * or the schema must already be current. In production the service refuses to be a superuser, the
+ * ledger's owner, a role with CREATEROLE or a member of pg_write_all_data (database-role.ts); the
+ * server, unlike the migrate command, also refuses the owner's URL (server.ts).
  */
 export async function prepareSchema(connections: SchemaConnections): Promise<void> {
   const service = connect(connections.serviceUrl);

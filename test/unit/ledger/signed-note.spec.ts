@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { decodeCanonicalBase64 } from '../../../src/application/ledger/canonical-base64.js';
 import {
   formatSigningKey,
   formatVerifierKey,
@@ -28,6 +29,21 @@ const PETER_SIGNATURE =
   '— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n';
 const ENOCH_SIGNATURE =
   '— EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n';
+
+const BASE64_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * `encoded` (canonical base64 ending in one or two "=") with `bits` set in the unused low bits of
+ * its last digit: other text, the same bytes to a lenient decoder.
+ */
+function withTrailingBits(encoded: string, bits: number): string {
+  const padding = encoded.endsWith('==') ? 2 : 1;
+  const at = encoded.length - padding - 1;
+  const digit = BASE64_DIGITS.indexOf(encoded[at] as string);
+  const unused = padding === 2 ? 0b1111 : 0b11;
+  const changed = BASE64_DIGITS[(digit & ~unused) | (bits & unused)] as string;
+  return encoded.slice(0, at) + changed + encoded.slice(at + 1);
+}
 
 function failure(run: () => unknown): string {
   try {
@@ -164,9 +180,95 @@ describe('signed notes', () => {
     );
   });
 
+  it('refuse a signature re-encoded in any base64 but the canonical one', () => {
+    const encoded = PETER_SIGNATURE.slice('— PeterNeumann '.length, -1);
+    expect(Buffer.from(withTrailingBits(encoded, 1), 'base64')).toEqual(
+      Buffer.from(encoded, 'base64'),
+    );
+    const reencoded = [
+      withTrailingBits(encoded, 1),
+      withTrailingBits(encoded, 2),
+      withTrailingBits(encoded, 3),
+      encoded.slice(0, -1),
+      `${encoded}=`,
+      `${encoded.slice(0, 40)}\u00a0${encoded.slice(40)}`,
+      `${encoded.slice(0, 40)} ${encoded.slice(40)}`,
+      `${encoded} `,
+      encoded.replace(/\//g, '_').replace(/\+/g, '-'),
+    ];
+    for (const variant of reencoded) {
+      const note = `${TEXT}\n— PeterNeumann ${variant}\n`;
+      expect({ variant, failure: failure(() => openNote(note, PETER_VERIFIER_KEY)) }).toEqual({
+        variant,
+        failure: 'malformed',
+      });
+    }
+    // Also a signature by another key, which is otherwise ignored, must be well formed.
+    const enoch = ENOCH_SIGNATURE.slice('— EnochRoot '.length, -1);
+    expect(
+      failure(() =>
+        openNote(
+          `${TEXT}\n${PETER_SIGNATURE}— EnochRoot ${withTrailingBits(enoch, 2)}\n`,
+          PETER_VERIFIER_KEY,
+        ),
+      ),
+    ).toBe('malformed');
+  });
+
+  it('refuse every note whose signature has other trailing bits than the signer wrote', () => {
+    const key = generateSigningKey('example.com/log');
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[a-z ]{1,60}$/),
+        fc.integer({ min: 1, max: 3 }),
+        (t, bits) => {
+          const text = `${t}\n`;
+          const note = signNote(text, key);
+          const prefix = `${text}\n— example.com/log `;
+          const encoded = note.slice(prefix.length, -1);
+          expect(openNote(note, verifierKeyOf(key))).toBe(text);
+          const forged = `${prefix}${withTrailingBits(encoded, bits)}\n`;
+          expect(failure(() => openNote(forged, verifierKeyOf(key)))).toBe('malformed');
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
   it('refuse to sign a text without its final newline or with control characters', () => {
     const key = generateSigningKey('example.com/log');
     expect(failure(() => signNote('no newline', key))).toBe('malformed');
     expect(failure(() => signNote('tab\there\n', key))).toBe('malformed');
+  });
+});
+
+describe('canonical base64', () => {
+  it('decodes what Buffer encodes, and nothing else that decodes to the same bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), fc.nat(), fc.nat(), (raw, bits, at) => {
+        const bytes = Buffer.from(raw);
+        const encoded = bytes.toString('base64');
+        expect(decodeCanonicalBase64(encoded)).toEqual(bytes);
+        if (encoded.endsWith('=')) {
+          const unused = encoded.endsWith('==') ? 0b1111 : 0b11;
+          const changed = withTrailingBits(encoded, (bits % unused) + 1);
+          expect(decodeCanonicalBase64(changed)).toBeNull();
+          expect(decodeCanonicalBase64(encoded.replace(/=+$/, ''))).toBeNull();
+        }
+        const split = at % (encoded.length + 1);
+        for (const space of [' ', '\n', '\r\n', '\t']) {
+          const spaced = encoded.slice(0, split) + space + encoded.slice(split);
+          expect(decodeCanonicalBase64(spaced)).toBeNull();
+        }
+      }),
+    );
+  });
+
+  it('refuses the URL alphabet, padding in the middle and stray padding', () => {
+    expect(decodeCanonicalBase64('-_-_')).toBeNull();
+    expect(decodeCanonicalBase64('AA==AAAA')).toBeNull();
+    expect(decodeCanonicalBase64('====')).toBeNull();
+    expect(decodeCanonicalBase64('AAA==')).toBeNull();
+    expect(decodeCanonicalBase64('')).toEqual(Buffer.alloc(0));
   });
 });

@@ -1,0 +1,310 @@
+import type { Knex } from 'knex';
+import type { Migration } from './migration.js';
+
+/**
+ * `ledger_append` checks what it is given before it writes, and the tree's tables get the
+ * append-only protection of the ledger's.
+ *
+ * `ledger_append` keeps its signature, its result, SECURITY DEFINER with the pinned search path,
+ * no EXECUTE for PUBLIC and the service's grant (the owner grants it again after migrating). It
+ * still sets hash, previousHash, revision, position and the stream itself. It now refuses:
+ *
+ * - LG002 an event whose `metadata.occurredAt` is missing or not an ISO 8601 timestamp with a zone
+ *   (`YYYY-MM-DDTHH:MM:SS[.ffffff](Z|+HH:MM|-HH:MM)`, as `Date.toISOString` writes it). The text
+ *   is what the content hash covers and what the `occurred_at` column is cast from, so a form the
+ *   cast reads in the session's time zone (or as `now`, `today`, `epoch`) is refused.
+ * - LG003 an `occurredAt` more than 5 minutes ahead of the database's clock or more than 24 hours
+ *   behind it. The service stamps events with its own clock just before it appends (retries
+ *   included), so 5 minutes is room for clock skew between its hosts and the database's, and
+ *   24 hours is far more than any append takes, while an event cannot be slipped in among days
+ *   that auditors have already read. Both bounds come from `ledger_occurred_at_window()`: the
+ *   owner may replace that function (CREATE OR REPLACE, as the owner) to widen them, say to
+ *   import history; the service cannot.
+ * - LG004 a `contentHash` that is not 64 lowercase hex digits (a SHA-256). It is the only hash
+ *   that comes from the caller: the chain hashes are computed here from it.
+ * - LG005 a call in a transaction that already has a transaction id, unless that id was given by
+ *   an earlier append to the same stream in this transaction. The feed is ordered by transaction
+ *   id and relies on a stream's appender getting its id only once it holds the stream's lock;
+ *   after a write (or after appending to another stream) the id is older than the lock, and an
+ *   event could be delivered before the one it follows. Appending to the same stream again is
+ *   safe: the lock has been held since before the id. The earlier append is recognised by its
+ *   row in `ledger_events`, which only this function writes, so a caller cannot pretend one.
+ *
+ * Every refusal comes before the function writes anything, so nothing is appended.
+ *
+ * The tree's tables: `ledger_tree_leaves`, `ledger_tree_nodes` and `ledger_checkpoints` are
+ * insert-only, so UPDATE, DELETE and TRUNCATE are refused; in `ledger_tree_heads` an UPDATE may
+ * only raise a slot's `stream_revision` for the same stream (what the tree builder's upsert does
+ * when a checkpoint moves a head), and DELETE and TRUNCATE are refused. Refusals raise LG001,
+ * naming the table, as for `ledger_events` and `ledger_streams`.
+ */
+export const ledgerAppendChecksMigration: Migration = {
+  name: '009-ledger-append-checks',
+
+  async up(knex) {
+    await knex.raw(`
+      CREATE FUNCTION ledger_occurred_at_window(OUT ahead interval, OUT behind interval)
+      LANGUAGE sql STABLE AS $$ SELECT interval '5 minutes', interval '24 hours' $$;
+
+      -- The instant of an ISO 8601 timestamp with a zone; null for anything else.
+      CREATE FUNCTION ledger_occurred_at(p_text text) RETURNS timestamptz
+      LANGUAGE plpgsql STABLE AS $$
+      BEGIN
+        IF p_text IS NULL OR p_text !~ ${ISO_TIMESTAMP} THEN
+          RETURN NULL;
+        END IF;
+        RETURN p_text::timestamptz;
+      EXCEPTION WHEN data_exception THEN
+        -- In the pattern but no instant: 2026-02-30, a month 13, an hour 25.
+        RETURN NULL;
+      END;
+      $$;
+
+      REVOKE ALL ON FUNCTION ledger_occurred_at_window() FROM PUBLIC;
+      REVOKE ALL ON FUNCTION ledger_occurred_at(text) FROM PUBLIC;
+    `);
+    await knex.raw(ledgerAppendDefinition(true));
+    await pinLedgerAppend(knex);
+
+    await knex.raw(`
+      CREATE FUNCTION ledger_tree_heads_move_forward() RETURNS trigger
+      LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.slot IS DISTINCT FROM OLD.slot
+           OR NEW.stream_id IS DISTINCT FROM OLD.stream_id
+           OR NEW.stream_revision IS NULL OR NEW.stream_revision <= OLD.stream_revision THEN
+          RAISE EXCEPTION 'ledger_tree_heads is append-only: a head may only move forward in its stream'
+            USING ERRCODE = 'LG001';
+        END IF;
+        RETURN NEW;
+      END;
+      $$;
+
+      CREATE TRIGGER ledger_tree_heads_head_only
+        BEFORE UPDATE ON ledger_tree_heads
+        FOR EACH ROW EXECUTE FUNCTION ledger_tree_heads_move_forward();
+      CREATE TRIGGER ledger_tree_heads_append_only
+        BEFORE DELETE ON ledger_tree_heads
+        FOR EACH ROW EXECUTE FUNCTION ledger_events_refuse_change();
+      CREATE TRIGGER ledger_tree_heads_no_truncate
+        BEFORE TRUNCATE ON ledger_tree_heads
+        FOR EACH STATEMENT EXECUTE FUNCTION ledger_events_refuse_change();
+    `);
+    for (const table of INSERT_ONLY_TREE_TABLES) {
+      await knex.raw(`
+        CREATE TRIGGER ${table}_append_only
+          BEFORE UPDATE OR DELETE ON ${table}
+          FOR EACH ROW EXECUTE FUNCTION ledger_events_refuse_change();
+        CREATE TRIGGER ${table}_no_truncate
+          BEFORE TRUNCATE ON ${table}
+          FOR EACH STATEMENT EXECUTE FUNCTION ledger_events_refuse_change();
+      `);
+    }
+  },
+
+  async down(knex) {
+    for (const table of INSERT_ONLY_TREE_TABLES) {
+      await knex.raw(`
+        DROP TRIGGER ${table}_no_truncate ON ${table};
+        DROP TRIGGER ${table}_append_only ON ${table};
+      `);
+    }
+    await knex.raw(`
+      DROP TRIGGER ledger_tree_heads_no_truncate ON ledger_tree_heads;
+      DROP TRIGGER ledger_tree_heads_append_only ON ledger_tree_heads;
+      DROP TRIGGER ledger_tree_heads_head_only ON ledger_tree_heads;
+      DROP FUNCTION ledger_tree_heads_move_forward();
+    `);
+    await knex.raw(ledgerAppendDefinition(false));
+    await pinLedgerAppend(knex);
+    await knex.raw(`
+      DROP FUNCTION ledger_occurred_at(text);
+      DROP FUNCTION ledger_occurred_at_window();
+    `);
+  },
+};
+
+const INSERT_ONLY_TREE_TABLES = ['ledger_tree_leaves', 'ledger_tree_nodes', 'ledger_checkpoints'];
+
+// A SQL string literal. No "?" in it: knex would read one as a binding.
+const ISO_TIMESTAMP =
+  "'^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,6}){0,1}(Z|[+-][0-9]{2}:[0-9]{2})$'";
+
+/** SECURITY DEFINER with the search path of 007, which CREATE OR REPLACE resets; no PUBLIC. */
+async function pinLedgerAppend(knex: Knex): Promise<void> {
+  await knex.raw(`
+    DO $$
+    BEGIN
+      EXECUTE format(
+        'ALTER FUNCTION ledger_append(text, bigint, jsonb) SECURITY DEFINER SET search_path = %I, pg_temp',
+        current_schema());
+    END $$;
+    REVOKE ALL ON FUNCTION ledger_append(text, bigint, jsonb) FROM PUBLIC;
+  `);
+}
+
+/**
+ * `ledger_append` as 001-ledger-events defined it, with this migration's checks when `checked`
+ * (without them for `down`). CREATE OR REPLACE keeps the function's owner and grants.
+ */
+function ledgerAppendDefinition(checked: boolean): string {
+  const checkInput = `
+        SELECT w.ahead, w.behind INTO v_ahead, v_behind FROM ledger_occurred_at_window() w;
+        FOR i IN 0 .. v_count - 1 LOOP
+          v_event := p_events->i;
+          v_occurred_at := ledger_occurred_at(v_event->'metadata'->>'occurredAt');
+          IF v_occurred_at IS NULL THEN
+            RAISE EXCEPTION 'ledger_append: event % of %: metadata.occurredAt is missing or not an ISO 8601 timestamp with a time zone (YYYY-MM-DDTHH:MM:SS.sssZ)',
+              i + 1, v_count
+              USING ERRCODE = 'LG002';
+          END IF;
+          IF v_occurred_at > v_now + v_ahead THEN
+            RAISE EXCEPTION 'ledger_append: event % of %: occurredAt % is more than % ahead of the database clock (%)',
+              i + 1, v_count, v_occurred_at, v_ahead, v_now
+              USING ERRCODE = 'LG003';
+          ELSIF v_occurred_at < v_now - v_behind THEN
+            RAISE EXCEPTION 'ledger_append: event % of %: occurredAt % is more than % behind the database clock (%)',
+              i + 1, v_count, v_occurred_at, v_behind, v_now
+              USING ERRCODE = 'LG003';
+          END IF;
+          IF NOT coalesce(v_event->>'contentHash' ~ '^[0-9a-f]{64}$', false) THEN
+            RAISE EXCEPTION 'ledger_append: event % of %: contentHash is not a SHA-256 in 64 lowercase hex digits',
+              i + 1, v_count
+              USING ERRCODE = 'LG004';
+          END IF;
+        END LOOP;
+
+        -- Only an append to this stream earlier in this transaction may have given it its id.
+        IF v_transaction_before IS NOT NULL AND NOT EXISTS (
+             SELECT 1 FROM ledger_events e
+              WHERE e.transaction_id = v_transaction_before AND e.stream_id = p_stream_id) THEN
+          RAISE EXCEPTION 'ledger_append: the transaction already has a transaction id (it wrote, or appended to another stream) before appending to stream %: that id is older than the stream lock, and the feed could deliver the events out of order; append first, in a transaction of its own',
+            p_stream_id
+            USING ERRCODE = 'LG005';
+        END IF;
+`;
+  return `
+      CREATE OR REPLACE FUNCTION ledger_append(
+        p_stream_id text,
+        p_expected_revision bigint,
+        p_events jsonb,
+        OUT out_revision bigint,
+        OUT out_transaction_id xid8,
+        OUT out_position bigint
+      )
+      LANGUAGE plpgsql AS $$
+      DECLARE
+        ${checked ? 'v_transaction_before xid8 := pg_current_xact_id_if_assigned();' : ''}
+        v_count integer := jsonb_array_length(p_events);
+        v_current bigint;
+        v_hash text;
+        v_previous text[] := '{}';
+        v_hashes text[] := '{}';
+        v_found integer;
+        v_revision bigint;
+        v_event jsonb;
+        ${checked ? 'v_now timestamptz := clock_timestamp(); v_ahead interval; v_behind interval; v_occurred_at timestamptz;' : ''}
+      BEGIN
+        IF v_count = 0 THEN
+          RAISE EXCEPTION 'ledger_append: no events' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        ${checked ? checkInput : ''}
+        -- Appends to one stream queue here, before this transaction has an id. (Waiting on the
+        -- stream row instead would not do: a row-lock wait behind an updater assigns the waiter a
+        -- transaction id before the lock is granted, so a later revision could get an older
+        -- transaction id, and the feed, ordered by transaction id, would deliver it first.)
+        -- The lock is released after commit, so the next appender reads this one's result and
+        -- gets a newer transaction id. Two-key form: a keyspace apart from single-key advisory
+        -- locks; 1279607879 is 'LEDG'. Unrelated streams that share a hash merely queue together.
+        PERFORM pg_advisory_xact_lock(1279607879, hashtext(p_stream_id));
+
+        SELECT s.revision, s.last_hash INTO v_current, v_hash
+          FROM ledger_streams s WHERE s.stream_id = p_stream_id;
+        IF NOT FOUND THEN
+          v_current := -1;
+          v_hash := NULL;
+        END IF;
+
+        -- An idempotent retry: the batch's ids are already in this stream. Only possible when the
+        -- stream exists and the caller's expectation does not match (or there is none).
+        IF v_current >= 0 AND (p_expected_revision = -2 OR p_expected_revision <> v_current) THEN
+          SELECT count(*)::integer, max(e.stream_revision) INTO v_found, v_revision
+            FROM ledger_events e
+           WHERE e.event_id IN (SELECT (x->>'eventId')::uuid FROM jsonb_array_elements(p_events) x)
+             AND e.stream_id = p_stream_id;
+          IF v_found = v_count THEN
+            SELECT e.stream_revision, e.transaction_id, e.position
+              INTO out_revision, out_transaction_id, out_position
+              FROM ledger_events e
+             WHERE e.stream_id = p_stream_id AND e.stream_revision = v_revision;
+            RETURN;
+          ELSIF v_found > 0 THEN
+            RAISE EXCEPTION 'ledger_append: % of % events are already in stream %',
+              v_found, v_count, p_stream_id
+              USING ERRCODE = 'LG410';
+          END IF;
+        END IF;
+
+        IF p_expected_revision <> -2 AND p_expected_revision <> v_current THEN
+          RAISE EXCEPTION 'ledger_append: stream % is at %, expected %',
+            p_stream_id, v_current, p_expected_revision
+            USING ERRCODE = 'LG409', DETAIL = v_current::text;
+        END IF;
+
+        FOR i IN 0 .. v_count - 1 LOOP
+          v_previous := v_previous || v_hash;
+          v_hash := encode(sha256(convert_to(
+            coalesce(v_hash, '') || ':' || (p_events->i->>'contentHash'), 'UTF8')), 'hex');
+          v_hashes := v_hashes || v_hash;
+        END LOOP;
+
+        IF v_count = 1 THEN
+          -- The common case, without the set-returning machinery.
+          v_event := p_events->0;
+          INSERT INTO ledger_events
+            (event_id, stream_id, stream_revision, type, version, data, metadata, occurred_at)
+          VALUES ((v_event->>'eventId')::uuid,
+                  p_stream_id,
+                  v_current + 1,
+                  v_event->>'type',
+                  (v_event->>'version')::integer,
+                  v_event->'data',
+                  (v_event->'metadata')
+                    || jsonb_build_object('hash', v_hashes[1], 'previousHash', v_previous[1]),
+                  (v_event->'metadata'->>'occurredAt')::timestamptz)
+          RETURNING position INTO out_position;
+        ELSE
+          WITH inserted AS (
+            INSERT INTO ledger_events
+              (event_id, stream_id, stream_revision, type, version, data, metadata, occurred_at)
+            SELECT (x->>'eventId')::uuid,
+                   p_stream_id,
+                   v_current + n,
+                   x->>'type',
+                   (x->>'version')::integer,
+                   x->'data',
+                   (x->'metadata')
+                     || jsonb_build_object('hash', v_hashes[n], 'previousHash', v_previous[n]),
+                   (x->'metadata'->>'occurredAt')::timestamptz
+              FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(x, n)
+             ORDER BY n
+            RETURNING position
+          )
+          SELECT max(position) INTO out_position FROM inserted;
+        END IF;
+
+        v_revision := v_current + v_count;
+        IF v_current < 0 THEN
+          INSERT INTO ledger_streams (stream_id, revision, last_hash)
+            VALUES (p_stream_id, v_revision, v_hash);
+        ELSE
+          UPDATE ledger_streams
+             SET revision = v_revision, last_hash = v_hash, updated_at = now()
+           WHERE stream_id = p_stream_id;
+        END IF;
+
+        out_revision := v_revision;
+        out_transaction_id := pg_current_xact_id();
+      END;
+      $$`;
+}

@@ -1,0 +1,447 @@
+import { createHash, randomUUID } from 'node:crypto';
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import { chainHash } from '../../src/application/ledger/event-integrity.js';
+import type { EventToAppend } from '../../src/application/ports/event-store.port.js';
+import {
+  ledgerAppendArguments,
+  type LedgerAppendEvent,
+} from '../../src/infrastructure/event-store/postgres/postgres-event-store.adapter.js';
+import { PostgresLedgerTreeStore } from '../../src/infrastructure/ledger/postgres-ledger-tree-store.adapter.js';
+import { prepareSchema } from '../../src/infrastructure/postgres/prepare-schema.js';
+import { testEvent, uniquePrefix } from '../support/event-store-fixtures.js';
+import { TEST_ROLES, createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+const PERMISSION_DENIED = '42501';
+const APPEND_ONLY = 'LG001';
+const NOT_AN_INSTANT = 'LG002';
+const FAR_FROM_THE_CLOCK = 'LG003';
+const NOT_A_CONTENT_HASH = 'LG004';
+const WROTE_BEFORE_APPENDING = 'LG005';
+
+const APPEND = 'SELECT out_revision::int AS revision FROM ledger_append($1, $2, $3)';
+
+async function connect(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return client;
+}
+
+/** What the event store sends `ledger_append` for these events, as objects to edit. */
+function payload(streamId: string, events: readonly EventToAppend[]): LedgerAppendEvent[] {
+  return JSON.parse(ledgerAppendArguments(streamId, events, 'any')[2]) as LedgerAppendEvent[];
+}
+
+function withMetadata(event: LedgerAppendEvent, metadata: Record<string, unknown>) {
+  return { ...event, metadata: { ...event.metadata, ...metadata } };
+}
+
+describe('ledger_append checks what it is given (migration 009)', () => {
+  let database: TestDatabase;
+  let service: pg.Client;
+  let owner: pg.Client;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await prepareSchema({
+      serviceUrl: database.serviceConnectionString,
+      ownerUrl: database.ownerConnectionString,
+      production: false,
+    });
+    service = await connect(database.serviceConnectionString);
+    owner = await connect(database.ownerConnectionString);
+  });
+
+  afterAll(async () => {
+    await service?.end();
+    await owner?.end();
+    await database?.drop();
+  });
+
+  const append = (
+    client: pg.Client,
+    streamId: string,
+    events: readonly unknown[],
+    expectedRevision = -2,
+  ) =>
+    client.query<{ revision: number }>(APPEND, [
+      streamId,
+      expectedRevision,
+      JSON.stringify(events),
+    ]);
+
+  async function eventsIn(streamId: string): Promise<number> {
+    const { rows } = await owner.query<{ count: number }>(
+      'SELECT count(*)::int AS count FROM ledger_events WHERE stream_id = $1',
+      [streamId],
+    );
+    return rows[0]?.count ?? 0;
+  }
+
+  /** The append fails with `code` and a message matching `message`, and appends nothing. */
+  async function expectRefused(
+    streamId: string,
+    events: readonly unknown[],
+    code: string,
+    message: RegExp,
+  ): Promise<void> {
+    const before = await eventsIn(streamId);
+    await expect(append(service, streamId, events)).rejects.toMatchObject({
+      code,
+      message: expect.stringMatching(message),
+    });
+    expect(await eventsIn(streamId)).toBe(before);
+  }
+
+  async function databaseNow(): Promise<number> {
+    const { rows } = await service.query<{ now: Date }>('SELECT clock_timestamp() AS now');
+    return (rows[0] as { now: Date }).now.getTime();
+  }
+
+  describe('occurredAt', () => {
+    it('is refused unless it is an ISO 8601 timestamp with a zone (LG002)', async () => {
+      const streamId = `${uniquePrefix()}call`;
+      const now = new Date().toISOString();
+      const [good, template] = payload(streamId, [testEvent(), testEvent()]) as [
+        LedgerAppendEvent,
+        LedgerAppendEvent,
+      ];
+      const notInstants: unknown[] = [
+        'now',
+        'today',
+        'epoch',
+        '',
+        now.slice(0, 19), // no zone: the session's time zone would decide
+        now.replace('T', ' '),
+        now.toLowerCase(),
+        ` ${now}`,
+        now.replace(/\.\d+Z$/, '.1234567Z'),
+        `${now.slice(0, 4)}-02-30T12:00:00.000Z`,
+        `${now.slice(0, 4)}-13-01T12:00:00.000Z`,
+        `${now.slice(0, 10)}T25:00:00.000Z`,
+        Date.now(),
+        null,
+      ];
+      for (const occurredAt of notInstants) {
+        await expectRefused(
+          streamId,
+          [good, withMetadata(template, { occurredAt })],
+          NOT_AN_INSTANT,
+          /^ledger_append: event 2 of 2: metadata.occurredAt is missing or not an ISO 8601 timestamp with a time zone/,
+        );
+      }
+      const { occurredAt: _occurredAt, ...withoutOccurredAt } = template.metadata;
+      await expectRefused(
+        streamId,
+        [{ ...template, metadata: withoutOccurredAt }],
+        NOT_AN_INSTANT,
+        /event 1 of 1: metadata.occurredAt is missing/,
+      );
+      await expectRefused(
+        streamId,
+        [{ ...template, metadata: 'not an object' }],
+        NOT_AN_INSTANT,
+        /event 1 of 1/,
+      );
+    });
+
+    it('is refused more than 5 minutes ahead of the database clock or 24 hours behind it (LG003)', async () => {
+      const streamId = `${uniquePrefix()}call`;
+      const now = await databaseNow();
+      const at = (ms: number) => testEvent({ occurredAt: new Date(now + ms) });
+      await expectRefused(
+        streamId,
+        payload(streamId, [at(0), at(6 * 60_000)]),
+        FAR_FROM_THE_CLOCK,
+        /^ledger_append: event 2 of 2: occurredAt .* is more than 00:05:00 ahead of the database clock/,
+      );
+      await expectRefused(
+        streamId,
+        payload(streamId, [at(-25 * 3_600_000)]),
+        FAR_FROM_THE_CLOCK,
+        /^ledger_append: event 1 of 1: occurredAt .* is more than 24:00:00 behind the database clock/,
+      );
+      // Within the window, in any zone.
+      const inTokyo = new Date(now + 9 * 3_600_000).toISOString().replace('Z', '+09:00');
+      const batch = payload(streamId, [
+        at(4 * 60_000),
+        at(-23 * 3_600_000),
+        testEvent({ metadata: { occurredAt: inTokyo } }),
+      ]);
+      await expect(append(service, streamId, batch)).resolves.toMatchObject({
+        rows: [{ revision: 2 }],
+      });
+      const { rows } = await owner.query<{ occurred_at: Date }>(
+        'SELECT occurred_at FROM ledger_events WHERE stream_id = $1 AND stream_revision = 2',
+        [streamId],
+      );
+      expect(rows[0]?.occurred_at.getTime()).toBe(now);
+    });
+
+    it('has bounds its owner may widen, and the service may not', async () => {
+      const monthAgo = () => testEvent({ occurredAt: new Date(Date.now() - 30 * 86_400_000) });
+      const streamId = `${uniquePrefix()}history`;
+      const widen = (client: pg.Client, behind: string) =>
+        client.query(`
+          CREATE OR REPLACE FUNCTION ledger_occurred_at_window(OUT ahead interval, OUT behind interval)
+          LANGUAGE sql STABLE AS $$ SELECT interval '5 minutes', interval '${behind}' $$`);
+      await expect(widen(service, '1 year')).rejects.toMatchObject({ code: PERMISSION_DENIED });
+      await expectRefused(
+        streamId,
+        payload(streamId, [monthAgo()]),
+        FAR_FROM_THE_CLOCK,
+        /more than 24:00:00 behind/,
+      );
+      await widen(owner, '1 year');
+      try {
+        await expect(
+          append(service, streamId, payload(streamId, [monthAgo()])),
+        ).resolves.toMatchObject({ rows: [{ revision: 0 }] });
+      } finally {
+        await widen(owner, '24 hours');
+      }
+      await expectRefused(
+        streamId,
+        payload(streamId, [monthAgo()]),
+        FAR_FROM_THE_CLOCK,
+        /more than 24:00:00 behind/,
+      );
+    });
+  });
+
+  describe('contentHash', () => {
+    it('is refused unless it is 64 lowercase hex digits (LG004)', async () => {
+      const streamId = `${uniquePrefix()}call`;
+      const [event] = payload(streamId, [testEvent()]) as [LedgerAppendEvent];
+      const hash = event.contentHash;
+      for (const contentHash of [
+        hash.toUpperCase(),
+        hash.slice(1),
+        `${hash}0`,
+        `${hash.slice(1)}g`,
+        ` ${hash.slice(1)}`,
+        '',
+        null,
+        42,
+      ]) {
+        await expectRefused(
+          streamId,
+          [{ ...event, contentHash }],
+          NOT_A_CONTENT_HASH,
+          /^ledger_append: event 1 of 1: contentHash is not a SHA-256 in 64 lowercase hex digits/,
+        );
+      }
+      const { contentHash: _contentHash, ...withoutHash } = event;
+      await expectRefused(streamId, [withoutHash], NOT_A_CONTENT_HASH, /contentHash/);
+    });
+
+    it('is the only hash taken from the caller: the chain hashes in metadata are computed', async () => {
+      const streamId = `${uniquePrefix()}call`;
+      const [event] = payload(streamId, [testEvent()]) as [LedgerAppendEvent];
+      const forged = createHash('sha256').update('forged').digest('hex');
+      await append(service, streamId, [
+        withMetadata(event, { hash: forged, previousHash: forged }),
+      ]);
+      const { rows } = await owner.query<{ metadata: { hash: string; previousHash: null } }>(
+        'SELECT metadata FROM ledger_events WHERE stream_id = $1',
+        [streamId],
+      );
+      expect(rows[0]?.metadata).toMatchObject({
+        hash: chainHash(null, event.contentHash),
+        previousHash: null,
+      });
+    });
+  });
+
+  describe('in a transaction', () => {
+    async function inTransaction(work: () => Promise<void>): Promise<void> {
+      await service.query('BEGIN');
+      try {
+        await work();
+        await service.query('COMMIT');
+      } catch (error) {
+        await service.query('ROLLBACK');
+        throw error;
+      }
+    }
+
+    const wroteFirst =
+      /^ledger_append: the transaction already has a transaction id \(it wrote, or appended to another stream\) before appending to stream .*: .* append first, in a transaction of its own/;
+
+    it('is refused once the transaction has written, or has a transaction id (LG005)', async () => {
+      const streamId = `${uniquePrefix()}call`;
+      await expect(
+        inTransaction(async () => {
+          await service.query(
+            "INSERT INTO projection_checkpoints (name, position) VALUES ('probe', '1')",
+          );
+          await append(service, streamId, payload(streamId, [testEvent()]));
+        }),
+      ).rejects.toMatchObject({
+        code: WROTE_BEFORE_APPENDING,
+        message: expect.stringMatching(wroteFirst),
+      });
+      await expect(
+        inTransaction(async () => {
+          await service.query('SELECT pg_current_xact_id()');
+          await append(service, streamId, payload(streamId, [testEvent()]));
+        }),
+      ).rejects.toMatchObject({ code: WROTE_BEFORE_APPENDING });
+      expect(await eventsIn(streamId)).toBe(0);
+      const { rows } = await owner.query(
+        "SELECT 1 FROM projection_checkpoints WHERE name = 'probe'",
+      );
+      expect(rows).toEqual([]);
+    });
+
+    it('is taken first in a transaction, and again on the same stream, but not on another', async () => {
+      const streamId = `${uniquePrefix()}call`;
+      const other = `${uniquePrefix()}call`;
+      await inTransaction(async () => {
+        await append(service, streamId, payload(streamId, [testEvent()]), -1);
+        await append(service, streamId, payload(streamId, [testEvent(), testEvent()]), 0);
+      });
+      const { rows } = await owner.query<{ transactions: number; events: number }>(
+        `SELECT count(DISTINCT transaction_id)::int AS transactions, count(*)::int AS events
+           FROM ledger_events WHERE stream_id = $1`,
+        [streamId],
+      );
+      expect(rows).toEqual([{ transactions: 1, events: 3 }]);
+
+      await expect(
+        inTransaction(async () => {
+          await append(service, streamId, payload(streamId, [testEvent()]), 2);
+          await append(service, other, payload(other, [testEvent()]));
+        }),
+      ).rejects.toMatchObject({
+        code: WROTE_BEFORE_APPENDING,
+        message: expect.stringMatching(other),
+      });
+      expect(await eventsIn(streamId)).toBe(3);
+      expect(await eventsIn(other)).toBe(0);
+    });
+  });
+
+  it('still runs as its owner, with the pinned search path, for the service and not for PUBLIC', async () => {
+    const { rows } = await owner.query(
+      `SELECT p.prosecdef AS definer, p.proconfig AS config, pg_get_userbyid(p.proowner) AS owner,
+              EXISTS (SELECT 1 FROM aclexplode(p.proacl) a WHERE a.grantee = 0) AS public,
+              has_function_privilege($1, p.oid, 'EXECUTE') AS service
+         FROM pg_proc p WHERE p.oid = 'ledger_append(text, bigint, jsonb)'::regprocedure`,
+      [TEST_ROLES.service],
+    );
+    expect(rows).toEqual([
+      {
+        definer: true,
+        config: ['search_path=public, pg_temp'],
+        owner: TEST_ROLES.owner,
+        public: false,
+        service: true,
+      },
+    ]);
+  });
+});
+
+describe("the tree's tables (migration 009)", () => {
+  let database: TestDatabase;
+  let owner: pg.Client;
+  let serviceKnex: Knex;
+  const tree = new PostgresLedgerTreeStore();
+  const hash = (text: string): Buffer => createHash('sha256').update(text).digest();
+  const streamId = `call-${randomUUID()}`;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await prepareSchema({
+      serviceUrl: database.serviceConnectionString,
+      ownerUrl: database.ownerConnectionString,
+      production: false,
+    });
+    owner = await connect(database.ownerConnectionString);
+    serviceKnex = knexFactory({ client: 'pg', connection: database.serviceConnectionString });
+    // As the tree builder writes them, as the service.
+    await serviceKnex.transaction((trx) =>
+      tree.write(trx, {
+        leaves: [{ index: 0, position: '1', streamId, revision: 0, hash: hash('leaf') }],
+        nodes: [{ level: 8, index: 0, hash: hash('node') }],
+        checkpoints: [
+          {
+            treeSize: 1,
+            rootHash: hash('root'),
+            headsCount: 1,
+            headsRoot: hash('heads'),
+            note: 'note\n',
+          },
+        ],
+        heads: [{ slot: 0, streamId, revision: 0, hash: 'a'.repeat(64) }],
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await serviceKnex?.destroy();
+    await owner?.end();
+    await database?.drop();
+  });
+
+  it.each([
+    ['ledger_tree_leaves', 'leaf_hash'],
+    ['ledger_tree_nodes', 'hash'],
+    ['ledger_checkpoints', 'root_hash'],
+  ])('keeps %s insert-only, even for the owner (LG001)', async (table, column) => {
+    for (const [operation, sql] of [
+      ['UPDATE', `UPDATE ${table} SET ${column} = ${column}`],
+      ['DELETE', `DELETE FROM ${table}`],
+      ['TRUNCATE', `TRUNCATE ${table}`],
+    ] as const) {
+      await expect(owner.query(sql)).rejects.toMatchObject({
+        code: APPEND_ONLY,
+        message: `${table} is append-only: ${operation} refused`,
+      });
+    }
+    const { rows } = await owner.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM ${table}`,
+    );
+    expect(rows).toEqual([{ count: 1 }]);
+  });
+
+  it('lets the tree builder move a stream head forward in its slot, and nothing else (LG001)', async () => {
+    const writeHead = (revision: number) =>
+      serviceKnex.transaction((trx) =>
+        tree.write(trx, {
+          leaves: [],
+          nodes: [],
+          checkpoints: [],
+          heads: [{ slot: 0, streamId, revision, hash: `${revision}`.padStart(64, '0') }],
+        }),
+      );
+    await writeHead(3);
+    const backwards = {
+      code: APPEND_ONLY,
+      message: expect.stringMatching(/may only move forward/),
+    };
+    await expect(writeHead(3)).rejects.toMatchObject(backwards);
+    await expect(writeHead(2)).rejects.toMatchObject(backwards);
+    await expect(
+      owner.query(
+        "UPDATE ledger_tree_heads SET stream_id = 'forged', stream_revision = stream_revision + 1",
+      ),
+    ).rejects.toMatchObject(backwards);
+    await expect(
+      owner.query('UPDATE ledger_tree_heads SET slot = 1 WHERE slot = 0'),
+    ).rejects.toMatchObject(backwards);
+    await expect(
+      owner.query('UPDATE ledger_tree_heads SET stream_revision = 0 WHERE slot = 0'),
+    ).rejects.toMatchObject(backwards);
+    await expect(owner.query('DELETE FROM ledger_tree_heads')).rejects.toMatchObject({
+      code: APPEND_ONLY,
+      message: 'ledger_tree_heads is append-only: DELETE refused',
+    });
+    await expect(owner.query('TRUNCATE ledger_tree_heads')).rejects.toMatchObject({
+      code: APPEND_ONLY,
+      message: 'ledger_tree_heads is append-only: TRUNCATE refused',
+    });
+    const heads = await serviceKnex.transaction((trx) => tree.heads(trx));
+    expect(heads).toEqual([{ slot: 0, streamId, revision: 3, hash: '3'.padStart(64, '0') }]);
+  });
+});
