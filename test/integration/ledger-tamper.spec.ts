@@ -458,7 +458,7 @@ describe('tampering with the ledger is caught', () => {
     await withTablesRestored(async () => {
       // A new event and a checkpoint over it, as if the tree builder had signed it.
       await ledger.store.appendToStream(callA, testEvents(1), { expectedRevision: 'any' });
-      const expected = await expectedTree(ledger.store);
+      const expected = await expectedTree(ledger.store, ledger.pool);
       const size = expected.events.length;
       const heads = expected.headsAt(size);
       const rootHash = expected.rootAt(size);

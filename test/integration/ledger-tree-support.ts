@@ -25,7 +25,7 @@ import {
   type ProjectionRunnerLogger,
 } from '../../src/projections/projection-runner.js';
 import type { Projection } from '../../src/projections/projection.js';
-import { readWholeFeed } from '../support/event-store-fixtures.js';
+import { readWholeFeed } from '../support/read-whole-feed.js';
 
 export const TEST_ORIGIN = 'vytalwatch-call-ledger-test';
 
@@ -85,8 +85,8 @@ export interface ExpectedTree {
   };
 }
 
-export async function expectedTree(store: EventStore): Promise<ExpectedTree> {
-  const events = await readWholeFeed(store, [], 1000);
+export async function expectedTree(store: EventStore, pool: pg.Pool): Promise<ExpectedTree> {
+  const events = await readWholeFeed(store, pool);
   const leafHashes = events.map(eventLeafHash);
   const nodes = new Map<string, string>();
   const frontier = MerkleFrontier.empty();

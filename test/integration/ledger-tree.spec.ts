@@ -112,7 +112,7 @@ describe('the ledger-tree projection', () => {
 
   /** Everything stored equals a recomputation from the events with the pure functions. */
   async function expectTablesToMatchTheEvents(): Promise<void> {
-    const expected = await expectedTree(ledger.store);
+    const expected = await expectedTree(ledger.store, ledger.pool);
     const leaves = await knex('ledger_tree_leaves').orderBy('leaf_index').select<
       Array<{
         leaf_index: string;
