@@ -340,6 +340,30 @@ describe('ledger_append checks what it is given (migration 009)', () => {
       },
     ]);
   });
+
+  it('leaves the service no way around the checks: the append without them is the owner’s alone', async () => {
+    const streamId = `call-${randomUUID()}`;
+    await expect(
+      service.query('SELECT * FROM ledger_append_unchecked($1, -2, $2)', [
+        streamId,
+        JSON.stringify(
+          payload(streamId, [testEvent()]).map((event) =>
+            withMetadata(event, { occurredAt: 'epoch' }),
+          ),
+        ),
+      ]),
+    ).rejects.toMatchObject({ code: PERMISSION_DENIED });
+    expect(await eventsIn(streamId)).toBe(0);
+    const { rows } = await owner.query(
+      `SELECT p.prosecdef AS definer, p.proconfig AS config,
+              has_function_privilege($1, p.oid, 'EXECUTE') AS service
+         FROM pg_proc p WHERE p.oid = 'ledger_append_unchecked(text, bigint, jsonb)'::regprocedure`,
+      [TEST_ROLES.service],
+    );
+    expect(rows).toEqual([
+      { definer: true, config: ['search_path=public, pg_temp'], service: false },
+    ]);
+  });
 });
 
 describe("the tree's tables (migration 009)", () => {

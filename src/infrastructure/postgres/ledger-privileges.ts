@@ -92,6 +92,8 @@ export async function grantServicePrivileges(knex: Knex, serviceRole: string): P
       await knex.raw('GRANT USAGE ON SEQUENCE ?? TO ??', [sequence, serviceRole]);
     }
   }
+  // Only the listed functions: an older append kept under another name keeps its old grants.
+  await knex.raw('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA ?? FROM ??', [schema, serviceRole]);
   for (const signature of SERVICE_FUNCTIONS) {
     await knex.raw(`GRANT EXECUTE ON FUNCTION ${signature} TO ??`, [serviceRole]);
   }

@@ -5,9 +5,11 @@ import type { Migration } from './migration.js';
  * `ledger_append` checks what it is given before it writes, and the tree's tables get the
  * append-only protection of the ledger's.
  *
- * `ledger_append` keeps its signature, its result, SECURITY DEFINER with the pinned search path,
- * no EXECUTE for PUBLIC and the service's grant (the owner grants it again after migrating). It
- * still sets hash, previousHash, revision, position and the stream itself. It now refuses:
+ * The append of 001-ledger-events becomes `ledger_append_unchecked`, which nobody but the owner may
+ * call, and a new `ledger_append` with the same signature and result checks the input and then
+ * calls it: SECURITY DEFINER with the pinned search path, no EXECUTE for PUBLIC, the service's
+ * grant given again after migrating (ledger-privileges.ts). Hash, previousHash, revision,
+ * position and the stream are still set by the append itself. `ledger_append` refuses:
  *
  * - LG002 an event whose `metadata.occurredAt` is missing or not an ISO 8601 timestamp with a zone
  *   (`YYYY-MM-DDTHH:MM:SS[.ffffff](Z|+HH:MM|-HH:MM)`, as `Date.toISOString` writes it). The text
@@ -63,7 +65,11 @@ export const ledgerAppendChecksMigration: Migration = {
       REVOKE ALL ON FUNCTION ledger_occurred_at_window() FROM PUBLIC;
       REVOKE ALL ON FUNCTION ledger_occurred_at(text) FROM PUBLIC;
     `);
-    await knex.raw(ledgerAppendDefinition(true));
+    await knex.raw(`
+      ALTER FUNCTION ledger_append(text, bigint, jsonb) RENAME TO ledger_append_unchecked;
+      REVOKE ALL ON FUNCTION ledger_append_unchecked(text, bigint, jsonb) FROM PUBLIC;
+    `);
+    await knex.raw(CHECKED_APPEND);
     await pinLedgerAppend(knex);
 
     await knex.raw(`
@@ -115,8 +121,10 @@ export const ledgerAppendChecksMigration: Migration = {
       DROP TRIGGER ledger_tree_heads_head_only ON ledger_tree_heads;
       DROP FUNCTION ledger_tree_heads_move_forward();
     `);
-    await knex.raw(ledgerAppendDefinition(false));
-    await pinLedgerAppend(knex);
+    await knex.raw(`
+      DROP FUNCTION ledger_append(text, bigint, jsonb);
+      ALTER FUNCTION ledger_append_unchecked(text, bigint, jsonb) RENAME TO ledger_append;
+    `);
     await knex.raw(`
       DROP FUNCTION ledger_occurred_at(text);
       DROP FUNCTION ledger_occurred_at_window();
@@ -143,12 +151,26 @@ async function pinLedgerAppend(knex: Knex): Promise<void> {
   `);
 }
 
-/**
- * `ledger_append` as 001-ledger-events defined it, with this migration's checks when `checked`
- * (without them for `down`). CREATE OR REPLACE keeps the function's owner and grants.
- */
-function ledgerAppendDefinition(checked: boolean): string {
-  const checkInput = `
+/** Checks every event, and the transaction, before the append of 001 runs. */
+const CHECKED_APPEND = `
+      CREATE FUNCTION ledger_append(
+        p_stream_id text,
+        p_expected_revision bigint,
+        p_events jsonb,
+        OUT out_revision bigint,
+        OUT out_transaction_id xid8,
+        OUT out_position bigint
+      )
+      LANGUAGE plpgsql AS $$
+      DECLARE
+        v_transaction_before xid8 := pg_current_xact_id_if_assigned();
+        v_count integer := coalesce(jsonb_array_length(p_events), 0);
+        v_now timestamptz := clock_timestamp();
+        v_ahead interval;
+        v_behind interval;
+        v_occurred_at timestamptz;
+        v_event jsonb;
+      BEGIN
         SELECT w.ahead, w.behind INTO v_ahead, v_behind FROM ledger_occurred_at_window() w;
         FOR i IN 0 .. v_count - 1 LOOP
           v_event := p_events->i;
@@ -182,129 +204,9 @@ function ledgerAppendDefinition(checked: boolean): string {
             p_stream_id
             USING ERRCODE = 'LG005';
         END IF;
-`;
-  return `
-      CREATE OR REPLACE FUNCTION ledger_append(
-        p_stream_id text,
-        p_expected_revision bigint,
-        p_events jsonb,
-        OUT out_revision bigint,
-        OUT out_transaction_id xid8,
-        OUT out_position bigint
-      )
-      LANGUAGE plpgsql AS $$
-      DECLARE
-        ${checked ? 'v_transaction_before xid8 := pg_current_xact_id_if_assigned();' : ''}
-        v_count integer := jsonb_array_length(p_events);
-        v_current bigint;
-        v_hash text;
-        v_previous text[] := '{}';
-        v_hashes text[] := '{}';
-        v_found integer;
-        v_revision bigint;
-        v_event jsonb;
-        ${checked ? 'v_now timestamptz := clock_timestamp(); v_ahead interval; v_behind interval; v_occurred_at timestamptz;' : ''}
-      BEGIN
-        IF v_count = 0 THEN
-          RAISE EXCEPTION 'ledger_append: no events' USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        ${checked ? checkInput : ''}
-        -- Appends to one stream queue here, before this transaction has an id. (Waiting on the
-        -- stream row instead would not do: a row-lock wait behind an updater assigns the waiter a
-        -- transaction id before the lock is granted, so a later revision could get an older
-        -- transaction id, and the feed, ordered by transaction id, would deliver it first.)
-        -- The lock is released after commit, so the next appender reads this one's result and
-        -- gets a newer transaction id. Two-key form: a keyspace apart from single-key advisory
-        -- locks; 1279607879 is 'LEDG'. Unrelated streams that share a hash merely queue together.
-        PERFORM pg_advisory_xact_lock(1279607879, hashtext(p_stream_id));
 
-        SELECT s.revision, s.last_hash INTO v_current, v_hash
-          FROM ledger_streams s WHERE s.stream_id = p_stream_id;
-        IF NOT FOUND THEN
-          v_current := -1;
-          v_hash := NULL;
-        END IF;
-
-        -- An idempotent retry: the batch's ids are already in this stream. Only possible when the
-        -- stream exists and the caller's expectation does not match (or there is none).
-        IF v_current >= 0 AND (p_expected_revision = -2 OR p_expected_revision <> v_current) THEN
-          SELECT count(*)::integer, max(e.stream_revision) INTO v_found, v_revision
-            FROM ledger_events e
-           WHERE e.event_id IN (SELECT (x->>'eventId')::uuid FROM jsonb_array_elements(p_events) x)
-             AND e.stream_id = p_stream_id;
-          IF v_found = v_count THEN
-            SELECT e.stream_revision, e.transaction_id, e.position
-              INTO out_revision, out_transaction_id, out_position
-              FROM ledger_events e
-             WHERE e.stream_id = p_stream_id AND e.stream_revision = v_revision;
-            RETURN;
-          ELSIF v_found > 0 THEN
-            RAISE EXCEPTION 'ledger_append: % of % events are already in stream %',
-              v_found, v_count, p_stream_id
-              USING ERRCODE = 'LG410';
-          END IF;
-        END IF;
-
-        IF p_expected_revision <> -2 AND p_expected_revision <> v_current THEN
-          RAISE EXCEPTION 'ledger_append: stream % is at %, expected %',
-            p_stream_id, v_current, p_expected_revision
-            USING ERRCODE = 'LG409', DETAIL = v_current::text;
-        END IF;
-
-        FOR i IN 0 .. v_count - 1 LOOP
-          v_previous := v_previous || v_hash;
-          v_hash := encode(sha256(convert_to(
-            coalesce(v_hash, '') || ':' || (p_events->i->>'contentHash'), 'UTF8')), 'hex');
-          v_hashes := v_hashes || v_hash;
-        END LOOP;
-
-        IF v_count = 1 THEN
-          -- The common case, without the set-returning machinery.
-          v_event := p_events->0;
-          INSERT INTO ledger_events
-            (event_id, stream_id, stream_revision, type, version, data, metadata, occurred_at)
-          VALUES ((v_event->>'eventId')::uuid,
-                  p_stream_id,
-                  v_current + 1,
-                  v_event->>'type',
-                  (v_event->>'version')::integer,
-                  v_event->'data',
-                  (v_event->'metadata')
-                    || jsonb_build_object('hash', v_hashes[1], 'previousHash', v_previous[1]),
-                  (v_event->'metadata'->>'occurredAt')::timestamptz)
-          RETURNING position INTO out_position;
-        ELSE
-          WITH inserted AS (
-            INSERT INTO ledger_events
-              (event_id, stream_id, stream_revision, type, version, data, metadata, occurred_at)
-            SELECT (x->>'eventId')::uuid,
-                   p_stream_id,
-                   v_current + n,
-                   x->>'type',
-                   (x->>'version')::integer,
-                   x->'data',
-                   (x->'metadata')
-                     || jsonb_build_object('hash', v_hashes[n], 'previousHash', v_previous[n]),
-                   (x->'metadata'->>'occurredAt')::timestamptz
-              FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(x, n)
-             ORDER BY n
-            RETURNING position
-          )
-          SELECT max(position) INTO out_position FROM inserted;
-        END IF;
-
-        v_revision := v_current + v_count;
-        IF v_current < 0 THEN
-          INSERT INTO ledger_streams (stream_id, revision, last_hash)
-            VALUES (p_stream_id, v_revision, v_hash);
-        ELSE
-          UPDATE ledger_streams
-             SET revision = v_revision, last_hash = v_hash, updated_at = now()
-           WHERE stream_id = p_stream_id;
-        END IF;
-
-        out_revision := v_revision;
-        out_transaction_id := pg_current_xact_id();
+        SELECT a.out_revision, a.out_transaction_id, a.out_position
+          INTO out_revision, out_transaction_id, out_position
+          FROM ledger_append_unchecked(p_stream_id, p_expected_revision, p_events) a;
       END;
       $$`;
-}
