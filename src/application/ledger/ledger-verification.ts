@@ -15,7 +15,7 @@ import { verifyConsistency } from './merkle/merkle-proofs.js';
 import { UpdatableMerkleTree } from './merkle/updatable-merkle-tree.js';
 import {
   distrustReason,
-  storedAsSigned,
+  trustStored,
   type OpenCheckpoint,
   type TrustedCheckpoint,
 } from './trusted-checkpoint.js';
@@ -289,25 +289,10 @@ export class LedgerVerifier {
   }
 
   private trust(stored: StoredCheckpoint, problems: Problems): TrustedCheckpoint | null {
-    try {
-      const opened = this.deps.openCheckpoint(stored.note);
-      if (!storedAsSigned(stored, opened)) {
-        problems.add({
-          kind: 'checkpoint_signature',
-          checkpoint: stored.treeSize,
-          message: `checkpoint ${stored.treeSize} is stored with values its signed note does not have`,
-        });
-        return null;
-      }
-      return opened;
-    } catch (error) {
-      problems.add({
-        kind: 'checkpoint_signature',
-        checkpoint: stored.treeSize,
-        message: `checkpoint ${stored.treeSize} is not trusted: ${distrustReason(error)}`,
-      });
-      return null;
-    }
+    const { checkpoint, problem } = trustStored(stored, this.deps.openCheckpoint);
+    if (problem === null) return checkpoint;
+    problems.add({ kind: 'checkpoint_signature', checkpoint: stored.treeSize, message: problem });
+    return null;
   }
 
   /** An archived note, trusted when its signature holds and it is filed under its own size. */

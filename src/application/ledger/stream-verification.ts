@@ -12,7 +12,7 @@ import type { LedgerProofs } from './ledger-proofs.js';
 import { verifyInclusion } from './merkle/merkle-proofs.js';
 import {
   distrustReason,
-  storedAsSigned,
+  trustStored,
   type OpenCheckpoint,
   type TrustedCheckpoint,
 } from './trusted-checkpoint.js';
@@ -274,20 +274,11 @@ export class StreamVerifier {
     }
   }
 
-  /** The checkpoint as its note says, when the note verifies and agrees with the stored columns. */
+  /** The checkpoint as its note says when the note verifies, with what is wrong as a problem. */
   private trust(stored: StoredCheckpoint, problems: string[]): TrustedCheckpoint | null {
-    try {
-      const opened = this.deps.openCheckpoint(stored.note);
-      if (!storedAsSigned(stored, opened)) {
-        problems.push(
-          `checkpoint ${stored.treeSize} is stored with values its signed note does not have`,
-        );
-      }
-      return opened;
-    } catch (error) {
-      problems.push(`checkpoint ${stored.treeSize} is not trusted: ${distrustReason(error)}`);
-      return null;
-    }
+    const { checkpoint, problem } = trustStored(stored, this.deps.openCheckpoint);
+    if (problem !== null) problems.push(problem);
+    return checkpoint;
   }
 }
 

@@ -1,3 +1,4 @@
+import type { StoredCheckpoint } from '../ports/ledger-tree.port.js';
 import { openCheckpoint } from './ledger-checkpoint.js';
 import { parseVerifierKey, type NoteVerifierKey } from './signed-note.js';
 
@@ -54,4 +55,27 @@ export function storedAsSigned(
     trusted.headsCount === stored.headsCount &&
     trusted.headsRoot.equals(stored.headsRoot)
   );
+}
+
+/** A stored checkpoint as its note says, and what is wrong with it (null when nothing is). */
+export type StoredCheckpointTrust =
+  | { readonly checkpoint: TrustedCheckpoint; readonly problem: null }
+  /** The note verifies, but the columns stored beside it say otherwise (checkpoint set), or not. */
+  | { readonly checkpoint: TrustedCheckpoint | null; readonly problem: string };
+
+export function trustStored(stored: StoredCheckpoint, open: OpenCheckpoint): StoredCheckpointTrust {
+  let opened: TrustedCheckpoint;
+  try {
+    opened = open(stored.note);
+  } catch (error) {
+    return {
+      checkpoint: null,
+      problem: `checkpoint ${stored.treeSize} is not trusted: ${distrustReason(error)}`,
+    };
+  }
+  if (storedAsSigned(stored, opened)) return { checkpoint: opened, problem: null };
+  return {
+    checkpoint: opened,
+    problem: `checkpoint ${stored.treeSize} is stored with values its signed note does not have`,
+  };
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { currentSchema } from './current-schema.js';
 
 type TablePrivilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
 
@@ -97,13 +98,4 @@ export async function grantServicePrivileges(knex: Knex, serviceRole: string): P
   for (const signature of SERVICE_FUNCTIONS) {
     await knex.raw(`GRANT EXECUTE ON FUNCTION ${signature} TO ??`, [serviceRole]);
   }
-}
-
-async function currentSchema(knex: Knex): Promise<string> {
-  const { rows } = await knex.raw<{ rows: Array<{ schema: string }> }>(
-    'SELECT current_schema() AS schema',
-  );
-  const schema = rows[0]?.schema;
-  if (schema === undefined) throw new Error('no current schema');
-  return schema;
 }

@@ -11,8 +11,7 @@ import { perfectCover } from '../../application/ledger/merkle/merkle-proofs.js';
 import type { NoteSigningKey } from '../../application/ledger/signed-note.js';
 import {
   checkpointOpener,
-  distrustReason,
-  storedAsSigned,
+  trustStored,
   type OpenCheckpoint,
   type TrustedCheckpoint,
 } from '../../application/ledger/trusted-checkpoint.js';
@@ -213,20 +212,9 @@ class LedgerTreeProjection implements Projection {
 
   /** The stored checkpoint as its note says, once the note verifies under this ledger's key. */
   private trusted(stored: StoredCheckpoint): TrustedCheckpoint {
-    let opened: TrustedCheckpoint;
-    try {
-      opened = this.openCheckpoint(stored.note);
-    } catch (error) {
-      throw new StoredTreeMismatchError(
-        `the database's newest checkpoint (${stored.treeSize}) is not signed by this ledger's key: ${distrustReason(error)}`,
-      );
-    }
-    if (!storedAsSigned(stored, opened)) {
-      throw new StoredTreeMismatchError(
-        `the database's newest checkpoint (${stored.treeSize}) is stored with values its signed note does not have`,
-      );
-    }
-    return opened;
+    const { checkpoint, problem } = trustStored(stored, this.openCheckpoint);
+    if (problem !== null) throw new StoredTreeMismatchError(`the database's newest ${problem}`);
+    return checkpoint;
   }
 
   /** The archive outside the database must not know a newer checkpoint, nor another note. */

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import { currentSchema } from '../current-schema.js';
 import type { Migration } from './migration.js';
 
 /**
@@ -69,8 +69,9 @@ export const ledgerAppendChecksMigration: Migration = {
       ALTER FUNCTION ledger_append(text, bigint, jsonb) RENAME TO ledger_append_unchecked;
       REVOKE ALL ON FUNCTION ledger_append_unchecked(text, bigint, jsonb) FROM PUBLIC;
     `);
-    await knex.raw(CHECKED_APPEND);
-    await pinLedgerAppend(knex);
+    // Runs as its owner with the search path 007 pinned: this schema, then pg_temp.
+    await knex.raw(CHECKED_APPEND, [await currentSchema(knex)]);
+    await knex.raw('REVOKE ALL ON FUNCTION ledger_append(text, bigint, jsonb) FROM PUBLIC');
 
     await knex.raw(`
       CREATE FUNCTION ledger_tree_heads_move_forward() RETURNS trigger
@@ -86,25 +87,12 @@ export const ledgerAppendChecksMigration: Migration = {
       END;
       $$;
 
-      CREATE TRIGGER ledger_tree_heads_head_only
-        BEFORE UPDATE ON ledger_tree_heads
+      CREATE TRIGGER ledger_tree_heads_head_only BEFORE UPDATE ON ledger_tree_heads
         FOR EACH ROW EXECUTE FUNCTION ledger_tree_heads_move_forward();
-      CREATE TRIGGER ledger_tree_heads_append_only
-        BEFORE DELETE ON ledger_tree_heads
-        FOR EACH ROW EXECUTE FUNCTION ledger_events_refuse_change();
-      CREATE TRIGGER ledger_tree_heads_no_truncate
-        BEFORE TRUNCATE ON ledger_tree_heads
-        FOR EACH STATEMENT EXECUTE FUNCTION ledger_events_refuse_change();
     `);
+    await knex.raw(refusalTriggers('ledger_tree_heads', 'DELETE'));
     for (const table of INSERT_ONLY_TREE_TABLES) {
-      await knex.raw(`
-        CREATE TRIGGER ${table}_append_only
-          BEFORE UPDATE OR DELETE ON ${table}
-          FOR EACH ROW EXECUTE FUNCTION ledger_events_refuse_change();
-        CREATE TRIGGER ${table}_no_truncate
-          BEFORE TRUNCATE ON ${table}
-          FOR EACH STATEMENT EXECUTE FUNCTION ledger_events_refuse_change();
-      `);
+      await knex.raw(refusalTriggers(table, 'UPDATE OR DELETE'));
     }
   },
 
@@ -134,34 +122,26 @@ export const ledgerAppendChecksMigration: Migration = {
 
 const INSERT_ONLY_TREE_TABLES = ['ledger_tree_leaves', 'ledger_tree_nodes', 'ledger_checkpoints'];
 
+/** `<table>_append_only` refusing `rowChanges` and `<table>_no_truncate`, both raising LG001. */
+function refusalTriggers(table: string, rowChanges: string): string {
+  return `
+    CREATE TRIGGER ${table}_append_only BEFORE ${rowChanges} ON ${table}
+      FOR EACH ROW EXECUTE FUNCTION ledger_events_refuse_change();
+    CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table}
+      FOR EACH STATEMENT EXECUTE FUNCTION ledger_events_refuse_change();
+  `;
+}
+
 // A SQL string literal. No "?" in it: knex would read one as a binding.
 const ISO_TIMESTAMP =
   "'^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,6}){0,1}(Z|[+-][0-9]{2}:[0-9]{2})$'";
 
-/** SECURITY DEFINER with the search path of 007, which CREATE OR REPLACE resets; no PUBLIC. */
-async function pinLedgerAppend(knex: Knex): Promise<void> {
-  await knex.raw(`
-    DO $$
-    BEGIN
-      EXECUTE format(
-        'ALTER FUNCTION ledger_append(text, bigint, jsonb) SECURITY DEFINER SET search_path = %I, pg_temp',
-        current_schema());
-    END $$;
-    REVOKE ALL ON FUNCTION ledger_append(text, bigint, jsonb) FROM PUBLIC;
-  `);
-}
-
 /** Checks every event, and the transaction, before the append of 001 runs. */
 const CHECKED_APPEND = `
-      CREATE FUNCTION ledger_append(
-        p_stream_id text,
-        p_expected_revision bigint,
-        p_events jsonb,
-        OUT out_revision bigint,
-        OUT out_transaction_id xid8,
-        OUT out_position bigint
-      )
-      LANGUAGE plpgsql AS $$
+      -- The signature and result of the append it guards.
+      CREATE FUNCTION ledger_append(p_stream_id text, p_expected_revision bigint, p_events jsonb,
+        OUT out_revision bigint, OUT out_transaction_id xid8, OUT out_position bigint)
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = ??, pg_temp AS $$
       DECLARE
         v_transaction_before xid8 := pg_current_xact_id_if_assigned();
         v_count integer := coalesce(jsonb_array_length(p_events), 0);
