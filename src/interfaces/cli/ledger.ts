@@ -30,6 +30,7 @@ import {
 import type { CheckpointArchive } from '../../application/ports/ledger-tree.port.js';
 import { openResources, type ResourceOptions, type Resources } from '../../resources.js';
 import { DatabaseRoleError } from '../../infrastructure/postgres/database-role.js';
+import { EmbeddedPostgresError } from '../../infrastructure/postgres/embedded-postgres-credentials.js';
 import { ProgressBar, formatDuration } from './progress-bar.js';
 import { onShutdownSignal } from '../../infrastructure/system/shutdown-signals.js';
 
@@ -61,7 +62,7 @@ async function withResources(
       options,
     );
   } catch (error) {
-    if (error instanceof DatabaseRoleError) {
+    if (error instanceof DatabaseRoleError || error instanceof EmbeddedPostgresError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 1;
       return;
