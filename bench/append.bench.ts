@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   try {
     await migrateToLatest(knex);
     const users = new KnexUserDirectory(knex);
-    await seedDemoUsers(users, new Argon2PasswordHasher());
+    await seedDemoUsers(knex, new Argon2PasswordHasher());
     const store = new PostgresEventStore(pool);
     const archiveDir = await mkdtemp(path.join(tmpdir(), 'bench-checkpoints-'));
     const archive = new DirectoryCheckpointArchive(archiveDir);

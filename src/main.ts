@@ -1,11 +1,11 @@
-import { ConfigError, loadConfig } from './infrastructure/config/app-config.js';
-import { startServer } from './server.js';
+import { checkStartup } from './composition/startup-checks.js';
+import { ConfigError } from './infrastructure/config/app-config.js';
 import { onShutdownSignal } from './infrastructure/system/shutdown-signals.js';
 
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig(process.env);
+    config = await checkStartup(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -13,6 +13,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Loaded after the checks: a refused start-up answers without loading the whole application.
+  const { startServer } = await import('./server.js');
   const server = await startServer(config);
   onShutdownSignal((signal) => {
     server.logger.info({ signal }, 'shutting down');

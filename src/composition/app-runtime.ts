@@ -23,7 +23,7 @@ import type { RecordingSettings } from '../application/recording/recording-setti
 import { LedgerNotifier } from '../application/signaling/ledger-notifier.js';
 import { Argon2PasswordHasher } from '../infrastructure/auth/argon2-password-hasher.adapter.js';
 import { JoseTokenIssuer } from '../infrastructure/auth/jose-token-issuer.adapter.js';
-import type { AppConfig } from '../infrastructure/config/app-config.js';
+import { isLoopbackHost, type AppConfig } from '../infrastructure/config/app-config.js';
 import {
   AesGcmRecordingCrypto,
   kekFingerprint,
@@ -43,7 +43,12 @@ import { RandomIdGenerator } from '../infrastructure/system/random-id-generator.
 import { SystemClock } from '../infrastructure/system/system-clock.adapter.js';
 import { PostgresTimerStore } from '../infrastructure/timers/postgres-timer-store.adapter.js';
 import { KnexUserDirectory } from '../infrastructure/users/knex-user-directory.adapter.js';
-import { DEMO_PASSWORD, DEMO_USERS, seedDemoUsers } from '../infrastructure/users/demo-users.js';
+import {
+  DEMO_PASSWORD,
+  DEMO_USERS,
+  disableDemoUsers,
+  seedDemoUsers,
+} from '../infrastructure/users/demo-users.js';
 import type { SignalingRuntime } from '../interfaces/ws/signaling.providers.js';
 import { AUDIT_LOG_PROJECTION } from '../projections/audit-log.projection.js';
 import { CALL_READ_MODELS_PROJECTION } from '../projections/call-read-models.projection.js';
@@ -109,7 +114,7 @@ export async function buildAppRuntime(
   const { pool, knex, eventStore, metrics } = resources;
   const users = new KnexUserDirectory(knex);
   const passwords = new Argon2PasswordHasher();
-  if (config.demoUsers) await seedDemoUsers(users, passwords);
+  await applyDemoMode(config, knex, passwords, logger);
   if (config.auth.jwtSecretGenerated) {
     logger.warn('JWT_SECRET is not set: tokens are signed with a per-process key and die with it');
   }
@@ -216,4 +221,24 @@ function recordingKek(config: AppConfig, logger: Logger): Buffer {
     'RECORDING_KEK is not set: recordings are sealed with a per-process key and unreadable after a restart',
   );
   return Buffer.from(config.recordings.kek);
+}
+
+/** Demo accounts exist, with their published password, only while demo mode is on. */
+async function applyDemoMode(
+  config: AppConfig,
+  knex: Knex,
+  passwords: PasswordHasher,
+  logger: Logger,
+): Promise<void> {
+  if (!config.demoUsers) {
+    const disabled = await disableDemoUsers(knex);
+    if (disabled > 0) logger.warn({ disabled }, 'demo mode is off: demo accounts disabled');
+    return;
+  }
+  await seedDemoUsers(knex, passwords);
+  if (!isLoopbackHost(config.host)) {
+    logger.warn(
+      'DEMO_USERS=true on a non-loopback address: anyone reaching it can log in as admin',
+    );
+  }
 }

@@ -36,11 +36,13 @@ export default async function globalSetup() {
     }
   }
   const port = await freePort();
+  // The superuser's password is this run's own, like the embedded server's in the service.
+  const password = randomBytes(24).toString('hex');
   const server = new EmbeddedPostgres({
     databaseDir: path.join(dataDir, 'data'),
     port,
     user: 'postgres',
-    password: 'embedded',
+    password,
     authMethod: 'scram-sha-256',
     persistent: false,
     createPostgresUser: userInfo().uid === 0,
@@ -50,5 +52,5 @@ export default async function globalSetup() {
   await server.initialise();
   await server.start();
   globalThis.__EMBEDDED_PG__ = server;
-  process.env.TEST_PG_ADMIN_URL = `postgres://postgres:embedded@127.0.0.1:${port}/postgres`;
+  process.env.TEST_PG_ADMIN_URL = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
 }

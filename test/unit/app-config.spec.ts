@@ -1,5 +1,10 @@
 import { formatSigningKey, generateSigningKey } from '../../src/application/ledger/signed-note.js';
-import { ConfigError, loadConfig } from '../../src/infrastructure/config/app-config.js';
+import {
+  ConfigError,
+  configProblems,
+  isLoopbackHost,
+  loadConfig,
+} from '../../src/infrastructure/config/app-config.js';
 
 const LEDGER_SIGNING_KEY = formatSigningKey(generateSigningKey('vytalwatch-call-ledger'));
 
@@ -101,6 +106,7 @@ describe('configuration', () => {
 
   it('logs readable lines in development and JSON elsewhere unless LOG_FORMAT says otherwise', () => {
     const production = {
+      DATABASE_URL: 'postgres://u@127.0.0.1:5432/db',
       JWT_SECRET: 'a'.repeat(32),
       RECORDING_KEK: 'ab'.repeat(32),
       LEDGER_SIGNING_KEY,
@@ -161,6 +167,7 @@ describe('configuration', () => {
       loadConfig({
         LEDGER_SIGNING_KEY_FILE: 'secrets/ledger.key',
         NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://u@127.0.0.1:5432/db',
         JWT_SECRET: 'a'.repeat(32),
         RECORDING_KEK: 'ab'.repeat(32),
       }).ledger.signingKey,
@@ -199,6 +206,91 @@ describe('configuration', () => {
           credentials: { accessKeyId: 'id', secretAccessKey: 'secret' },
         },
       },
+    });
+  });
+
+  describe('in production', () => {
+    const complete = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u@127.0.0.1:5432/db',
+      JWT_SECRET: 'a'.repeat(32),
+      RECORDING_KEK: 'ab'.repeat(32),
+      LEDGER_SIGNING_KEY,
+    };
+    const refusedVariables = (env: Record<string, string | undefined>): string[] => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        if (error instanceof ConfigError) return configProblems(error).map((p) => p.variable);
+        throw error;
+      }
+      return [];
+    };
+
+    it('starts with everything set', () => {
+      expect(refusedVariables(complete)).toEqual([]);
+    });
+
+    it.each([
+      [{ DEMO_USERS: 'true' }, 'DEMO_USERS'],
+      [{ DATABASE_URL: undefined }, 'DATABASE_URL'],
+      [{ RECORDING_KEK: undefined }, 'RECORDING_KEK'],
+      [{ JWT_SECRET: undefined }, 'JWT_SECRET'],
+      [{ LEDGER_SIGNING_KEY: undefined }, 'LEDGER_SIGNING_KEY'],
+    ])('refuses %j naming %s and nothing else', (change, variable) => {
+      expect(refusedVariables({ ...complete, ...change })).toEqual([variable]);
+    });
+
+    it('needs no JWT_SECRET when tokens come from an identity provider (JWKS_URL)', () => {
+      const config = loadConfig({
+        ...complete,
+        JWT_SECRET: undefined,
+        JWKS_URL: 'https://idp.example/jwks',
+      });
+      expect(config.auth.jwksUrl).toBe('https://idp.example/jwks');
+    });
+
+    it('lists every refusal at once, each line naming its variable', () => {
+      let message = '';
+      try {
+        loadConfig({ NODE_ENV: 'production', DEMO_USERS: 'true', PORT: 'eighty' });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      for (const variable of [
+        'DEMO_USERS',
+        'DATABASE_URL',
+        'JWT_SECRET',
+        'RECORDING_KEK',
+        'LEDGER_SIGNING_KEY',
+        'PORT',
+      ]) {
+        expect(message).toMatch(new RegExp(`^  - ${variable} `, 'm'));
+      }
+      expect(message).toMatch(/^Invalid configuration \(6 problems\):/);
+    });
+  });
+
+  describe('demo users outside production', () => {
+    it.each(['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost', 'LOCALHOST'])(
+      'are on by default on loopback %s',
+      (HOST) => {
+        expect(isLoopbackHost(HOST)).toBe(true);
+        expect(loadConfig({ HOST }).demoUsers).toBe(true);
+      },
+    );
+
+    it.each(['0.0.0.0', '::', '192.168.1.10', 'clinic.example', '128.0.0.1'])(
+      'are off by default on %s',
+      (HOST) => {
+        expect(isLoopbackHost(HOST)).toBe(false);
+        expect(loadConfig({ HOST }).demoUsers).toBe(false);
+      },
+    );
+
+    it('follow DEMO_USERS when it is set explicitly', () => {
+      expect(loadConfig({ HOST: '0.0.0.0', DEMO_USERS: 'true' }).demoUsers).toBe(true);
+      expect(loadConfig({ HOST: '127.0.0.1', DEMO_USERS: 'false' }).demoUsers).toBe(false);
     });
   });
 });

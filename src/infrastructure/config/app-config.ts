@@ -118,11 +118,36 @@ export interface LedgerConfig {
 export class ConfigError extends Error {
   constructor(
     readonly variable: string,
-    problem: string,
+    readonly problem: string,
   ) {
     super(`Invalid configuration: ${variable} ${problem}`);
     this.name = 'ConfigError';
   }
+}
+
+/**
+ * Every problem of a configuration at once, so an operator fixes them in one go rather than one
+ * restart at a time.
+ */
+export class ConfigRefusals extends ConfigError {
+  constructor(readonly problems: readonly ConfigError[]) {
+    const first = problems[0];
+    if (first === undefined) throw new Error('ConfigRefusals needs at least one problem');
+    super(first.variable, first.problem);
+    this.name = 'ConfigRefusals';
+    this.message =
+      problems.length === 1
+        ? first.message
+        : [
+            `Invalid configuration (${problems.length} problems):`,
+            ...problems.map((each) => `  - ${each.variable} ${each.problem}`),
+          ].join('\n');
+  }
+}
+
+/** The problems of a ConfigError: itself, or each of the refusals it gathers. */
+export function configProblems(error: ConfigError): readonly ConfigError[] {
+  return error instanceof ConfigRefusals ? error.problems : [error];
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -200,10 +225,17 @@ function redisKey(env: Env, name: string, fallback: string): string {
   return raw;
 }
 
-function jwtSecret(env: Env, production: boolean): { secret: Uint8Array; generated: boolean } {
+/** Outside production (or with JWKS_URL, where tokens come from the identity provider) a missing secret is generated. */
+function jwtSecret(
+  env: Env,
+  production: boolean,
+  jwksMode: boolean,
+): { secret: Uint8Array; generated: boolean } {
   const raw = text(env, 'JWT_SECRET');
   if (raw === undefined) {
-    if (production) throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production');
+    if (production && !jwksMode) {
+      throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production (unless JWKS_URL)');
+    }
     return { secret: crypto.getRandomValues(new Uint8Array(32)), generated: true };
   }
   if (raw.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters');
@@ -319,96 +351,208 @@ function checkpointArchive(env: Env): LedgerConfig['archive'] {
   };
 }
 
-function ledger(env: Env, production: boolean): LedgerConfig {
-  const origin = ledgerOrigin(env);
+type Attempt = <T>(read: () => T, fallback: T) => T;
+
+function ledger(env: Env, production: boolean, attempt: Attempt): LedgerConfig {
+  const origin = attempt(() => ledgerOrigin(env), FALLBACK_LEDGER.origin);
   return {
     origin,
-    signingKey: ledgerSigningKey(env, production, origin),
-    checkpointIntervalMs: integer(env, 'LEDGER_CHECKPOINT_INTERVAL_MS', 5000, 10, 3_600_000),
-    archive: checkpointArchive(env),
+    signingKey: attempt(
+      () => ledgerSigningKey(env, production, origin),
+      FALLBACK_LEDGER.signingKey,
+    ),
+    checkpointIntervalMs: attempt(
+      () => integer(env, 'LEDGER_CHECKPOINT_INTERVAL_MS', 5000, 10, 3_600_000),
+      FALLBACK_LEDGER.checkpointIntervalMs,
+    ),
+    archive: attempt(() => checkpointArchive(env), FALLBACK_LEDGER.archive),
   };
 }
 
-export function loadConfig(env: Env): AppConfig {
-  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
-  const production = nodeEnv === 'production';
-  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
-  const databaseOwnerUrl = url(env, 'DATABASE_OWNER_URL', ['postgres:', 'postgresql:']) ?? null;
-  if (databaseOwnerUrl !== null && databaseUrl === undefined) {
+/** The addresses only this machine reaches: where demo accounts may be on by default. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return (
+    bare === 'localhost' ||
+    bare === '::1' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare) ||
+    /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare)
+  );
+}
+
+/**
+ * Demo accounts (an admin among them, with a published password) only where nobody else can reach
+ * them: never in production, and elsewhere on a loopback address unless DEMO_USERS=true says so.
+ */
+function demoUsers(env: Env, production: boolean, host: string): boolean {
+  const explicit = text(env, 'DEMO_USERS');
+  if (explicit === undefined) return !production && isLoopbackHost(host);
+  const on = flag(env, 'DEMO_USERS', false);
+  if (on && production) {
     throw new ConfigError(
-      'DATABASE_OWNER_URL',
-      'needs DATABASE_URL (the embedded server sets up its own roles)',
+      'DEMO_USERS',
+      'must not be true when NODE_ENV=production (demo accounts have a published password)',
     );
   }
-  const secret = jwtSecret(env, production);
-  const kek = recordingKek(env, production);
-  const ledgerConfig = ledger(env, production);
-  const turnUrls = urlList(env, 'TURN_URLS', ['turn', 'turns']);
+  return on;
+}
+
+const FALLBACK_LEDGER: LedgerConfig = {
+  origin: 'vytalwatch-call-ledger',
+  signingKey: { kind: 'file', path: '.data/ledger-signing.key', generateIfMissing: false },
+  checkpointIntervalMs: 5000,
+  archive: { kind: 'directory', dir: '.data/checkpoints' },
+};
+
+/**
+ * Reads every setting, gathering every problem rather than stopping at the first; a setting with a
+ * problem takes its default so the rest can still be checked. `problems` empty means `config` is
+ * the one to run with.
+ */
+export function readConfig(env: Env): { config: AppConfig; problems: ConfigError[] } {
+  const problems: ConfigError[] = [];
+  const attempt = <T>(read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(error);
+      return fallback;
+    }
+  };
+  const nodeEnv = attempt<AppConfig['nodeEnv']>(
+    () => oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development'),
+    // Start-up stops anyway; production's refusals would only confuse the report.
+    'development',
+  );
+  const production = nodeEnv === 'production';
+  const databaseUrl = attempt(() => url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']), null);
+  const databaseOwnerUrl = attempt(
+    () => url(env, 'DATABASE_OWNER_URL', ['postgres:', 'postgresql:']) ?? null,
+    null,
+  );
+  if (databaseOwnerUrl !== null && text(env, 'DATABASE_URL') === undefined) {
+    problems.push(
+      new ConfigError(
+        'DATABASE_OWNER_URL',
+        'needs DATABASE_URL (the embedded server sets up its own roles)',
+      ),
+    );
+  }
+  if (production && text(env, 'DATABASE_URL') === undefined) {
+    problems.push(
+      new ConfigError(
+        'DATABASE_URL',
+        'is required when NODE_ENV=production (the embedded PostgreSQL is for development only)',
+      ),
+    );
+  }
+  const jwksUrl = attempt(() => url(env, 'JWKS_URL', ['https:', 'http:']) ?? null, null);
+  const generatedSecret = (): { secret: Uint8Array; generated: boolean } => ({
+    secret: crypto.getRandomValues(new Uint8Array(32)),
+    generated: true,
+  });
+  const secret = attempt(
+    () => jwtSecret(env, production, text(env, 'JWKS_URL') !== undefined),
+    generatedSecret(),
+  );
+  const kek = attempt(() => recordingKek(env, production), {
+    kek: crypto.getRandomValues(new Uint8Array(32)),
+    generated: true,
+  });
+  const ledgerConfig = ledger(env, production, attempt);
+  const turnUrls = attempt(() => urlList(env, 'TURN_URLS', ['turn', 'turns']), []);
   const turnSecret = text(env, 'TURN_SECRET') ?? null;
   if (turnUrls.length > 0 && turnSecret === null) {
-    throw new ConfigError('TURN_SECRET', 'is required when TURN_URLS is set');
+    problems.push(new ConfigError('TURN_SECRET', 'is required when TURN_URLS is set'));
   }
-  return {
+  const host = text(env, 'HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
+  const int = (name: string, fallback: number, min: number, max: number): number =>
+    attempt(() => integer(env, name, fallback, min, max), fallback);
+  const config: AppConfig = {
     nodeEnv,
-    host: text(env, 'HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
-    port: integer(env, 'PORT', 3000, 0, 65535),
-    logLevel: oneOf(
-      env,
-      'LOG_LEVEL',
-      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
-      nodeEnv === 'test' ? 'silent' : 'info',
+    host,
+    port: int('PORT', 3000, 0, 65535),
+    logLevel: attempt<AppConfig['logLevel']>(
+      () =>
+        oneOf(
+          env,
+          'LOG_LEVEL',
+          ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+          nodeEnv === 'test' ? 'silent' : 'info',
+        ),
+      'info',
     ),
-    logFormat: oneOf(
-      env,
-      'LOG_FORMAT',
-      ['pretty', 'json'],
-      nodeEnv === 'development' ? 'pretty' : 'json',
+    logFormat: attempt<AppConfig['logFormat']>(
+      () =>
+        oneOf(env, 'LOG_FORMAT', ['pretty', 'json'], nodeEnv === 'development' ? 'pretty' : 'json'),
+      'json',
     ),
     database: databaseUrl
       ? { kind: 'external', url: databaseUrl, ownerUrl: databaseOwnerUrl }
       : {
           kind: 'embedded',
           dataDir: text(env, 'EMBEDDED_PG_DIR') ?? '.data/postgres',
-          port: integer(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
+          port: int('EMBEDDED_PG_PORT', 54329, 1, 65535),
         },
-    eventStoreConnectionString:
-      url(env, 'EVENTSTORE_CONNECTION_STRING', ['esdb:', 'esdb+discover:', 'kurrentdb:']) ?? null,
-    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']) ?? null,
+    eventStoreConnectionString: attempt(
+      () =>
+        url(env, 'EVENTSTORE_CONNECTION_STRING', ['esdb:', 'esdb+discover:', 'kurrentdb:']) ?? null,
+      null,
+    ),
+    redisUrl: attempt(() => url(env, 'REDIS_URL', ['redis:', 'rediss:']) ?? null, null),
     auth: {
       jwtSecret: secret.secret,
       jwtSecretGenerated: secret.generated,
-      jwksUrl: url(env, 'JWKS_URL', ['https:', 'http:']) ?? null,
-      tokenTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 3600, 60, 86400),
-      loginAttemptsPerMinute: integer(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 10000),
+      jwksUrl,
+      tokenTtlSeconds: int('JWT_TTL_SECONDS', 3600, 60, 86400),
+      loginAttemptsPerMinute: int('LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 10000),
     },
-    demoUsers: flag(env, 'DEMO_USERS', !production),
+    demoUsers: attempt(() => demoUsers(env, production, host), false),
     calls: {
-      ringTimeoutSeconds: integer(env, 'RING_TIMEOUT_SECONDS', 60, 1, 3600),
-      reconnectGraceSeconds: integer(env, 'RECONNECT_GRACE_SECONDS', 30, 1, 3600),
-      patientsMayInitiate: flag(env, 'PATIENTS_MAY_INITIATE', false),
+      ringTimeoutSeconds: int('RING_TIMEOUT_SECONDS', 60, 1, 3600),
+      reconnectGraceSeconds: int('RECONNECT_GRACE_SECONDS', 30, 1, 3600),
+      patientsMayInitiate: attempt(() => flag(env, 'PATIENTS_MAY_INITIATE', false), false),
     },
     ice: {
-      stunUrls: urlList(env, 'STUN_URLS', ['stun', 'stuns']),
+      stunUrls: attempt(() => urlList(env, 'STUN_URLS', ['stun', 'stuns']), []),
       turnUrls,
       turnSecret,
-      turnTtlSeconds: integer(env, 'TURN_TTL_SECONDS', 600, 60, 86400),
-      transportPolicy: oneOf(env, 'ICE_TRANSPORT_POLICY', ['all', 'relay'], 'all'),
+      turnTtlSeconds: int('TURN_TTL_SECONDS', 600, 60, 86400),
+      transportPolicy: attempt<AppConfig['ice']['transportPolicy']>(
+        () => oneOf(env, 'ICE_TRANSPORT_POLICY', ['all', 'relay'], 'all'),
+        'all',
+      ),
     },
     signaling: {
-      rateLimitPerSecond: integer(env, 'SIGNALING_RATE_LIMIT_PER_SECOND', 50, 1, 1_000_000),
-      rateLimitBurst: integer(env, 'SIGNALING_RATE_LIMIT_BURST', 100, 1, 1_000_000),
-      qualityReportIntervalSeconds: integer(env, 'QUALITY_REPORT_INTERVAL_SECONDS', 10, 1, 3600),
-      redisStreamName: redisKey(env, 'SIGNALING_REDIS_STREAM', 'vytalwatch:signaling'),
+      rateLimitPerSecond: int('SIGNALING_RATE_LIMIT_PER_SECOND', 50, 1, 1_000_000),
+      rateLimitBurst: int('SIGNALING_RATE_LIMIT_BURST', 100, 1, 1_000_000),
+      qualityReportIntervalSeconds: int('QUALITY_REPORT_INTERVAL_SECONDS', 10, 1, 3600),
+      redisStreamName: attempt(
+        () => redisKey(env, 'SIGNALING_REDIS_STREAM', 'vytalwatch:signaling'),
+        'vytalwatch:signaling',
+      ),
     },
     recordings: {
-      storage: recordingStorage(env),
+      storage: attempt<RecordingsConfig['storage']>(() => recordingStorage(env), {
+        kind: 'local',
+        dir: '.data/recordings',
+      }),
       kek: kek.kek,
       kekGenerated: kek.generated,
-      retentionDays: integer(env, 'RECORDING_RETENTION_DAYS', 2555, 1, 36500),
-      maxBytes: integer(env, 'RECORDING_MAX_BYTES', 2 * 1024 ** 3, 1, 1024 ** 4),
-      uploadTimeoutSeconds: integer(env, 'RECORDING_UPLOAD_TIMEOUT_SECONDS', 3600, 1, 7 * 86400),
+      retentionDays: int('RECORDING_RETENTION_DAYS', 2555, 1, 36500),
+      maxBytes: int('RECORDING_MAX_BYTES', 2 * 1024 ** 3, 1, 1024 ** 4),
+      uploadTimeoutSeconds: int('RECORDING_UPLOAD_TIMEOUT_SECONDS', 3600, 1, 7 * 86400),
     },
     ledger: ledgerConfig,
     webClientDir: text(env, 'WEB_CLIENT_DIR') ?? 'web/dist',
   };
+  return { config, problems };
+}
+
+/** The configuration, or a ConfigError naming every variable with a problem. */
+export function loadConfig(env: Env): AppConfig {
+  const { config, problems } = readConfig(env);
+  if (problems.length > 0) throw new ConfigRefusals(problems);
+  return config;
 }

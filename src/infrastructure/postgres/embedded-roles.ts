@@ -65,10 +65,15 @@ export async function ensureEmbeddedRoles(
   superuserUrl: string,
   credentialsFile: string,
   names: EmbeddedLedgerDatabase = EMBEDDED_LEDGER_DATABASE,
+  /** How to reach the superuser; by default `superuserUrl` itself. */
+  connectSuperuser: () => Promise<pg.Client> = async () => {
+    const client = new pg.Client({ connectionString: superuserUrl });
+    await client.connect();
+    return client;
+  },
 ): Promise<{ ownerUrl: string; serviceUrl: string }> {
   const { passwords, created } = rolePasswords(credentialsFile);
-  const client = new pg.Client({ connectionString: superuserUrl });
-  await client.connect();
+  const client = await connectSuperuser();
   try {
     for (const [role, password] of [
       [names.ownerRole, passwords.owner],

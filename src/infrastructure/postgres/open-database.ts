@@ -1,8 +1,12 @@
 import path from 'node:path';
-import pg from 'pg';
 import type { AppConfig } from '../config/app-config.js';
-import { embeddedConnectionString } from './embedded-postgres-credentials.js';
+import {
+  EmbeddedPostgresError,
+  embeddedConnectionString,
+  readSuperuserPassword,
+} from './embedded-postgres-credentials.js';
 import { ensureEmbeddedRoles } from './embedded-roles.js';
+import { connectToOwnEmbeddedServer } from './own-embedded-server.js';
 
 export interface DatabaseHandle {
   /** The service's connection. */
@@ -13,21 +17,11 @@ export interface DatabaseHandle {
   release(): Promise<void>;
 }
 
-async function answers(connectionString: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 500 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The database the configuration names. Without DATABASE_URL this is the embedded server: reused
- * when another process of ours (the running app, when the CLI asks) already started it, with its
- * owner and service roles set up (their passwords are kept next to the data directory, 0600).
+ * when another process of ours (the running app, when the CLI asks) already started it on the
+ * same data directory, with its owner and service roles set up (their passwords are kept next to
+ * the data directory, 0600). Whatever else answers on its port is refused.
  */
 export async function openDatabase(
   config: AppConfig,
@@ -40,10 +34,16 @@ export async function openDatabase(
       release: () => Promise.resolve(),
     };
   }
-  const { dataDir, port } = config.database;
-  const url = embeddedConnectionString(port);
+  const { port } = config.database;
+  const dataDir = path.resolve(config.database.dataDir);
+  const existingPassword = readSuperuserPassword(dataDir);
+  const running =
+    existingPassword === null
+      ? null
+      : await connectToOwnEmbeddedServer(dataDir, port, existingPassword);
+  await running?.end();
   let release = (): Promise<void> => Promise.resolve();
-  if (!(await answers(url))) {
+  if (running === null) {
     // Loaded only when used: the package is ESM-only and pulls in the server binaries.
     const { startEmbeddedPostgres } = await import('./embedded-postgres.js');
     const embedded = await startEmbeddedPostgres({ dataDir, port });
@@ -51,7 +51,18 @@ export async function openDatabase(
     release = () => embedded.stop();
   }
   try {
-    const roles = await ensureEmbeddedRoles(url, `${path.resolve(dataDir)}.roles.json`);
+    const password = readSuperuserPassword(dataDir);
+    if (password === null) throw new EmbeddedPostgresError(`${dataDir} holds no cluster`);
+    const roles = await ensureEmbeddedRoles(
+      embeddedConnectionString(port),
+      `${dataDir}.roles.json`,
+      undefined,
+      async () => {
+        const client = await connectToOwnEmbeddedServer(dataDir, port, password);
+        if (client === null) throw new EmbeddedPostgresError(`Nothing answers on port ${port}`);
+        return client;
+      },
+    );
     return { connectionString: roles.serviceUrl, ownerConnectionString: roles.ownerUrl, release };
   } catch (error) {
     await release();

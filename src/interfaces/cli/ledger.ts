@@ -17,7 +17,6 @@ import {
   loadLedgerSigningKey,
 } from '../../infrastructure/ledger/ledger-signing-key.js';
 import { formatVerifierKey } from '../../application/ledger/signed-note.js';
-import { KnexUserDirectory } from '../../infrastructure/users/knex-user-directory.adapter.js';
 import { seedDemoUsers } from '../../infrastructure/users/demo-users.js';
 import { PostgresFeedStatistics } from '../../infrastructure/event-store/postgres/postgres-feed-statistics.js';
 import {
@@ -31,6 +30,7 @@ import {
 import type { CheckpointArchive } from '../../application/ports/ledger-tree.port.js';
 import { openResources, type ResourceOptions, type Resources } from '../../resources.js';
 import { DatabaseRoleError } from '../../infrastructure/postgres/database-role.js';
+import { EmbeddedPostgresError } from '../../infrastructure/postgres/embedded-postgres-credentials.js';
 import { ProgressBar, formatDuration } from './progress-bar.js';
 import { onShutdownSignal } from '../../infrastructure/system/shutdown-signals.js';
 
@@ -62,7 +62,7 @@ async function withResources(
       options,
     );
   } catch (error) {
-    if (error instanceof DatabaseRoleError) {
+    if (error instanceof DatabaseRoleError || error instanceof EmbeddedPostgresError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 1;
       return;
@@ -138,13 +138,18 @@ program
 program
   .command('seed-demo-users')
   .description('create the demo users (password "demo") if they are missing')
-  .action(() =>
-    withResources(async ({ knex }) => {
-      await seedDemoUsers(new KnexUserDirectory(knex), new Argon2PasswordHasher());
+  .action(() => {
+    if (config().nodeEnv === 'production') {
+      process.stderr.write('Refusing to seed demo users when NODE_ENV=production\n');
+      process.exitCode = 2;
+      return;
+    }
+    return withResources(async ({ knex }) => {
+      await seedDemoUsers(knex, new Argon2PasswordHasher());
       process.stdout.write('demo users are present\n');
       return 0;
-    }),
-  );
+    });
+  });
 
 program
   .command('timeline <callId>')

@@ -23,7 +23,9 @@ export class AuthController {
 
   @Public()
   @Get('demo-users')
-  @ApiOperation({ summary: 'The demo accounts the login page lists (empty unless DEMO_USERS)' })
+  @ApiOperation({
+    summary: 'The demo accounts the login page lists (an empty list while demo mode is off)',
+  })
   demoUsers() {
     return this.demoAccounts;
   }
