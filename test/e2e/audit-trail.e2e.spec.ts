@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { SignalingClient } from '../support/socket-client.js';
 import { DEMO, TestServer, type DemoUser } from '../support/test-server.js';
 
 interface AuditEntryBody {
@@ -67,6 +68,27 @@ describe('audit trail: refusals, searches of the audit log, evidence exports', (
     const denied = (await accessEvents(expected.callId)).at(-1);
     expect(denied?.type).toBe('AccessDenied');
     return denied!;
+  }
+
+  /** Runs `body` while the ledger refuses every AccessDenied, as if the append failed. */
+  async function whileDenialsCannotBeRecorded(body: () => Promise<void>): Promise<void> {
+    const admin = new pg.Client({ connectionString: api.database.connectionString });
+    await admin.connect();
+    try {
+      await admin.query(`
+        CREATE FUNCTION refuse_access_denied() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'ledger unavailable'; END $$;
+        CREATE TRIGGER refuse_access_denied BEFORE INSERT ON ledger_events
+          FOR EACH ROW WHEN (NEW.type = 'AccessDenied') EXECUTE FUNCTION refuse_access_denied();
+      `);
+      await body();
+    } finally {
+      await admin.query(`
+        DROP TRIGGER IF EXISTS refuse_access_denied ON ledger_events;
+        DROP FUNCTION IF EXISTS refuse_access_denied();
+      `);
+      await admin.end();
+    }
   }
 
   describe('AccessDenied', () => {
@@ -184,23 +206,17 @@ describe('audit trail: refusals, searches of the audit log, evidence exports', (
     });
 
     it('still answers the refusal when it cannot be recorded, and logs no origin', async () => {
-      const admin = new pg.Client({ connectionString: api.database.connectionString });
-      await admin.connect();
       const logged = jest.spyOn(api.server.logger, 'error');
       try {
-        await admin.query(`
-          CREATE FUNCTION refuse_access_denied() RETURNS trigger LANGUAGE plpgsql AS $$
-          BEGIN RAISE EXCEPTION 'ledger unavailable'; END $$;
-          CREATE TRIGGER refuse_access_denied BEFORE INSERT ON ledger_events
-            FOR EACH ROW WHEN (NEW.type = 'AccessDenied') EXECUTE FUNCTION refuse_access_denied();
-        `);
-        const before = await api.ledgerEventCount();
-        const response = await as<{ code: string }>('patient2', 'GET', `/webrtc/calls/${callId}`);
-        expect({ status: response.status, code: response.body.code }).toEqual({
-          status: 404,
-          code: 'CALL.NOT_FOUND',
+        await whileDenialsCannotBeRecorded(async () => {
+          const before = await api.ledgerEventCount();
+          const response = await as<{ code: string }>('patient2', 'GET', `/webrtc/calls/${callId}`);
+          expect({ status: response.status, code: response.body.code }).toEqual({
+            status: 404,
+            code: 'CALL.NOT_FOUND',
+          });
+          expect(await api.ledgerEventCount()).toBe(before);
         });
-        expect(await api.ledgerEventCount()).toBe(before);
         const failures = logged.mock.calls.filter((call) =>
           call.includes('access denial not recorded'),
         );
@@ -212,11 +228,47 @@ describe('audit trail: refusals, searches of the audit log, evidence exports', (
         expect(text).not.toContain(callId);
       } finally {
         logged.mockRestore();
-        await admin.query(`
-          DROP TRIGGER IF EXISTS refuse_access_denied ON ledger_events;
-          DROP FUNCTION IF EXISTS refuse_access_denied();
-        `);
-        await admin.end();
+      }
+    });
+
+    it('records a socket message the call refuses, and answers it when it cannot', async () => {
+      const stranger = await SignalingClient.as(api, 'patient2');
+      try {
+        const before = await api.ledgerEventCount();
+        expect(await stranger.request('join-call', { callId })).toMatchObject({
+          ok: false,
+          code: 'CALL.NOT_FOUND',
+        });
+        expect(await api.ledgerEventCount()).toBe(before + 1);
+        const denied = (await accessEvents(callId)).at(-1)!;
+        expect(denied).toMatchObject({
+          type: 'AccessDenied',
+          data: {
+            callId,
+            code: 'CALL.NOT_FOUND',
+            status: 404,
+            method: 'SOCKET',
+            route: 'join-call',
+          },
+          metadata: { actor: { userId: DEMO.patient2.id, role: 'patient' } },
+        });
+        const [entry] = await auditLog(
+          `callId=${callId}&action=AccessDenied&actorId=${DEMO.patient2.id}`,
+          denied.position,
+        ).then((entries) => entries.filter((row) => row.position === denied.position));
+        expect(entry).toMatchObject({
+          outcome: 'denied:CALL.NOT_FOUND',
+          origin: { ip: expect.any(String) },
+        });
+
+        await whileDenialsCannotBeRecorded(async () => {
+          expect(await stranger.request('join-call', { callId })).toMatchObject({
+            ok: false,
+            code: 'CALL.NOT_FOUND',
+          });
+        });
+      } finally {
+        stranger.close();
       }
     });
   });
