@@ -182,6 +182,18 @@ describe('audit trail: refusals, searches of the audit log, evidence exports', (
       });
     });
 
+    it('records a refused read that names the call in its query', async () => {
+      const denied = await refusedOnce('patient2', 'GET', `/webrtc/ice-servers?callId=${callId}`, {
+        status: 404,
+        code: 'CALL.NOT_FOUND',
+        callId,
+      });
+      expect(denied.data).toMatchObject({ route: '/webrtc/ice-servers', method: 'GET' });
+      const before = await api.ledgerEventCount();
+      expect((await as('auditor', 'GET', '/webrtc/ice-servers')).status).toBe(403);
+      expect(await api.ledgerEventCount()).toBe(before);
+    });
+
     it('records probing for a call that does not exist in that id’s access stream', async () => {
       const denied = await refusedOnce('auditor', 'GET', `/audit/calls/${UNKNOWN_CALL}/timeline`, {
         status: 404,
