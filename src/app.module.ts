@@ -15,6 +15,8 @@ import { StartRecordingHandler } from './application/call/commands/start-recordi
 import { CommandRunner } from './application/command-runner.js';
 import { GetIceServersHandler } from './application/signaling/get-ice-servers/get-ice-servers.handler.js';
 import { AccessAudit } from './application/audit/access-audit.js';
+import { AccessDenialAudit } from './application/audit/access-denial-audit.js';
+import { AuditSearchAudit } from './application/audit/audit-search-audit.js';
 import { CallVisibility } from './application/call/queries/call-visibility.js';
 import { GetCallDetailsHandler } from './application/call/queries/get-call-details/get-call-details.handler.js';
 import { GetCallHistoryHandler } from './application/call/queries/get-call-history/get-call-history.handler.js';
@@ -138,6 +140,8 @@ export class AppModule {
         CallCommands,
         LoginService,
         AccessAudit,
+        AccessDenialAudit,
+        AuditSearchAudit,
         CallVisibility,
         Freshness,
         ...CALL_COMMAND_HANDLERS,

@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from '../app.module.js';
+import { AccessDenialAudit } from '../application/audit/access-denial-audit.js';
 import type { AppConfig } from '../infrastructure/config/app-config.js';
 import { PinoNestLogger } from '../infrastructure/observability/logger.js';
 import { SignalingIoAdapter } from '../infrastructure/signaling/signaling-io.adapter.js';
@@ -42,7 +43,7 @@ export async function createHttpApp(
   app.use(requestLogging(logger));
   for (const middleware of jsonBodyParsing([RECORDING_MEDIA_ROUTE])) app.use(middleware);
   app.useGlobalPipes(validationPipe);
-  app.useGlobalFilters(new ErrorFilter(logger));
+  app.useGlobalFilters(new ErrorFilter(logger, app.get(AccessDenialAudit)));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

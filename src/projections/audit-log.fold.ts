@@ -1,4 +1,6 @@
 import { ACCESS_STREAM_PREFIX } from '../application/audit/access-audit.js';
+import { ACCESS_DENIED_EVENT } from '../application/audit/access-denial-audit.js';
+import { AUDIT_LOG_SEARCHED_EVENT } from '../application/audit/audit-search-audit.js';
 import type { RecordedEvent } from '../application/ports/event-store.port.js';
 import { CALL_QUALITY_STREAM_PREFIX } from '../domain/call-quality/call-quality.decider.js';
 import type { CallQualityEvent } from '../domain/call-quality/call-quality.events.js';
@@ -15,7 +17,8 @@ import { isoInstant, uuidOrNull, type AuditRow } from './read-model-rows.js';
 /*
  * The pure half of the audit log: one row per event of any stream. `outcome` is a short result an
  * auditor can filter on: the call status a lifecycle event led to, the participant's status, the
- * consent given or withdrawn, the recording's status, `granted` for a read of an access stream.
+ * consent given or withdrawn, the recording's status, `granted` for a read of an access stream,
+ * `denied:<code>` for a refusal recorded there, `filters:<names>` for a search of this log.
  * Call and quality events are read as their typed unions; an event of any other kind (a read of
  * an access stream, or a stream the audit log knows nothing of) is still recorded, as itself.
  */
@@ -115,7 +118,27 @@ function audited(recorded: RecordedEvent): AuditedEvent {
   return { family: 'other' };
 }
 
+const ERROR_CODE = /^[A-Z][A-Z_]*(\.[A-Z][A-Z_]*)+$/;
+
+/** `denied:<code answered>`, e.g. `denied:CALL.NOT_FOUND`. */
+function deniedOutcome(recorded: RecordedEvent): string {
+  const code = recorded.data['code'];
+  return typeof code === 'string' && ERROR_CODE.test(code) ? `denied:${code}` : 'denied';
+}
+
+/** `filters:<names of the filters used>`, e.g. `filters:action,callId`, or `filters:none`. */
+function searchOutcome(recorded: RecordedEvent): string {
+  const filters = recorded.data['filters'];
+  const names =
+    filters !== null && typeof filters === 'object' && !Array.isArray(filters)
+      ? Object.keys(filters).filter((name) => /^[A-Za-z]{1,32}$/.test(name))
+      : [];
+  return `filters:${names.length > 0 ? names.sort().join(',') : 'none'}`;
+}
+
 function outcomeOf(recorded: RecordedEvent, event: AuditedEvent): string {
+  if (recorded.type === ACCESS_DENIED_EVENT) return deniedOutcome(recorded);
+  if (recorded.type === AUDIT_LOG_SEARCHED_EVENT) return searchOutcome(recorded);
   if (recorded.streamId.startsWith(ACCESS_STREAM_PREFIX)) return 'granted';
   switch (event.family) {
     case 'call':

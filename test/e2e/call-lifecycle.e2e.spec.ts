@@ -207,9 +207,9 @@ describe('call lifecycle over HTTP', () => {
   });
 
   describe('who may act on a call', () => {
-    it('hides a call from strangers with 404 and refuses other roles with 403', async () => {
+    it('hides a call from strangers with 404 and refuses other roles with 403, recording each refusal', async () => {
       const call = await ringingCall();
-      const before = await api.ledgerEventCount();
+      const before = await api.ledgerEvents(`call-${call.id}`);
       const stranger = await api.as('patient2', 'POST', `/webrtc/calls/${call.id}/answer`);
       expect(stranger.status).toBe(404);
       expect(stranger.body).toMatchObject({ code: 'CALL.NOT_FOUND' });
@@ -225,7 +225,17 @@ describe('call lifecycle over HTTP', () => {
       expect(providerAnswers.body).toMatchObject({ code: 'CALL.NOT_CALLEE' });
       const patientCancels = await api.as('patient', 'POST', `/webrtc/calls/${call.id}/cancel`);
       expect(patientCancels.status).toBe(403);
-      expect(await api.ledgerEventCount()).toBe(before);
+      expect(await api.ledgerEvents(`call-${call.id}`)).toEqual(before);
+      const refusals = await api.ledgerEvents(`access-${call.id}`);
+      expect(refusals.map((event) => [event.data['route'], event.data['code']])).toEqual([
+        ['/webrtc/calls/:id/answer', 'CALL.NOT_FOUND'],
+        ['/webrtc/calls/:id/cancel', 'CALL.NOT_FOUND'],
+        ['/webrtc/calls/:id/answer', 'AUTH.ROLE_FORBIDDEN'],
+        ['/webrtc/calls/:id/answer', 'AUTH.ROLE_FORBIDDEN'],
+        ['/webrtc/calls/:id/answer', 'AUTH.ROLE_FORBIDDEN'],
+        ['/webrtc/calls/:id/answer', 'CALL.NOT_CALLEE'],
+        ['/webrtc/calls/:id/cancel', 'CALL.NOT_INITIATOR'],
+      ]);
     });
 
     it('does not let a patient start a call unless configured', async () => {

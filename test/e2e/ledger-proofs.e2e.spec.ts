@@ -305,12 +305,6 @@ describe('audit: inclusion and consistency proofs, evidence bundles', () => {
       'REQUEST.INVALID',
     ],
     ['a missing size', '/audit/ledger/consistency?from=1', 400, 'REQUEST.INVALID'],
-    [
-      'evidence of an unknown call',
-      '/audit/calls/9b2f6c1e-3d4a-4b5c-8d6e-7f8091a2b3c4/evidence',
-      404,
-      'CALL.NOT_FOUND',
-    ],
     ['evidence with a bad id', '/audit/calls/nope/evidence', 400, 'REQUEST.INVALID_ID'],
   ])('refuses %s', async (_name, route, status, code) => {
     const before = await api.ledgerEventCount();
@@ -324,6 +318,24 @@ describe('audit: inclusion and consistency proofs, evidence bundles', () => {
     );
     expect({ status: response.status, code: response.body.code }).toEqual({ status, code });
     expect(await api.ledgerEventCount()).toBe(before);
+  });
+
+  it('refuses evidence of an unknown call, recording only the refusal', async () => {
+    const unknown = '9b2f6c1e-3d4a-4b5c-8d6e-7f8091a2b3c4';
+    const before = await api.ledgerEventCount();
+    const response = await api.as<{ code: string }>(
+      'auditor',
+      'GET',
+      `/audit/calls/${unknown}/evidence`,
+    );
+    expect({ status: response.status, code: response.body.code }).toEqual({
+      status: 404,
+      code: 'CALL.NOT_FOUND',
+    });
+    expect(await api.ledgerEventCount()).toBe(before + 1);
+    expect((await api.ledgerEvents(`access-${unknown}`)).map((event) => event.type)).toEqual([
+      'AccessDenied',
+    ]);
   });
 
   it('answers 409 for an event no checkpoint covers yet', async () => {

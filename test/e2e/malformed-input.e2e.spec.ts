@@ -14,6 +14,8 @@ interface BadRequest {
   readonly headers?: Record<string, string>;
   readonly status: number;
   readonly code: string;
+  /** A refusal on a call is no bad input: it is recorded as one AccessDenied, and only that. */
+  readonly recordsRefusal?: true;
 }
 
 const secret = new TextEncoder().encode(TEST_JWT_SECRET);
@@ -312,6 +314,7 @@ const BAD_REQUESTS: readonly BadRequest[] = [
     path: '/webrtc/calls/9b2f6c1e-3d4a-4b5c-8d6e-7f8091a2b3c4/answer',
     status: 404,
     code: 'CALL.NOT_FOUND',
+    recordsRefusal: true,
   },
   {
     name: 'recording id not a UUID',
@@ -344,6 +347,7 @@ const BAD_REQUESTS: readonly BadRequest[] = [
     path: '/webrtc/calls/:call/recordings/9b2f6c1e-3d4a-4b5c-8d6e-7f8091a2b3c4/stop',
     status: 404,
     code: 'RECORDING.NOT_FOUND',
+    recordsRefusal: true,
   },
   {
     name: 'end a ringing call',
@@ -606,7 +610,7 @@ const BAD_REQUESTS: readonly BadRequest[] = [
   },
 ];
 
-describe('malformed input: a clear 4xx, nothing appended, the server stays up', () => {
+describe('malformed input: a clear 4xx, nothing appended (but a refusal on a call), the server stays up', () => {
   let api: TestServer;
   let liveCallId: string;
   let endedCallId: string;
@@ -651,7 +655,7 @@ describe('malformed input: a clear 4xx, nothing appended, the server stays up', 
       code: bad.code,
     });
     expect(typeof (response.body as { message?: unknown }).message).toBe('string');
-    expect(await api.ledgerEventCount()).toBe(before);
+    expect(await api.ledgerEventCount()).toBe(before + (bad.recordsRefusal ? 1 : 0));
     const health = await api.request('GET', '/health');
     expect(health.status).toBe(200);
   });

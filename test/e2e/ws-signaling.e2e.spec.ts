@@ -351,7 +351,25 @@ describe('signaling gateway /webrtc', () => {
     for (const outsider of [stranger, otherProvider]) {
       expect(outsider.received.map((entry) => entry.event)).toEqual([]);
     }
-    expect(await api.ledgerEventCount()).toBe(before + 1);
+    // The update-media, and each refusal by the call (a relay is refused before any call is read).
+    const refusals = await api.server.runtime.eventStore.readStream(`access-${callId}`);
+    expect(
+      refusals.map((event) => [event.metadata.actor, event.data['route'], event.data['code']]),
+    ).toEqual(
+      [DEMO.patient2, DEMO.provider2].flatMap(({ id }) =>
+        ['join-call', 'reconnect-call'].map((route) => [
+          { userId: id, role: id === DEMO.patient2.id ? 'patient' : 'provider' },
+          route,
+          'CALL.NOT_FOUND',
+        ]),
+      ),
+    );
+    expect(refusals[0]).toMatchObject({
+      type: 'AccessDenied',
+      data: { callId, status: 404, method: 'SOCKET' },
+      metadata: { origin: { ip: expect.any(String) } },
+    });
+    expect(await api.ledgerEventCount()).toBe(before + 1 + refusals.length);
   });
 
   it('never relays a client-sent `from`: the payload is refused and only the server stamps it', async () => {

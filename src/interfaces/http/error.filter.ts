@@ -7,8 +7,11 @@ import {
   ApplicationError,
   type ApplicationErrorKind,
 } from '../../application/application.errors.js';
+import type { AccessDenialAudit } from '../../application/audit/access-denial-audit.js';
 import { InvalidCursorError } from '../../application/ports/invalid-cursor.error.js';
 import { HttpError } from './http-error.js';
+import type { AuthenticatedRequest } from './auth/auth.decorators.js';
+import { callAccessDenial } from './call-access-denial.js';
 
 const STATUS_BY_KIND: Record<ApplicationErrorKind, number> = {
   invalid: 400,
@@ -77,11 +80,19 @@ export function toErrorBody(error: unknown): ErrorBody {
   return { statusCode: 500, code: 'INTERNAL', message: 'Something went wrong on our side' };
 }
 
+/**
+ * Answers every error in the contract's shape. A refusal on a call (403 or 404) is first recorded
+ * in the ledger as an AccessDenied; if that append fails, the refusal is still answered as it was
+ * and only the failure's kind is logged.
+ */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly denials: AccessDenialAudit,
+  ) {}
 
-  catch(error: unknown, host: ArgumentsHost): void {
+  async catch(error: unknown, host: ArgumentsHost): Promise<void> {
     const body = toErrorBody(error);
     if (body.statusCode >= 500) {
       // The message and stack only: request bodies and user data never reach the log.
@@ -90,8 +101,29 @@ export class ErrorFilter implements ExceptionFilter {
         'request failed',
       );
     }
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    await this.recordDenial(http.getRequest<AuthenticatedRequest>(), body);
+    const response = http.getResponse<Response>();
     if (response.headersSent) return;
     response.status(body.statusCode).json(body);
+  }
+
+  private async recordDenial(request: AuthenticatedRequest, body: ErrorBody): Promise<void> {
+    const denial = callAccessDenial(request, body);
+    if (!denial) return;
+    try {
+      await this.denials.record(denial);
+    } catch (failure) {
+      // The route and code are all that is logged: the error's text may quote the request.
+      this.logger.error(
+        {
+          err: { name: (failure as Error).name },
+          route: denial.route,
+          method: denial.method,
+          code: denial.code,
+        },
+        'access denial not recorded',
+      );
+    }
   }
 }

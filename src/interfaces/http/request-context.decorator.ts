@@ -22,23 +22,30 @@ export function parseIfMatch(header: string | undefined): number | undefined {
 }
 
 /**
- * What every event of a request carries: a correlation id (the caller's X-Correlation-Id or a
- * fresh one), the request id as causation, the origin, and the If-Match revision. The origin is
+ * Who asked, as every event of a request carries it: a correlation id (the caller's
+ * X-Correlation-Id or a fresh one), the request id as causation, and the origin. The origin is
  * ledger data for auditors; it is never logged.
  */
+export function requestContextOf(request: Request): RequestContext {
+  const offered = request.header('x-correlation-id');
+  const userAgent = request.header('user-agent');
+  return {
+    correlationId: offered && CORRELATION_ID.test(offered) ? offered : randomUUID(),
+    causationId: null,
+    origin: {
+      ...(request.ip ? { ip: request.ip } : {}),
+      ...(userAgent ? { userAgent: userAgent.slice(0, 256) } : {}),
+    },
+  };
+}
+
+/** The request's context (see `requestContextOf`) with the If-Match revision. */
 export const CurrentRequestContext = createParamDecorator(
   (_: unknown, execution: ExecutionContext): RequestContext => {
     const request = execution.switchToHttp().getRequest<Request>();
-    const offered = request.header('x-correlation-id');
     const expectedRevision = parseIfMatch(request.header('if-match'));
-    const userAgent = request.header('user-agent');
     return {
-      correlationId: offered && CORRELATION_ID.test(offered) ? offered : randomUUID(),
-      causationId: null,
-      origin: {
-        ...(request.ip ? { ip: request.ip } : {}),
-        ...(userAgent ? { userAgent: userAgent.slice(0, 256) } : {}),
-      },
+      ...requestContextOf(request),
       ...(expectedRevision !== undefined ? { expectedRevision } : {}),
     };
   },

@@ -12,6 +12,7 @@ import {
   type OnGatewayConnection,
   type OnGatewayInit,
 } from '@nestjs/websockets';
+import { AccessDenialAudit } from '../../application/audit/access-denial-audit.js';
 import { CallCommands } from '../../application/call/call-commands.js';
 import type { RequestContext } from '../../application/request-context.js';
 import {
@@ -35,6 +36,7 @@ import { TokenBucket } from './rate-limiter.js';
 import { callIdsOf, callRoom, callUserRoom, userRoom } from './rooms.js';
 import { ackFailure, type AckBody } from './signal-error.js';
 import { SIGNALING_SETTINGS, type SignalingSettings } from './signaling-settings.js';
+import { socketAccessDenial } from './socket-access-denial.js';
 import type { SignalingNamespace, SignalingSocket } from './signaling-socket.js';
 
 type HandshakeError = Error & { data: { code: string; message: string } };
@@ -81,6 +83,7 @@ export class WebRtcGateway
     private readonly calls: CallCommands,
     @Inject(TOKEN_ISSUER) private readonly tokens: TokenIssuer,
     @Inject(SIGNALING_SETTINGS) private readonly settings: SignalingSettings,
+    private readonly denials: AccessDenialAudit,
   ) {
     this.quality = new QualityStatsRequester(settings.qualityReportIntervalSeconds * 1000);
   }
@@ -192,7 +195,11 @@ export class WebRtcGateway
       const payload = validatePayload(handler.payload, args[0]);
       const result = handler.handle(session.context, payload);
       if (result instanceof Promise) {
-        result.then(reply, (error: unknown) => reply(this.failure(name, error)));
+        result.then(reply, (error: unknown) =>
+          this.recordDenial(session.context, name, payload, error).then(() =>
+            reply(this.failure(name, error)),
+          ),
+        );
       } else {
         reply(result);
       }
@@ -216,6 +223,24 @@ export class WebRtcGateway
         origin,
       }),
     };
+  }
+
+  /** A refusal by the call is recorded before it is answered; if that fails, it is answered. */
+  private async recordDenial(
+    context: SignalContext,
+    event: string,
+    payload: object,
+    error: unknown,
+  ): Promise<void> {
+    const denial = socketAccessDenial(context, event, payload, error);
+    if (!denial) return;
+    try {
+      await this.denials.record(denial);
+    } catch (failure) {
+      this.logger.error(
+        `access denial of socket event ${event.slice(0, 64)} (${denial.code}) not recorded: ${(failure as Error).name}`,
+      );
+    }
   }
 
   private failure(event: string, error: unknown): AckBody {

@@ -114,6 +114,49 @@ describe('audit log: one row per event of any stream', () => {
     });
   });
 
+  it('refusals of an access stream are denied, with the code answered and the recording', () => {
+    const ledger = new TestLedger();
+    const call = new CallScript(ledger);
+    const recordingId = '00000000-0000-4000-8000-0000000000d2';
+    const denied = ledger.append(
+      `access-${call.callId}`,
+      'AccessDenied',
+      {
+        callId: call.callId,
+        recordingId,
+        code: 'RECORDING.DOWNLOAD_FORBIDDEN',
+        status: 403,
+        method: 'GET',
+        route: '/webrtc/calls/:id/recordings/:recordingId/media',
+      },
+      { actor: { userId: AUDITOR, role: 'analyst' } },
+    );
+    expect(auditRowOf(denied)).toMatchObject({
+      action: 'AccessDenied',
+      call_id: call.callId,
+      recording_id: recordingId,
+      outcome: 'denied:RECORDING.DOWNLOAD_FORBIDDEN',
+    });
+    const odd = ledger.append(`access-${call.callId}`, 'AccessDenied', { code: 'drop table' });
+    expect(auditRowOf(odd).outcome).toBe('denied');
+  });
+
+  it('searches of the audit log name the filters used, and no call', () => {
+    const ledger = new TestLedger();
+    const search = ledger.append(`audit-search-${AUDITOR}`, 'AuditLogSearched', {
+      filters: { callId: '00000000-0000-4000-8000-0000000000c1', action: 'CallEnded' },
+      limit: 20,
+      nextPage: false,
+    });
+    expect(auditRowOf(search)).toMatchObject({
+      action: 'AuditLogSearched',
+      call_id: null,
+      outcome: 'filters:action,callId',
+    });
+    const all = ledger.append(`audit-search-${AUDITOR}`, 'AuditLogSearched', { filters: {} });
+    expect(auditRowOf(all).outcome).toBe('filters:none');
+  });
+
   it('streams of no call have no call id', () => {
     const ledger = new TestLedger();
     expect(

@@ -3,6 +3,7 @@ import type { AuditEntry, CallStateAt, CallTimeline } from '../api/contract';
 import { formatDateTime } from '../components/format';
 import { Notice } from '../components/notice';
 import { useSession } from '../session/session';
+import { auditEntryView } from './audit-entry-view';
 import { integrityVerdict } from './integrity-verdict';
 
 /**
@@ -135,25 +136,28 @@ export function AuditorScreen() {
             </tr>
           </thead>
           <tbody>
-            {entries.map((entry) => (
-              <tr key={entry.position}>
-                <td>{formatDateTime(entry.occurredAt)}</td>
-                <td>{entry.actorRole}</td>
-                <td>{entry.action}</td>
-                <td>{entry.outcome}</td>
-                <td>
-                  {entry.callId && (
-                    <button
-                      type="button"
-                      className="button-quiet"
-                      onClick={() => void open(entry.callId ?? '')}
-                    >
-                      {entry.callId.slice(0, 8)}…
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
+            {entries.map((entry) => {
+              const view = auditEntryView(entry);
+              return (
+                <tr key={entry.position} className={view.refused ? 'refused' : undefined}>
+                  <td>{formatDateTime(entry.occurredAt)}</td>
+                  <td>{entry.actorRole}</td>
+                  <td>{view.action}</td>
+                  <td>{view.outcome}</td>
+                  <td>
+                    {entry.callId && (
+                      <button
+                        type="button"
+                        className="button-quiet"
+                        onClick={() => void open(entry.callId ?? '')}
+                      >
+                        {entry.callId.slice(0, 8)}…
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </section>

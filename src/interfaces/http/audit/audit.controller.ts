@@ -68,22 +68,31 @@ export class AuditController {
   }
 
   @Get('events')
-  @ApiOperation({ summary: 'Search the audit log (one entry per ledger event), oldest first' })
+  @ApiOperation({
+    summary:
+      'Search the audit log (one entry per ledger event), oldest first; the search is audited',
+  })
   async events(
+    @CurrentActor() actor: Actor,
+    @CurrentRequestContext() context: RequestContext,
     @Query() query: AuditEventsQueryDto,
     @Res({ passthrough: true }) response: Response,
   ) {
     await this.freshness.awaitPosition('audit', query.minPosition, response);
     const page = await this.queries.execute(
-      new SearchAuditLogQuery({
-        actorId: query.actorId ?? null,
-        callId: query.callId ?? null,
-        action: query.action ?? null,
-        from: query.from ? new Date(query.from) : null,
-        to: query.to ? new Date(query.to) : null,
-        limit: query.limit ?? 20,
-        cursor: query.cursor ?? null,
-      }),
+      new SearchAuditLogQuery(
+        actor,
+        {
+          actorId: query.actorId ?? null,
+          callId: query.callId ?? null,
+          action: query.action ?? null,
+          from: query.from ? new Date(query.from) : null,
+          to: query.to ? new Date(query.to) : null,
+          limit: query.limit ?? 20,
+          cursor: query.cursor ?? null,
+        },
+        context,
+      ),
     );
     return { entries: page.items, nextCursor: page.nextCursor };
   }
