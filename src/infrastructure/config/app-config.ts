@@ -378,7 +378,7 @@ export function loadConfig(env: Env): AppConfig {
       jwtSecret: secret.secret,
       jwtSecretGenerated: secret.generated,
       jwksUrl: url(env, 'JWKS_URL', ['https:', 'http:']) ?? null,
-      tokenTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 3600, 60, 86400),
+      tokenTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 3600, 1, 86400),
       loginAttemptsPerMinute: integer(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 10000),
     },
     demoUsers: flag(env, 'DEMO_USERS', !production),
