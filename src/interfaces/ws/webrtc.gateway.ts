@@ -127,7 +127,6 @@ export class WebRtcGateway
   handleConnection(socket: SignalingSocket): void {
     void socket.join(userRoom(socket.data.userId));
     this.enterSessionRoom(socket);
-    this.expiry.arm(socket);
     this.recovery.replay(socket);
     this.sessions.set(socket, {
       bucket: new TokenBucket(this.settings.rateLimitPerSecond, this.settings.rateLimitBurst),
@@ -136,6 +135,8 @@ export class WebRtcGateway
     socket.onAny((event: unknown, ...args: unknown[]) => this.dispatch(socket, event, args));
     socket.on('disconnecting', () => this.onDisconnecting(socket));
     socket.on('disconnect', () => this.expiry.clear(socket));
+    // Last: a token at its very end expires at once, through the listeners above.
+    this.expiry.arm(socket);
   }
 
   async onApplicationBootstrap(): Promise<void> {
