@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { INestApplicationContext } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Clock } from './application/ports/clock.port.js';
 import type { TimerWorker } from './application/timers/timer-worker.js';
@@ -31,6 +32,8 @@ export interface RunningServer {
   readonly port: number;
   readonly logger: Logger;
   readonly runtime: AppRuntime;
+  /** The Nest application, for its providers (LIVE_CONNECTIONS, say). */
+  readonly app: INestApplicationContext;
   readonly timers: TimerWorker;
   /** The read-model runners: `lag()` for /health and /metrics, `waitFor()` for read-your-writes. */
   readonly projections: ProjectionMonitor;
@@ -89,6 +92,7 @@ export async function startServer(
       port,
       logger,
       runtime,
+      app,
       timers,
       projections: runtime.projections,
       close,

@@ -505,7 +505,7 @@ export function readConfig(env: Env): { config: AppConfig; problems: ConfigError
       jwtSecret: secret.secret,
       jwtSecretGenerated: secret.generated,
       jwksUrl,
-      tokenTtlSeconds: int('JWT_TTL_SECONDS', 3600, 60, 86400),
+      tokenTtlSeconds: int('JWT_TTL_SECONDS', 3600, 1, 86400),
       loginAttemptsPerMinute: int('LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 10000),
     },
     demoUsers: attempt(() => demoUsers(env, production, host), false),

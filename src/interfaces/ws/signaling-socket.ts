@@ -16,6 +16,10 @@ export interface CallMembership {
 export interface SignalingSocketData {
   userId: string;
   role: 'provider' | 'patient';
+  /** The login session of the token in use; null for an identity provider's token. */
+  sessionId: string | null;
+  /** When the token in use expires (ms since the epoch); a refresh-token moves it. */
+  expiresAt: number;
   /** Ledger data for auditors (events' origin); never logged. */
   origin: RequestOrigin;
   /** Keyed by call id. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   Inject,
   Logger,
+  Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
@@ -15,11 +16,8 @@ import {
 import { AccessDenialAudit } from '../../application/audit/access-denial-audit.js';
 import { CallCommands } from '../../application/call/call-commands.js';
 import type { RequestContext } from '../../application/request-context.js';
-import {
-  InvalidTokenError,
-  TOKEN_ISSUER,
-  type TokenIssuer,
-} from '../../application/ports/token-issuer.port.js';
+import { SESSION_STATUS, type SessionStatus } from '../../application/ports/session-status.port.js';
+import { TOKEN_ISSUER, type TokenIssuer } from '../../application/ports/token-issuer.port.js';
 import type {
   NotificationEvent,
   NotificationTarget,
@@ -28,16 +26,26 @@ import type {
 import { SYSTEM_ACTOR } from '../../domain/shared/actor.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { JsonObject } from '../../domain/shared/event.js';
+import { AuthenticatedRecovery } from './authenticated-recovery.js';
 import { SIGNAL_HANDLERS } from './handlers/registry.js';
 import type { SignalContext } from './handlers/signal-handler.js';
 import { validatePayload } from './payloads/validate-payload.js';
 import { QualityStatsRequester } from './quality-stats-requester.js';
 import { TokenBucket } from './rate-limiter.js';
-import { callIdsOf, callRoom, callUserRoom, userRoom } from './rooms.js';
-import { ackFailure, type AckBody } from './signal-error.js';
+import {
+  callIdsOf,
+  callRoom,
+  callUserRoom,
+  sessionRoom,
+  sessionRoomsOf,
+  userRoom,
+} from './rooms.js';
+import { ackFailure, SignalError, type AckBody } from './signal-error.js';
 import { SIGNALING_SETTINGS, type SignalingSettings } from './signaling-settings.js';
 import { socketAccessDenial } from './socket-access-denial.js';
 import type { SignalingNamespace, SignalingSocket } from './signaling-socket.js';
+import { SocketAccess, type SocketToken } from './socket-access.js';
+import { TokenExpiryTimers } from './token-expiry-timers.js';
 
 type HandshakeError = Error & { data: { code: string; message: string } };
 
@@ -49,7 +57,11 @@ function handshakeError(code: string, message: string): HandshakeError {
  * The signaling gateway, socket.io namespace /webrtc (docs/architecture.md, "Signaling").
  *
  * - Handshake: the JWT in `auth.token`, else `connect_error` with `data.code` AUTH.*. Each socket
- *   joins `user:<id>`.
+ *   joins `user:<id>`, and `session:<id>` when its token names a login session.
+ * - The token's expiry is kept: at expiry the socket hears `auth-expired` and is disconnected,
+ *   unless `refresh-token` gave it a newer token of the same user first.
+ * - With connection state recovery, a reconnecting socket gets its missed packets only after it
+ *   authenticated again as the same user (AuthenticatedRecovery).
  * - Client events go through one path: per-socket rate limit, the handler registry
  *   (handlers/registry.ts), class-validator payloads, then the ack `{ ok: true, ... }` or
  *   `{ ok: false, code, message }`, or an `error` event when the client sent no ack callback.
@@ -76,40 +88,58 @@ export class WebRtcGateway
   >();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly quality: QualityStatsRequester;
+  private readonly access: SocketAccess;
+  private readonly expiry = new TokenExpiryTimers((socket) => this.expire(socket));
+  private readonly recovery = new AuthenticatedRecovery();
   private sweeper: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly commands: CommandBus,
     private readonly calls: CallCommands,
-    @Inject(TOKEN_ISSUER) private readonly tokens: TokenIssuer,
+    @Inject(TOKEN_ISSUER) tokens: TokenIssuer,
     @Inject(SIGNALING_SETTINGS) private readonly settings: SignalingSettings,
     private readonly denials: AccessDenialAudit,
+    @Optional() @Inject(SESSION_STATUS) sessions: SessionStatus | null = null,
   ) {
     this.quality = new QualityStatsRequester(settings.qualityReportIntervalSeconds * 1000);
+    this.access = new SocketAccess(tokens, sessions ?? null);
+  }
+
+  /** The /webrtc namespace once socket.io runs (for LiveConnections); null before. */
+  get namespace(): SignalingNamespace | null {
+    return this.server ?? null;
   }
 
   afterInit(server: SignalingNamespace): void {
+    this.recovery.install(server);
     server.use((socket, next) => {
       this.authenticate(socket).then(
         () => next(),
-        (error: unknown) =>
+        (error: unknown) => {
+          this.recovery.refused(socket);
           next(
-            error instanceof Error && 'data' in error
-              ? error
+            error instanceof SignalError
+              ? handshakeError(error.code, error.message)
               : handshakeError('AUTH.UNAVAILABLE', 'Could not check the token; try again'),
-          ),
+          );
+        },
       );
     });
   }
 
   handleConnection(socket: SignalingSocket): void {
     void socket.join(userRoom(socket.data.userId));
+    this.enterSessionRoom(socket);
+    this.recovery.replay(socket);
     this.sessions.set(socket, {
       bucket: new TokenBucket(this.settings.rateLimitPerSecond, this.settings.rateLimitBurst),
       context: this.context(socket),
     });
     socket.onAny((event: unknown, ...args: unknown[]) => this.dispatch(socket, event, args));
     socket.on('disconnecting', () => this.onDisconnecting(socket));
+    socket.on('disconnect', () => this.expiry.clear(socket));
+    // Last: a token at its very end expires at once, through the listeners above.
+    this.expiry.arm(socket);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -222,6 +252,7 @@ export class WebRtcGateway
         causationId: null,
         origin,
       }),
+      renewToken: (token) => this.renewToken(socket, token),
     };
   }
 
@@ -259,39 +290,63 @@ export class WebRtcGateway
     const token =
       typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>)['token'] : null;
     if (typeof token !== 'string' || token === '') {
-      throw handshakeError(
+      throw new SignalError(
         'AUTH.TOKEN_MISSING',
         'Send your access token in the handshake: io("/webrtc", { auth: { token } })',
       );
     }
-    let claims;
-    try {
-      claims = await this.tokens.verify(token);
-    } catch (error) {
-      if (error instanceof InvalidTokenError) {
-        throw handshakeError('AUTH.TOKEN_INVALID', 'The access token is invalid or has expired');
-      }
-      throw error;
-    }
-    if (claims.role !== 'provider' && claims.role !== 'patient') {
-      throw handshakeError(
-        'AUTH.ROLE_FORBIDDEN',
-        `The ${claims.role} role takes no part in calls; only providers and patients connect here`,
-      );
-    }
+    const claims = await this.access.admit(token);
     const userAgent = socket.handshake.headers['user-agent'];
-    // A recovered connection keeps its calls (its rooms come back with it).
-    const restored =
-      socket.recovered && socket.data?.userId === claims.userId ? socket.data.calls : undefined;
+    // A recovered connection keeps its calls, rooms and missed packets only for the same user.
+    const sameUser = socket.recovered && socket.data?.userId === claims.userId;
+    if (sameUser) {
+      this.recovery.admitted(socket);
+    } else if (socket.recovered) {
+      this.recovery.refused(socket);
+      for (const room of [...socket.rooms]) if (room !== socket.id) void socket.leave(room);
+    }
     socket.data = {
       userId: claims.userId,
       role: claims.role,
+      sessionId: claims.sessionId,
+      expiresAt: claims.expiresAt.getTime(),
       origin: {
         ...(socket.handshake.address ? { ip: socket.handshake.address } : {}),
         ...(userAgent ? { userAgent: userAgent.slice(0, 256) } : {}),
       },
-      calls: restored ?? {},
+      calls: sameUser ? socket.data.calls : {},
     };
+  }
+
+  /** refresh-token: the same user's newer token; the old one stands if it is refused. */
+  private async renewToken(socket: SignalingSocket, token: string): Promise<Date> {
+    const next: SocketToken = await this.access.renew(socket.data, token);
+    if (!socket.connected) {
+      throw new SignalError('AUTH.TOKEN_EXPIRED', 'This connection has already been closed');
+    }
+    socket.data.sessionId = next.sessionId;
+    socket.data.expiresAt = next.expiresAt.getTime();
+    this.enterSessionRoom(socket);
+    this.expiry.arm(socket);
+    return next.expiresAt;
+  }
+
+  /** In the room of the token's session, and in no other session's. */
+  private enterSessionRoom(socket: SignalingSocket): void {
+    const own = socket.data.sessionId === null ? null : sessionRoom(socket.data.sessionId);
+    for (const room of sessionRoomsOf(socket.rooms)) if (room !== own) void socket.leave(room);
+    if (own) void socket.join(own);
+  }
+
+  /** The token ran out with no refresh: say so, then close (recorded as any drop is). */
+  private expire(socket: SignalingSocket): void {
+    if (!socket.connected) return;
+    // Local and at once: a broadcast through the cluster adapter would arrive after the close.
+    this.server.local.to(socket.id).emit('auth-expired', {
+      code: 'AUTH.TOKEN_EXPIRED',
+      message: 'Your access token expired; log in again',
+    });
+    socket.disconnect(true);
   }
 
   /** While its rooms are still known: every call this socket took part in loses the participant. */

@@ -15,9 +15,14 @@ export class ApiClient {
   private lastPosition: string | null = null;
 
   constructor(
-    private readonly token: string | null,
+    private token: string | null,
     private readonly onUnauthorized: () => void = () => undefined,
   ) {}
+
+  /** The session's newer access token (after a refresh); later requests carry it. */
+  setToken(token: string): void {
+    this.token = token;
+  }
 
   get<T>(path: string): Promise<T> {
     return this.request<T>('GET', path);

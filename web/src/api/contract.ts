@@ -10,6 +10,17 @@ export interface User {
 
 export interface LoginResponse {
   readonly accessToken: string;
+  /** Present when the server keeps login sessions: `POST /auth/refresh` trades it, once. */
+  readonly refreshToken?: string;
+  readonly expiresInSeconds?: number;
+  readonly user: User;
+}
+
+/** `POST /auth/refresh {refreshToken}`: a new pair; the old refresh token is spent. */
+export interface RefreshResponse {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly expiresInSeconds: number;
   readonly user: User;
 }
 

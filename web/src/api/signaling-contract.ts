@@ -83,6 +83,7 @@ export interface ClientEvents {
     payload: CallRef & MediaChange;
     ack: CallRef & { readonly media: MediaState | null };
   };
+  'refresh-token': { payload: { readonly token: string }; ack: { readonly expiresAt: string } };
   'connection-quality': {
     payload: ConnectionQualityReport;
     ack: CallRef & {
@@ -199,6 +200,12 @@ export interface SignalRefusal {
   readonly message: string;
 }
 
+/** The connection was ended by the server: the token expired, or the session ended. */
+export interface ConnectionEnded {
+  readonly code: string;
+  readonly message: string;
+}
+
 /** Every server event and its payload. */
 export interface ServerEvents {
   'incoming-call': IncomingCall;
@@ -219,6 +226,8 @@ export interface ServerEvents {
   answer: RelayedFrom & Pick<AnswerSignal, 'sdp'>;
   'ice-candidate': RelayedFrom & { readonly candidate: RTCIceCandidateInit };
   error: SignalRefusal;
+  'auth-expired': ConnectionEnded;
+  'session-ended': ConnectionEnded;
 }
 
 export type ServerEventName = keyof ServerEvents;

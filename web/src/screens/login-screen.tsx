@@ -11,7 +11,7 @@ interface DemoAccounts {
 }
 
 export function LoginScreen() {
-  const { login } = useSession();
+  const { login, endedBecause } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -52,6 +52,7 @@ export function LoginScreen() {
     <main className="login">
       <h1>VytalWatch</h1>
       <p className="muted">Secure video visits for clinicians and patients.</p>
+      {endedBecause && <Notice tone="info">{endedBecause}</Notice>}
       <form onSubmit={onSubmit} className="panel login-form" aria-label="Log in">
         <label>
           Email

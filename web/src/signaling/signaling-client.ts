@@ -27,6 +27,7 @@ export class SignalingError extends Error {
 export class SignalingClient {
   private readonly socket: Socket;
   private readonly connectionListeners = new Set<(connected: boolean) => void>();
+  private readonly endListeners = new Set<(message: string) => void>();
 
   constructor(token: string) {
     this.socket = io('/webrtc', {
@@ -37,7 +38,35 @@ export class SignalingClient {
     });
     this.socket.on('connect', () => this.connectionChanged(true));
     this.socket.on('disconnect', () => this.connectionChanged(false));
-    this.socket.on('connect_error', () => this.connectionChanged(false));
+    this.socket.on('connect_error', (error: Error & { data?: { code?: unknown } }) => {
+      this.connectionChanged(false);
+      // A refused token is not retried by socket.io: the session is over.
+      const code = error.data?.code;
+      if (typeof code === 'string' && code.startsWith('AUTH.') && code !== 'AUTH.UNAVAILABLE') {
+        this.ended('Your session has ended. Please log in again.');
+      }
+    });
+    this.socket.on('auth-expired', () => this.ended('Your session expired. Please log in again.'));
+    this.socket.on('session-ended', () =>
+      this.ended('Your session has ended. Please log in again.'),
+    );
+  }
+
+  /** Hears, once, that the server ended this connection for good (expiry, logout). */
+  onEnded(listener: (message: string) => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
+  }
+
+  /**
+   * Goes on with a newer access token: the live connection switches to it (`refresh-token`),
+   * and a reconnect later presents it. A refusal is left to run out: the old token's expiry
+   * then ends the session.
+   */
+  async renewToken(token: string): Promise<void> {
+    this.socket.auth = { token };
+    if (!this.socket.connected) return;
+    await this.request('refresh-token', { token }).catch(() => undefined);
   }
 
   get connected(): boolean {
@@ -84,6 +113,13 @@ export class SignalingClient {
   close(): void {
     this.socket.close();
     this.connectionListeners.clear();
+    this.endListeners.clear();
+  }
+
+  private ended(message: string): void {
+    const listeners = [...this.endListeners];
+    this.endListeners.clear();
+    for (const listener of listeners) listener(message);
   }
 
   private connectionChanged(connected: boolean): void {

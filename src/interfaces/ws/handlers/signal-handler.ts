@@ -17,6 +17,8 @@ export interface SignalContext {
   readonly quality: QualityStatsRequester;
   /** A fresh request context for a command this message causes (correlation id, origin). */
   requestContext(): RequestContext;
+  /** Makes `token` the connection's access token (same user); resolves with its expiry. */
+  renewToken(token: string): Promise<Date>;
 }
 
 /**

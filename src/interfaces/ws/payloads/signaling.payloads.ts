@@ -159,6 +159,16 @@ export class ConnectionQualityPayload {
   connectionState?: ConnectionState | null;
 }
 
+/** The largest access token accepted on refresh-token (JWTs are well under 2 KB). */
+export const MAX_TOKEN_BYTES = 8 * 1024;
+
+/** refresh-token: the newer access token of the same user. */
+export class RefreshTokenPayload {
+  @IsString()
+  @MaxBytes(MAX_TOKEN_BYTES)
+  token!: string;
+}
+
 cacheValidationMetadata(
   CallRefPayload,
   OfferSdpPayload,
@@ -169,4 +179,5 @@ cacheValidationMetadata(
   IceCandidatePayload,
   UpdateMediaPayload,
   ConnectionQualityPayload,
+  RefreshTokenPayload,
 );
