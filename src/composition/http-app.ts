@@ -11,7 +11,11 @@ import { jsonBodyParsing } from '../interfaces/http/body-parsing.js';
 import { ErrorFilter } from '../interfaces/http/error.filter.js';
 import { RECORDING_MEDIA_ROUTE } from '../interfaces/http/recordings/recording-media.controller.js';
 import { requestLogging } from '../interfaces/http/request-logging.js';
-import { DOCS_PATH, securityHeaders } from '../interfaces/http/security-headers.js';
+import {
+  DOCS_PATH,
+  SOCKET_HTTP_RESPONSE_HEADERS,
+  securityHeaders,
+} from '../interfaces/http/security-headers.js';
 import { validationPipe } from '../interfaces/http/validation.js';
 import { serveWebClient } from '../interfaces/http/web-client.js';
 import type { AppRuntime } from './app-runtime.js';
@@ -34,6 +38,7 @@ export async function createHttpApp(
     new SignalingIoAdapter(app, {
       redis: signalingRedis,
       streamName: config.signaling.redisStreamName,
+      responseHeaders: SOCKET_HTTP_RESPONSE_HEADERS,
     }),
   );
   app.disable('x-powered-by');

@@ -97,6 +97,23 @@ describe('security headers on every response', () => {
     }
   });
 
+  it('socket.io answers its own HTTP requests (handshake, long-polling) with them too', async () => {
+    const handshake = await fetch(`${api.server.url}/socket.io/?EIO=4&transport=polling`);
+    expect(handshake.status).toBe(200);
+    expectSecurityHeaders(handshake.headers, 'socket.io handshake');
+    expect(handshake.headers.get('cache-control')).toBe('no-store');
+    const { sid } = JSON.parse((await handshake.text()).slice(1)) as { sid: string };
+    const polling = `${api.server.url}/socket.io/?EIO=4&transport=polling&sid=${sid}`;
+    // A namespace connect as the client's first packet, so that the poll answers at once.
+    const sent = await fetch(polling, { method: 'POST', body: '40' });
+    expect(sent.status).toBe(200);
+    expectSecurityHeaders(sent.headers, 'socket.io post');
+    const poll = await fetch(polling);
+    expect(poll.status).toBe(200);
+    expectSecurityHeaders(poll.headers, 'socket.io poll');
+    expect(poll.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('the web client: the strict policy, its files cacheable', async () => {
     const page = await api.request('GET', '/');
     expect(page.status).toBe(200);

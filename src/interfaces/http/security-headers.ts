@@ -30,6 +30,19 @@ const DOCS_DIRECTIVES = {
   imgSrc: ["'self'", 'data:'],
 };
 
+/**
+ * For the HTTP responses socket.io's engine answers itself (handshakes and long-polling, which
+ * carry signaling messages): they never render, so only the headers that matter for data.
+ */
+export const SOCKET_HTTP_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  // Lower case, as engine.io writes its own (it sets cache-control itself on polling).
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cache-control': 'no-store',
+};
+
 function isDocs(path: string): boolean {
   return path === DOCS_PATH || path.startsWith(`${DOCS_PATH}/`) || path.startsWith(`${DOCS_PATH}-`);
 }
