@@ -2,10 +2,10 @@ import type { Browser } from 'playwright-core';
 import { findChromium, launchChromium } from '../support/browser/chromium.js';
 import { TestServer } from '../support/test-server.js';
 
-/** The OpenAPI page in a real browser, under the Content-Security-Policy the server sends. */
+/** The OpenAPI page and the web client in a real browser, under the policies the server sends. */
 const chromiumPath = findChromium();
 
-(chromiumPath ? describe : describe.skip)('/docs under its Content-Security-Policy', () => {
+(chromiumPath ? describe : describe.skip)('pages under their Content-Security-Policy', () => {
   let browser: Browser;
   let api: TestServer;
 
@@ -19,7 +19,8 @@ const chromiumPath = findChromium();
     await api?.stop();
   });
 
-  it('renders every operation with nothing blocked', async () => {
+  /** A page that collects every Content-Security-Policy violation it meets. */
+  async function watchedPage() {
     const context = await browser.newContext();
     const page = await context.newPage();
     const blocked: string[] = [];
@@ -31,6 +32,11 @@ const chromiumPath = findChromium();
       content: `document.addEventListener('securitypolicyviolation', (event) =>
         console.error('Content Security Policy violation: ' + event.violatedDirective));`,
     });
+    return { context, page, blocked };
+  }
+
+  it('/docs renders every operation with nothing blocked', async () => {
+    const { context, page, blocked } = await watchedPage();
     const response = await page.goto(`${api.server.url}/docs`);
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
@@ -41,6 +47,20 @@ const chromiumPath = findChromium();
       "getComputedStyle(document.querySelector('.swagger-ui .opblock')).borderTopStyle",
     );
     expect(border).toBe('solid');
+    expect(blocked).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('the web client logs in and shows its home screen with nothing blocked', async () => {
+    const { context, page, blocked } = await watchedPage();
+    const response = await page.goto(`${api.server.url}/`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toContain("style-src 'self'");
+    await page
+      .getByRole('button', { name: /^Log in as / })
+      .first()
+      .click();
+    await page.getByRole('button', { name: 'Log out' }).waitFor();
     expect(blocked).toEqual([]);
     await context.close();
   }, 60_000);
