@@ -870,6 +870,8 @@ describe('malformed input: a clear 4xx, nothing appended, the server stays up', 
 
   it.each(BAD_REQUESTS.map((bad) => [bad.name, bad] as const))('%s', async (_name, bad) => {
     const before = await api.ledgerEventCount();
+    // Bad input is the client's error: nothing about it (a forged cursor's text) is logged as ours.
+    const loggedErrors = jest.spyOn(api.server.logger, 'error');
     const path = bad.path.replace(':call', liveCallId).replace(':ended', endedCallId);
     const token = bad.token ? await bad.token() : bad.as ? await api.tokenFor(bad.as) : null;
     const response = await api.request(bad.method, path, {
@@ -889,6 +891,8 @@ describe('malformed input: a clear 4xx, nothing appended, the server stays up', 
     });
     expect(typeof (response.body as { message?: unknown }).message).toBe('string');
     expect(await api.ledgerEventCount()).toBe(before);
+    expect(loggedErrors).not.toHaveBeenCalled();
+    loggedErrors.mockRestore();
     const health = await api.request('GET', '/health');
     expect(health.status).toBe(200);
   });
