@@ -1,6 +1,11 @@
 import type { DomainErrorKind } from '../domain/shared/domain-error.js';
 
-export type ApplicationErrorKind = DomainErrorKind | 'precondition_failed' | 'unauthenticated';
+export type ApplicationErrorKind =
+  | DomainErrorKind
+  | 'precondition_failed'
+  | 'unauthenticated'
+  /** Well-formed, but contradicts what the server already holds for it (422). */
+  | 'unprocessable';
 
 /** Errors of the use-case layer (concurrency, preconditions), mapped to HTTP like domain errors. */
 export class ApplicationError extends Error {

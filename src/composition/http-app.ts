@@ -12,6 +12,11 @@ import { jsonBodyParsing } from '../interfaces/http/body-parsing.js';
 import { ErrorFilter } from '../interfaces/http/error.filter.js';
 import { RECORDING_MEDIA_ROUTE } from '../interfaces/http/recordings/recording-media.controller.js';
 import { requestLogging } from '../interfaces/http/request-logging.js';
+import {
+  DOCS_PATH,
+  SOCKET_HTTP_RESPONSE_HEADERS,
+  securityHeaders,
+} from '../interfaces/http/security-headers.js';
 import { validationPipe } from '../interfaces/http/validation.js';
 import { serveWebClient } from '../interfaces/http/web-client.js';
 import type { AppRuntime } from './app-runtime.js';
@@ -34,9 +39,11 @@ export async function createHttpApp(
     new SignalingIoAdapter(app, {
       redis: signalingRedis,
       streamName: config.signaling.redisStreamName,
+      responseHeaders: SOCKET_HTTP_RESPONSE_HEADERS,
     }),
   );
   app.disable('x-powered-by');
+  for (const middleware of securityHeaders()) app.use(middleware);
   if (!serveWebClient(app, config.webClientDir)) {
     logger.warn('the web client is not built (npm run build:web): serving the API only');
   }
@@ -52,6 +59,6 @@ export async function createHttpApp(
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('docs', app, document);
+  SwaggerModule.setup(DOCS_PATH.slice(1), app, document);
   return app;
 }

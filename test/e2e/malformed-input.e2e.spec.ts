@@ -36,6 +36,10 @@ async function token(
 }
 
 const big = 'x'.repeat(70 * 1024);
+/** Used once in setup, for validCall: reusing it for another body is refused. */
+const USED_KEY = 'initiate-once-1';
+/** A cursor as this server encodes them, with whatever key a forger chose. */
+const cursor = (...key: string[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
 const BAD_REQUESTS: readonly BadRequest[] = [
   // Bodies that are not JSON objects
   {
@@ -289,6 +293,234 @@ const BAD_REQUESTS: readonly BadRequest[] = [
     headers: { 'idempotency-key': 'x'.repeat(300) },
     status: 400,
     code: 'REQUEST.INVALID_IDEMPOTENCY_KEY',
+  },
+  {
+    name: 'Idempotency-Key reused for another call type',
+    as: 'provider',
+    method: 'POST',
+    path: '/webrtc/calls',
+    body: { ...validCall, type: 'AUDIO' },
+    headers: { 'idempotency-key': USED_KEY },
+    status: 422,
+    code: 'REQUEST.IDEMPOTENCY_KEY_REUSED',
+  },
+  {
+    name: 'Idempotency-Key reused for another patient',
+    as: 'provider',
+    method: 'POST',
+    path: '/webrtc/calls',
+    body: { ...validCall, patientId: DEMO.patient2.id },
+    headers: { 'idempotency-key': USED_KEY },
+    status: 422,
+    code: 'REQUEST.IDEMPOTENCY_KEY_REUSED',
+  },
+  {
+    name: 'Idempotency-Key reused with a reason added',
+    as: 'provider',
+    method: 'POST',
+    path: '/webrtc/calls',
+    body: { ...validCall, reason: 'follow-up' },
+    headers: { 'idempotency-key': USED_KEY },
+    status: 422,
+    code: 'REQUEST.IDEMPOTENCY_KEY_REUSED',
+  },
+  // Initiate: who may name whom
+  {
+    name: 'provider names another provider',
+    as: 'provider',
+    method: 'POST',
+    path: '/webrtc/calls',
+    body: { ...validCall, providerId: DEMO.provider2.id },
+    status: 403,
+    code: 'CALL.INITIATOR_MISMATCH',
+  },
+  {
+    name: 'provider names an unknown providerId',
+    as: 'provider',
+    method: 'POST',
+    path: '/webrtc/calls',
+    body: { ...validCall, providerId: '9b2f6c1e-3d4a-4b5c-8d6e-7f8091a2b3c4' },
+    status: 403,
+    code: 'CALL.INITIATOR_MISMATCH',
+  },
+  {
+    name: 'provider names a patient as providerId',
+    as: 'provider',
+    method: 'POST',
+    path: '/webrtc/calls',
+    body: { ...validCall, providerId: DEMO.patient2.id },
+    status: 403,
+    code: 'CALL.INITIATOR_MISMATCH',
+  },
+  {
+    name: 'patient who may not initiate, without providerId',
+    as: 'patient',
+    method: 'POST',
+    path: '/webrtc/calls',
+    body: { patientId: DEMO.patient.id, type: 'VIDEO' },
+    status: 403,
+    code: 'CALL.PATIENT_INITIATION_DISABLED',
+  },
+  {
+    name: 'patient who may not initiate, with an invalid body',
+    as: 'patient',
+    method: 'POST',
+    path: '/webrtc/calls',
+    body: { patientId: 'bob', type: 'HOLOGRAM', priority: 'high' },
+    status: 403,
+    code: 'CALL.PATIENT_INITIATION_DISABLED',
+  },
+  // Free text that is not text
+  {
+    name: 'reason with a lone high surrogate',
+    as: 'provider',
+    method: 'POST',
+    path: '/webrtc/calls',
+    rawBody: String.raw`{"patientId":"${DEMO.patient.id}","type":"VIDEO","reason":"pain \ud800 here"}`,
+    headers: { 'content-type': 'application/json' },
+    status: 400,
+    code: 'REQUEST.INVALID',
+  },
+  {
+    name: 'reason with a lone low surrogate',
+    as: 'provider',
+    method: 'POST',
+    path: '/webrtc/calls',
+    rawBody: String.raw`{"patientId":"${DEMO.patient.id}","type":"VIDEO","reason":"\udc00"}`,
+    headers: { 'content-type': 'application/json' },
+    status: 400,
+    code: 'REQUEST.INVALID',
+  },
+  {
+    name: 'reason with NUL',
+    as: 'provider',
+    method: 'POST',
+    path: '/webrtc/calls',
+    rawBody: String.raw`{"patientId":"${DEMO.patient.id}","type":"VIDEO","reason":"a\u0000b"}`,
+    headers: { 'content-type': 'application/json' },
+    status: 400,
+    code: 'REQUEST.INVALID',
+  },
+  {
+    name: 'decline reason with NUL',
+    as: 'patient',
+    method: 'POST',
+    path: '/webrtc/calls/:call/decline',
+    rawBody: String.raw`{"reason":"busy\u0000"}`,
+    headers: { 'content-type': 'application/json' },
+    status: 400,
+    code: 'REQUEST.INVALID',
+  },
+  {
+    name: 'cancel reason with a lone surrogate',
+    as: 'provider',
+    method: 'POST',
+    path: '/webrtc/calls/:call/cancel',
+    rawBody: String.raw`{"reason":"\ud83d"}`,
+    headers: { 'content-type': 'application/json' },
+    status: 400,
+    code: 'REQUEST.INVALID',
+  },
+  {
+    name: 'login email with NUL',
+    as: null,
+    method: 'POST',
+    path: '/auth/login',
+    rawBody: String.raw`{"email":"provider@demo.test\u0000","password":"demo"}`,
+    headers: { 'content-type': 'application/json' },
+    status: 400,
+    code: 'REQUEST.INVALID',
+  },
+  {
+    name: 'login password with a lone surrogate',
+    as: null,
+    method: 'POST',
+    path: '/auth/login',
+    rawBody: String.raw`{"email":"provider@demo.test","password":"\udfff"}`,
+    headers: { 'content-type': 'application/json' },
+    status: 400,
+    code: 'REQUEST.INVALID',
+  },
+  // Cursors this server never issued
+  {
+    name: 'history cursor with a date that is not one',
+    as: 'provider',
+    method: 'GET',
+    path: `/webrtc/calls?cursor=${cursor('tomorrow', DEMO.patient.id)}`,
+    status: 400,
+    code: 'REQUEST.INVALID_CURSOR',
+  },
+  {
+    name: 'history cursor with an impossible date',
+    as: 'provider',
+    method: 'GET',
+    path: `/webrtc/calls?cursor=${cursor('2026-02-30T10:00:00.000Z', DEMO.patient.id)}`,
+    status: 400,
+    code: 'REQUEST.INVALID_CURSOR',
+  },
+  {
+    name: 'history cursor with SQL for an id',
+    as: 'provider',
+    method: 'GET',
+    path: `/webrtc/calls?cursor=${cursor('2026-01-01T00:00:00.000Z', "x' OR '1'='1")}`,
+    status: 400,
+    code: 'REQUEST.INVALID_CURSOR',
+  },
+  {
+    name: 'history cursor of the wrong arity',
+    as: 'provider',
+    method: 'GET',
+    path: `/webrtc/calls?cursor=${cursor('2026-01-01T00:00:00.000Z')}`,
+    status: 400,
+    code: 'REQUEST.INVALID_CURSOR',
+  },
+  {
+    name: 'history cursor that is not base64 JSON',
+    as: 'provider',
+    method: 'GET',
+    path: '/webrtc/calls?cursor=%25%25%25',
+    status: 400,
+    code: 'REQUEST.INVALID_CURSOR',
+  },
+  {
+    name: 'recordings cursor with an id that is not a UUID',
+    as: 'provider',
+    method: 'GET',
+    path: `/webrtc/calls/:call/recordings?cursor=${cursor('2026-01-01T00:00:00.000Z', 'abc')}`,
+    status: 400,
+    code: 'REQUEST.INVALID_CURSOR',
+  },
+  {
+    name: 'audit cursor with a position that is not a number',
+    as: 'auditor',
+    method: 'GET',
+    path: `/audit/events?cursor=${cursor('12; DROP TABLE audit_log')}`,
+    status: 400,
+    code: 'REQUEST.INVALID_CURSOR',
+  },
+  {
+    name: 'audit cursor with a position of 41 digits',
+    as: 'auditor',
+    method: 'GET',
+    path: `/audit/events?cursor=${cursor('9'.repeat(41))}`,
+    status: 400,
+    code: 'REQUEST.INVALID_CURSOR',
+  },
+  {
+    name: 'directory cursor with NUL in the name',
+    as: 'provider',
+    method: 'GET',
+    path: `/directory/patients?cursor=${cursor('Pat\u0000', DEMO.patient.id)}`,
+    status: 400,
+    code: 'REQUEST.INVALID_CURSOR',
+  },
+  {
+    name: 'directory cursor with an id that is not a UUID',
+    as: 'provider',
+    method: 'GET',
+    path: `/directory/patients?cursor=${cursor('Pat', 'not-a-uuid')}`,
+    status: 400,
+    code: 'REQUEST.INVALID_CURSOR',
   },
   // Path ids and state
   {
@@ -626,6 +858,11 @@ describe('malformed input: a clear 4xx, nothing appended (but a refusal on a cal
     });
     endedCallId = ended.body.id;
     await api.as('provider', 'POST', `/webrtc/calls/${endedCallId}/cancel`);
+    const keyed = await api.as('provider', 'POST', '/webrtc/calls', {
+      body: validCall,
+      headers: { 'idempotency-key': USED_KEY },
+    });
+    expect(keyed.status).toBe(201);
   });
   afterAll(async () => {
     await api.stop();
@@ -637,6 +874,8 @@ describe('malformed input: a clear 4xx, nothing appended (but a refusal on a cal
 
   it.each(BAD_REQUESTS.map((bad) => [bad.name, bad] as const))('%s', async (_name, bad) => {
     const before = await api.ledgerEventCount();
+    // Bad input is the client's error: nothing about it (a forged cursor's text) is logged as ours.
+    const loggedErrors = jest.spyOn(api.server.logger, 'error');
     const path = bad.path.replace(':call', liveCallId).replace(':ended', endedCallId);
     const token = bad.token ? await bad.token() : bad.as ? await api.tokenFor(bad.as) : null;
     const response = await api.request(bad.method, path, {
@@ -656,6 +895,8 @@ describe('malformed input: a clear 4xx, nothing appended (but a refusal on a cal
     });
     expect(typeof (response.body as { message?: unknown }).message).toBe('string');
     expect(await api.ledgerEventCount()).toBe(before + (bad.recordsRefusal ? 1 : 0));
+    expect(loggedErrors).not.toHaveBeenCalled();
+    loggedErrors.mockRestore();
     const health = await api.request('GET', '/health');
     expect(health.status).toBe(200);
   });

@@ -151,6 +151,18 @@ describe('signaling payload validation', () => {
       [relay({ sdp: { type: 'offer', sdp: Buffer.from('v=0') } })],
       'SIGNAL.INVALID_PAYLOAD',
     ],
+    [
+      'an SDP with a lone surrogate',
+      'offer',
+      [relay({ sdp: { type: 'offer', sdp: 'v=0\r\ns=\ud800\r\n' } })],
+      'SIGNAL.INVALID_PAYLOAD',
+    ],
+    [
+      'an answer SDP with NUL',
+      'answer',
+      [relay({ sdp: { type: 'answer', sdp: 'v=0\r\n\u0000' } })],
+      'SIGNAL.INVALID_PAYLOAD',
+    ],
     // ice-candidate
     [
       'a candidate given as a string',
@@ -175,6 +187,18 @@ describe('signaling payload validation', () => {
         }),
       ],
       'SIGNAL.PAYLOAD_TOO_LARGE',
+    ],
+    [
+      'a candidate with NUL',
+      'ice-candidate',
+      [candidate({ candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host\u0000' })],
+      'SIGNAL.INVALID_PAYLOAD',
+    ],
+    [
+      'a usernameFragment with a lone surrogate',
+      'ice-candidate',
+      [candidate({ usernameFragment: '\udc00abc' })],
+      'SIGNAL.INVALID_PAYLOAD',
     ],
     [
       'an sdpMid over 256 characters',

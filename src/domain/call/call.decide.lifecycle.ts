@@ -10,14 +10,11 @@ import type {
 } from './call.commands.js';
 import {
   CallAlreadyExistsError,
-  CallInitiatorMismatchError,
   CallNotCancellableError,
   CallNotInProgressError,
   CallNotLiveError,
   CallNotRingingError,
   CallNotScheduledError,
-  PatientInitiationDisabledError,
-  RoleCannotInitiateError,
   SelfCallError,
 } from './call.errors.js';
 import type { CallEvent, CallFinished } from './call.events.js';
@@ -30,6 +27,7 @@ import {
   requireNotFinished,
 } from './call.guards.js';
 import { closeCall } from './call.closing.js';
+import { requireMayInitiate } from './call.initiation.js';
 import { secondsBetween, type CallState, type ExistingCall } from './call.state.js';
 
 // How a call starts, rings, is answered and finishes: the call's own lifecycle.
@@ -40,18 +38,7 @@ export function initiateCall(command: InitiateCall, state: CallState): CallEvent
   if (state.status !== 'NONE') throw new CallAlreadyExistsError(state.callId);
   if (data.providerId === data.patientId) throw new SelfCallError();
 
-  if (actor.role === 'provider') {
-    if (actor.userId !== data.providerId) {
-      throw new CallInitiatorMismatchError(actor.userId, 'provider');
-    }
-  } else if (actor.role === 'patient') {
-    if (!data.patientsMayInitiate) throw new PatientInitiationDisabledError();
-    if (actor.userId !== data.patientId) {
-      throw new CallInitiatorMismatchError(actor.userId, 'patient');
-    }
-  } else {
-    throw new RoleCannotInitiateError(actor.role);
-  }
+  requireMayInitiate(actor, data, data.patientsMayInitiate);
 
   const initiatorId = actor.userId;
   const scheduled = data.scheduledAt !== null && Date.parse(data.scheduledAt) > Date.parse(now);

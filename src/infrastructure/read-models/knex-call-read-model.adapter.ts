@@ -12,7 +12,6 @@ import type {
   ParticipantView,
   RecordingView,
 } from '../../application/ports/call-read-model.port.js';
-import { InvalidCursorError } from '../../application/ports/invalid-cursor.error.js';
 import { decodeCursor, encodeCursor } from '../postgres/keyset-cursor.js';
 
 type Row = Record<string, unknown>;
@@ -142,7 +141,7 @@ export class KnexCallReadModel implements CallReadModel {
     if (filter.cursor) {
       page.whereRaw(
         '(c.initiated_at, c.id) < (?::timestamptz, ?::uuid)',
-        decodeCursor(filter.cursor, 2),
+        decodeCursor(filter.cursor, ['instant', 'uuid']),
       );
     }
     const [rows, counted] = await Promise.all([
@@ -205,7 +204,10 @@ export class KnexCallReadModel implements CallReadModel {
       .orderBy(['started_at', 'id'])
       .limit(page.limit + 1);
     if (page.cursor) {
-      query.whereRaw('(started_at, id) > (?::timestamptz, ?::uuid)', decodeCursor(page.cursor, 2));
+      query.whereRaw(
+        '(started_at, id) > (?::timestamptz, ?::uuid)',
+        decodeCursor(page.cursor, ['instant', 'uuid']),
+      );
     }
     const rows = (await query) as Row[];
     const items = rows.slice(0, page.limit).map(toRecording);
@@ -310,9 +312,8 @@ export class KnexCallReadModel implements CallReadModel {
     if (filter.from) query.where('occurred_at', '>=', filter.from);
     if (filter.to) query.where('occurred_at', '<', filter.to);
     if (filter.cursor) {
-      const [after] = decodeCursor(filter.cursor, 1);
-      if (!after || !/^\d{1,40}$/.test(after)) throw new InvalidCursorError();
-      query.where('position', '>', after);
+      const [after] = decodeCursor(filter.cursor, ['position']);
+      query.where('position', '>', after as string);
     }
     const rows = (await query) as Row[];
     const items = rows.slice(0, filter.limit).map(toAuditEntry);

@@ -16,6 +16,8 @@ export interface SignalingTransport {
   readonly redis: SignalingRedisClient | null;
   /** Name of the Redis stream (and prefix of the adapter's other keys and channels). */
   readonly streamName: string;
+  /** Set on every HTTP response engine.io answers itself (handshakes, long-polling). */
+  readonly responseHeaders?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -34,7 +36,21 @@ export class SignalingIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const { redis, streamName } = this.transport;
+    const { redis, streamName, responseHeaders = {} } = this.transport;
+    const server = this.createServer(port, options, redis, streamName);
+    // engine.io answers its HTTP requests before Express sees them.
+    server.engine.on('headers', (headers: Record<string, string>) => {
+      Object.assign(headers, responseHeaders);
+    });
+    return server;
+  }
+
+  private createServer(
+    port: number,
+    options: ServerOptions | undefined,
+    redis: SignalingRedisClient | null,
+    streamName: string,
+  ): Server {
     return super.createIOServer(port, {
       ...options,
       serveClient: false,

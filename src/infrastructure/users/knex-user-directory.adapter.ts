@@ -54,7 +54,7 @@ export class KnexUserDirectory implements UserDirectory {
       .orderBy([{ column: 'display_name' }, { column: 'id' }])
       .limit(options.limit + 1);
     if (options.cursor !== null) {
-      query.whereRaw('(display_name, id) > (?, ?)', decodeCursor(options.cursor, 2));
+      query.whereRaw('(display_name, id) > (?, ?)', decodeCursor(options.cursor, ['text', 'uuid']));
     }
     const rows = await query;
     const page = rows.slice(0, options.limit);

@@ -20,6 +20,7 @@ const STATUS_BY_KIND: Record<ApplicationErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   precondition_failed: 412,
+  unprocessable: 422,
 };
 
 const CODE_BY_STATUS: Record<number, string> = {

@@ -4,30 +4,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Response } from 'express';
 
 /**
- * The browser client's pages may load code, styles and media only from this origin (recordings
- * play from `blob:` URLs made after an authenticated fetch); nothing may frame them.
+ * The client's files hold no patient data, so they may be cached (every other response is
+ * `no-store`, see security-headers.ts): hashed asset names never change content; the page itself
+ * must always be fresh.
  */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
-
-function securityHeaders(response: Response, filePath: string): void {
-  response.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  response.setHeader('X-Content-Type-Options', 'nosniff');
-  response.setHeader('Referrer-Policy', 'no-referrer');
-  response.setHeader(
-    'Permissions-Policy',
-    'camera=(self), microphone=(self), display-capture=(self)',
-  );
-  // Hashed asset names never change content; the page itself must always be fresh.
+function cachingHeaders(response: Response, filePath: string): void {
   response.setHeader(
     'Cache-Control',
     filePath.includes(`${path.sep}assets${path.sep}`)
@@ -45,7 +26,7 @@ export function serveWebClient(app: NestExpressApplication, directory: string): 
   if (!existsSync(path.join(root, 'index.html'))) return false;
   app.useStaticAssets(root, {
     index: 'index.html',
-    setHeaders: securityHeaders,
+    setHeaders: cachingHeaders,
     fallthrough: true,
   });
   return true;

@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -17,6 +17,7 @@ import { ReasonDto } from '../dto/reason.dto.js';
 import { HttpError } from '../http-error.js';
 import { recordingRoute, uuidParam, type RecordingRoute } from '../validation.js';
 import { presentCallResult, presentRecordingResult } from './call.presenter.js';
+import { MayInitiateGuard } from './may-initiate.guard.js';
 
 const reasonOf = (body: ReasonDto) => ({ reason: body.reason ?? null });
 
@@ -41,6 +42,7 @@ export class CallsController {
   ) {}
 
   @Post()
+  @UseGuards(MayInitiateGuard)
   @ApiOperation({ summary: 'Call a patient (RINGING now, or SCHEDULED for later)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async initiate(

@@ -9,6 +9,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { CALL_TYPES, type CallType } from '../../../domain/call/call.values.js';
+import { IsWellFormedText } from '../../validation/well-formed-text.js';
 
 export class InitiateCallDto {
   @ApiProperty({ format: 'uuid', description: 'The patient to call' })
@@ -41,5 +42,6 @@ export class InitiateCallDto {
   @IsOptional()
   @IsString()
   @MaxLength(500)
+  @IsWellFormedText()
   reason?: string;
 }

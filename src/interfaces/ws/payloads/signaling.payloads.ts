@@ -17,6 +17,7 @@ import {
   type CandidateType,
   type ConnectionState,
 } from '../../../domain/call-quality/call-quality.values.js';
+import { IsWellFormedText } from '../../validation/well-formed-text.js';
 import { NestedPayload } from './nested-payload.js';
 import { MaxBytes, MaxJsonBytes } from './size.validators.js';
 import { cacheValidationMetadata } from './validation-metadata-cache.js';
@@ -45,6 +46,7 @@ export class OfferSdpPayload {
 
   @IsString()
   @MaxBytes(MAX_SDP_BYTES)
+  @IsWellFormedText()
   sdp!: string;
 }
 
@@ -55,6 +57,7 @@ export class AnswerSdpPayload {
 
   @IsString()
   @MaxBytes(MAX_SDP_BYTES)
+  @IsWellFormedText()
   sdp!: string;
 }
 
@@ -81,11 +84,13 @@ export class AnswerPayload extends RelayPayload {
 export class IceCandidateInitPayload {
   @IsString()
   @MaxBytes(MAX_CANDIDATE_BYTES)
+  @IsWellFormedText()
   candidate!: string;
 
   @IsOptional()
   @IsString()
   @MaxLength(256)
+  @IsWellFormedText()
   sdpMid?: string | null;
 
   @IsOptional()
@@ -97,6 +102,7 @@ export class IceCandidateInitPayload {
   @IsOptional()
   @IsString()
   @MaxLength(256)
+  @IsWellFormedText()
   usernameFragment?: string | null;
 }
 
