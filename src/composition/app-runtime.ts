@@ -148,7 +148,7 @@ export async function buildAppRuntime(
     tokens: new JoseTokenIssuer({
       secret: config.auth.jwtSecret,
       ttlSeconds: config.auth.tokenTtlSeconds,
-      jwksUrl: config.auth.jwksUrl,
+      identityProvider: config.auth.identityProvider,
     }),
     callPolicy: config.calls,
     callReadModel: new KnexCallReadModel(knex),
