@@ -1,5 +1,4 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { DomainError } from '../../domain/shared/domain-error.js';
@@ -8,6 +7,7 @@ import {
   type ApplicationErrorKind,
 } from '../../application/application.errors.js';
 import { InvalidCursorError } from '../../application/ports/invalid-cursor.error.js';
+import { RetryLaterError } from '../../application/retry-later.error.js';
 import { HttpError } from './http-error.js';
 
 const STATUS_BY_KIND: Record<ApplicationErrorKind, number> = {
@@ -58,11 +58,12 @@ export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof InvalidCursorError) {
     return { statusCode: 400, code: 'REQUEST.INVALID_CURSOR', message: error.message };
   }
-  if (error instanceof ThrottlerException) {
+  if (error instanceof RetryLaterError) {
     return {
-      statusCode: 429,
-      code: 'REQUEST.RATE_LIMITED',
-      message: 'Too many attempts; wait and try again',
+      statusCode: error.reason === 'busy' ? 503 : 429,
+      code: error.code,
+      message: error.message,
+      retryAfterSeconds: error.retryAfterSeconds,
     };
   }
   if (error instanceof HttpException) {
@@ -92,6 +93,9 @@ export class ErrorFilter implements ExceptionFilter {
     }
     const response = host.switchToHttp().getResponse<Response>();
     if (response.headersSent) return;
+    if (error instanceof RetryLaterError) {
+      response.setHeader('Retry-After', String(error.retryAfterSeconds));
+    }
     response.status(body.statusCode).json(body);
   }
 }

@@ -13,6 +13,7 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import { CallCommands } from '../../application/call/call-commands.js';
+import { UserRateLimits } from '../../application/rate-limits/user-rate-limits.js';
 import type { RequestContext } from '../../application/request-context.js';
 import {
   InvalidTokenError,
@@ -30,6 +31,7 @@ import type { JsonObject } from '../../domain/shared/event.js';
 import { SIGNAL_HANDLERS } from './handlers/registry.js';
 import type { SignalContext } from './handlers/signal-handler.js';
 import { validatePayload } from './payloads/validate-payload.js';
+import { ClientAddresses } from '../http/client-addresses.js';
 import { QualityStatsRequester } from './quality-stats-requester.js';
 import { TokenBucket } from './rate-limiter.js';
 import { callIdsOf, callRoom, callUserRoom, userRoom } from './rooms.js';
@@ -81,6 +83,8 @@ export class WebRtcGateway
     private readonly calls: CallCommands,
     @Inject(TOKEN_ISSUER) private readonly tokens: TokenIssuer,
     @Inject(SIGNALING_SETTINGS) private readonly settings: SignalingSettings,
+    private readonly clientAddresses: ClientAddresses,
+    private readonly limits: UserRateLimits,
   ) {
     this.quality = new QualityStatsRequester(settings.qualityReportIntervalSeconds * 1000);
   }
@@ -210,6 +214,7 @@ export class WebRtcGateway
       calls: this.calls,
       commands: this.commands,
       quality: this.quality,
+      limits: this.limits,
       requestContext: (): RequestContext => ({
         correlationId: randomUUID(),
         causationId: null,
@@ -255,6 +260,10 @@ export class WebRtcGateway
       );
     }
     const userAgent = socket.handshake.headers['user-agent'];
+    const ip = this.clientAddresses.of(
+      socket.handshake.address,
+      socket.handshake.headers['x-forwarded-for'],
+    );
     // A recovered connection keeps its calls (its rooms come back with it).
     const restored =
       socket.recovered && socket.data?.userId === claims.userId ? socket.data.calls : undefined;
@@ -262,7 +271,7 @@ export class WebRtcGateway
       userId: claims.userId,
       role: claims.role,
       origin: {
-        ...(socket.handshake.address ? { ip: socket.handshake.address } : {}),
+        ...(ip ? { ip } : {}),
         ...(userAgent ? { userAgent: userAgent.slice(0, 256) } : {}),
       },
       calls: restored ?? {},

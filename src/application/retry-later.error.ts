@@ -1,0 +1,15 @@
+/**
+ * A request refused for now, not for what it asks: too many of them (`rate_limited`, 429) or the
+ * service is saturated (`busy`, 503). The caller may try again after `retryAfterSeconds`.
+ */
+export class RetryLaterError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+    readonly reason: 'rate_limited' | 'busy' = 'rate_limited',
+  ) {
+    super(message);
+    this.name = 'RetryLaterError';
+  }
+}
