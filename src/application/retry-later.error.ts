@@ -13,3 +13,13 @@ export class RetryLaterError extends Error {
     this.name = 'RetryLaterError';
   }
 }
+
+/** Every password check is taken: the login may be tried again in a moment. */
+export function passwordChecksBusy(): RetryLaterError {
+  return new RetryLaterError(
+    'AUTH.BUSY',
+    'Too many logins are being checked right now; try again in a moment',
+    1,
+    'busy',
+  );
+}

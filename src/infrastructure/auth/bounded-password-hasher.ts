@@ -1,5 +1,5 @@
 import type { PasswordHasher } from '../../application/ports/password-hasher.port.js';
-import { RetryLaterError } from '../../application/retry-later.error.js';
+import { passwordChecksBusy } from '../../application/retry-later.error.js';
 
 export interface PasswordHashBounds {
   /** Hashes computed at once (each takes tens of milliseconds and 64 MiB). */
@@ -47,7 +47,7 @@ export class BoundedPasswordHasher implements PasswordHasher {
       this.running += 1;
       return;
     }
-    if (this.waiting.length >= this.bounds.queue) throw busy();
+    if (this.waiting.length >= this.bounds.queue) throw passwordChecksBusy();
     await new Promise<void>((resolve, reject) => {
       const wake = (): void => {
         clearTimeout(timer);
@@ -57,18 +57,9 @@ export class BoundedPasswordHasher implements PasswordHasher {
       const timer = setTimeout(() => {
         const index = this.waiting.indexOf(wake);
         if (index >= 0) this.waiting.splice(index, 1);
-        reject(busy());
+        reject(passwordChecksBusy());
       }, this.bounds.maxWaitMs);
       this.waiting.push(wake);
     });
   }
-}
-
-function busy(): RetryLaterError {
-  return new RetryLaterError(
-    'AUTH.BUSY',
-    'Too many logins are being checked right now; try again in a moment',
-    1,
-    'busy',
-  );
 }
