@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { io } from 'socket.io-client';
 import { SignalingClient } from '../support/socket-client.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { DEMO, TestServer, type ApiResponse } from '../support/test-server.js';
@@ -127,6 +128,40 @@ describe('the client address behind proxies (TRUST_PROXY)', () => {
       expect(await callOrigin(api, '10.9.9.9, 203.0.113.9')).toMatchObject({ ip: '203.0.113.9' });
     } finally {
       await api.stop();
+    }
+  });
+
+  it('gives sockets the same client address: events they cause carry it', async () => {
+    for (const [env, expected] of [
+      [{ TRUST_PROXY: '1' }, '203.0.113.7'],
+      [{}, '127.0.0.1'],
+    ] as const) {
+      const api = await TestServer.start(env);
+      const socket = io(`${api.server.url}/webrtc`, {
+        auth: { token: await api.tokenFor('provider') },
+        transports: ['websocket'],
+        extraHeaders: { 'x-forwarded-for': '203.0.113.7' },
+        reconnection: false,
+        forceNew: true,
+      });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('connect', resolve);
+          socket.once('connect_error', reject);
+        });
+        const call = await api.as<{ id: string }>('provider', 'POST', '/webrtc/calls', {
+          body: { patientId: DEMO.patient.id, type: 'VIDEO' },
+        });
+        const joined = await socket.emitWithAck('join-call', { callId: call.body.id });
+        expect(joined).toMatchObject({ ok: true });
+        const events = await api.server.runtime.eventStore.readStream(`call-${call.body.id}`);
+        const byTheSocket = events.filter((event) => event.type === 'ParticipantJoined');
+        expect(byTheSocket).toHaveLength(1);
+        expect(byTheSocket[0]?.metadata.origin).toMatchObject({ ip: expected });
+      } finally {
+        socket.close();
+        await api.stop();
+      }
     }
   });
 
