@@ -4,8 +4,11 @@ import { DEMO_ACCOUNTS } from './application/auth/demo-accounts.js';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { LoginService } from './application/auth/login.service.js';
+import { LoginThrottle } from './application/auth/login-throttle.js';
+import { RATE_LIMITER } from './application/ports/rate-limiter.port.js';
+import { RATE_LIMIT_SETTINGS } from './application/rate-limits/rate-limit-settings.js';
+import { UserRateLimits } from './application/rate-limits/user-rate-limits.js';
 import { CALL_POLICY } from './application/call/call-policy.js';
 import { CallCommands } from './application/call/call-commands.js';
 import { InitiateCallHandler } from './application/call/commands/initiate-call/initiate-call.handler.js';
@@ -55,6 +58,7 @@ import { Freshness } from './interfaces/http/freshness.js';
 import { StatsController } from './interfaces/http/stats/stats.controller.js';
 import { AuthController } from './interfaces/http/auth/auth.controller.js';
 import { AuthGuard } from './interfaces/http/auth/auth.guard.js';
+import { ClientAddresses } from './interfaces/http/client-addresses.js';
 import { CallsController } from './interfaces/http/calls/calls.controller.js';
 import { DirectoryController } from './interfaces/http/directory/directory.controller.js';
 import { HealthController } from './interfaces/http/operations/health.controller.js';
@@ -101,6 +105,9 @@ export class AppModule {
       { provide: PASSWORD_HASHER, useValue: runtime.passwords },
       { provide: TOKEN_ISSUER, useValue: runtime.tokens },
       { provide: DEMO_ACCOUNTS, useValue: runtime.demoAccounts },
+      { provide: ClientAddresses, useValue: runtime.clientAddresses },
+      { provide: RATE_LIMITER, useValue: runtime.rateLimiter },
+      { provide: RATE_LIMIT_SETTINGS, useValue: runtime.rateLimits },
       { provide: CALL_POLICY, useValue: runtime.callPolicy },
       { provide: READ_MODEL_PROGRESS, useValue: runtime.readModelProgress },
       { provide: ProjectionMonitor, useValue: runtime.projections },
@@ -114,11 +121,7 @@ export class AppModule {
     ];
     return {
       module: AppModule,
-      imports: [
-        CqrsModule.forRoot(),
-        TerminusModule,
-        ThrottlerModule.forRoot([{ ttl: 60_000, limit: runtime.loginAttemptsPerMinute }]),
-      ],
+      imports: [CqrsModule.forRoot(), TerminusModule],
       controllers: [
         AuthController,
         DirectoryController,
@@ -139,6 +142,8 @@ export class AppModule {
         CommandRunner,
         CallCommands,
         LoginService,
+        LoginThrottle,
+        UserRateLimits,
         AccessAudit,
         AccessDenialAudit,
         AuditSearchAudit,

@@ -22,6 +22,10 @@ import type { UserDirectory } from '../application/ports/user-directory.port.js'
 import type { RecordingSettings } from '../application/recording/recording-settings.js';
 import { LedgerNotifier } from '../application/signaling/ledger-notifier.js';
 import { Argon2PasswordHasher } from '../infrastructure/auth/argon2-password-hasher.adapter.js';
+import { BoundedPasswordHasher } from '../infrastructure/auth/bounded-password-hasher.js';
+import { openRateLimiter } from '../infrastructure/rate-limits/open-rate-limiter.js';
+import type { RateLimiter } from '../application/ports/rate-limiter.port.js';
+import type { RateLimitSettings } from '../application/rate-limits/rate-limit-settings.js';
 import { JoseTokenIssuer } from '../infrastructure/auth/jose-token-issuer.adapter.js';
 import { isLoopbackHost, type AppConfig } from '../infrastructure/config/app-config.js';
 import {
@@ -49,6 +53,7 @@ import {
   disableDemoUsers,
   seedDemoUsers,
 } from '../infrastructure/users/demo-users.js';
+import { ClientAddresses } from '../interfaces/http/client-addresses.js';
 import type { SignalingRuntime } from '../interfaces/ws/signaling.providers.js';
 import { AUDIT_LOG_PROJECTION } from '../projections/audit-log.projection.js';
 import { CALL_READ_MODELS_PROJECTION } from '../projections/call-read-models.projection.js';
@@ -77,7 +82,11 @@ export interface AppRuntime {
   readonly timerStore: TimerStore;
   /** Drives socket notifications from the ledger once the gateway exists to emit them. */
   readonly notifier: LedgerNotifier;
-  readonly loginAttemptsPerMinute: number;
+  /** Who the client is behind the trusted proxies: rate limits and the ledger's origin. */
+  readonly clientAddresses: ClientAddresses;
+  /** Login and per-user limits, shared by every instance (PostgreSQL, or Redis when set). */
+  readonly rateLimiter: RateLimiter;
+  readonly rateLimits: RateLimitSettings;
   readonly demoAccounts: DemoAccounts;
   /** The socket.io gateway's settings and what GET /webrtc/ice-servers answers with. */
   readonly signaling: SignalingRuntime;
@@ -100,6 +109,9 @@ export interface AppRuntime {
   };
 }
 
+/** A login waits at most this long for a turn at the password hasher before 503 AUTH.BUSY. */
+const PASSWORD_HASH_MAX_WAIT_MS = 2_000;
+
 /**
  * Builds the adapters on top of the open connections and starts the read-model runners. What
  * needs closing is pushed on `cleanup`.
@@ -113,7 +125,18 @@ export async function buildAppRuntime(
 ): Promise<AppRuntime> {
   const { pool, knex, eventStore, metrics } = resources;
   const users = new KnexUserDirectory(knex);
-  const passwords = new Argon2PasswordHasher();
+  const passwords = new BoundedPasswordHasher(new Argon2PasswordHasher(), {
+    concurrency: config.limits.passwordHashConcurrency,
+    queue: config.limits.passwordHashQueue,
+    maxWaitMs: PASSWORD_HASH_MAX_WAIT_MS,
+  });
+  const rateLimiter = await openRateLimiter(
+    knex,
+    config.redisUrl === null
+      ? null
+      : { url: config.redisUrl, keyPrefix: `${config.signaling.redisStreamName}:rate-limit:` },
+  );
+  cleanup.push(() => rateLimiter.close());
   await applyDemoMode(config, knex, passwords, logger);
   if (config.auth.jwtSecretGenerated) {
     logger.warn('JWT_SECRET is not set: tokens are signed with a per-process key and die with it');
@@ -153,7 +176,7 @@ export async function buildAppRuntime(
     tokens: new JoseTokenIssuer({
       secret: config.auth.jwtSecret,
       ttlSeconds: config.auth.tokenTtlSeconds,
-      jwksUrl: config.auth.jwksUrl,
+      identityProvider: config.auth.identityProvider,
     }),
     callPolicy: config.calls,
     callReadModel: new KnexCallReadModel(knex),
@@ -172,7 +195,9 @@ export async function buildAppRuntime(
       checkpointArchive.archive,
     ),
     notifier: new LedgerNotifier(eventStore, messageLogger(logger)),
-    loginAttemptsPerMinute: config.auth.loginAttemptsPerMinute,
+    clientAddresses: new ClientAddresses(config.trustProxy),
+    rateLimiter: rateLimiter.limiter,
+    rateLimits: config.limits,
     demoAccounts: config.demoUsers
       ? {
           password: DEMO_PASSWORD,

@@ -43,6 +43,10 @@ export async function createHttpApp(
     }),
   );
   app.disable('x-powered-by');
+  // req.ip (rate limits, the ledger's origin) believes X-Forwarded-For from trusted proxies only.
+  app.set('trust proxy', (address: string, hop: number) =>
+    runtime.clientAddresses.trusts(address, hop),
+  );
   for (const middleware of securityHeaders()) app.use(middleware);
   if (!serveWebClient(app, config.webClientDir)) {
     logger.warn('the web client is not built (npm run build:web): serving the API only');

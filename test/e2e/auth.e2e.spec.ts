@@ -123,7 +123,7 @@ describe('login rate limit', () => {
     for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(401);
     const limited = await attempt();
     expect(limited.status).toBe(429);
-    expect(limited.body).toMatchObject({ code: 'REQUEST.RATE_LIMITED' });
+    expect(limited.body).toMatchObject({ code: 'AUTH.TOO_MANY_ATTEMPTS' });
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });

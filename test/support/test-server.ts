@@ -65,6 +65,9 @@ export class TestServer {
         LOG_LEVEL: 'silent',
         LEDGER_SIGNING_KEY_FILE: path.join(dataDir, 'ledger-signing.key'),
         CHECKPOINT_DIR: path.join(dataDir, 'checkpoints'),
+        // Test files start calls as one provider far faster than anyone would; the limit's own
+        // tests set it low.
+        CALLS_PER_USER_PER_MINUTE: '10000',
         ...env,
       });
       const server = await startServer(config, options);

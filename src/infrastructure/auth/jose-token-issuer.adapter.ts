@@ -1,4 +1,4 @@
-import { SignJWT, createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { SignJWT, errors, jwtVerify, type JWTPayload } from 'jose';
 import { USER_ROLES, type UserRole } from '../../domain/shared/actor.js';
 import {
   InvalidTokenError,
@@ -7,6 +7,8 @@ import {
   type TokenIssuer,
   type VerifiedToken,
 } from '../../application/ports/token-issuer.port.js';
+import type { IdentityProviderConfig } from '../config/app-config.js';
+import { IdentityProviderTokenVerifier } from './identity-provider-token-verifier.js';
 
 const ISSUER = 'vytalwatch-call-ledger';
 const AUDIENCE = 'vytalwatch';
@@ -15,16 +17,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface JoseTokenIssuerOptions {
   readonly secret: Uint8Array;
   readonly ttlSeconds: number;
-  /** When set, tokens are verified against this JWKS (an external identity provider) instead. */
-  readonly jwksUrl: string | null;
+  /** When set, tokens are verified against its JWKS (an external identity provider) instead. */
+  readonly identityProvider: IdentityProviderConfig | null;
 }
 
-/** HS256 tokens signed here, or RS/ES tokens of an external provider verified through its JWKS. */
+/** HS256 tokens signed here, or tokens of an external provider verified through its JWKS. */
 export class JoseTokenIssuer implements TokenIssuer {
-  private readonly remoteKeys: ReturnType<typeof createRemoteJWKSet> | null;
+  private readonly identityProvider: IdentityProviderTokenVerifier | null;
 
   constructor(private readonly options: JoseTokenIssuerOptions) {
-    this.remoteKeys = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : null;
+    this.identityProvider = options.identityProvider
+      ? new IdentityProviderTokenVerifier(options.identityProvider)
+      : null;
   }
 
   async issue(claims: TokenClaims): Promise<IssuedToken> {
@@ -43,16 +47,14 @@ export class JoseTokenIssuer implements TokenIssuer {
   }
 
   async verify(token: string): Promise<VerifiedToken> {
+    if (this.identityProvider) return this.identityProvider.verify(token);
     let payload: JWTPayload;
     try {
-      const verification = this.remoteKeys
-        ? await jwtVerify(token, this.remoteKeys, { audience: AUDIENCE })
-        : await jwtVerify(token, this.options.secret, {
-            issuer: ISSUER,
-            audience: AUDIENCE,
-            algorithms: ['HS256'],
-          });
-      payload = verification.payload;
+      ({ payload } = await jwtVerify(token, this.options.secret, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+      }));
     } catch (error) {
       throw new InvalidTokenError(
         error instanceof errors.JWTExpired

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import {
   isValidKeyName,
   parseSigningKey,
@@ -31,9 +32,14 @@ export interface AppConfig {
     readonly jwtSecret: Uint8Array;
     readonly jwtSecretGenerated: boolean;
     readonly jwksUrl: string | null;
+    /** With JWKS_URL: how tokens of the identity provider are checked; null without it. */
+    readonly identityProvider: IdentityProviderConfig | null;
     readonly tokenTtlSeconds: number;
     readonly loginAttemptsPerMinute: number;
   };
+  /** Which peers may tell the client's address (X-Forwarded-For); none by default. */
+  readonly trustProxy: TrustProxySetting;
+  readonly limits: LimitsConfig;
   readonly demoUsers: boolean;
   readonly calls: {
     readonly ringTimeoutSeconds: number;
@@ -61,6 +67,48 @@ export interface AppConfig {
   readonly ledger: LedgerConfig;
   /** The built web client (web/dist), served at /; absent, the API runs alone. */
   readonly webClientDir: string;
+}
+
+export const IDENTITY_PROVIDER_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;
+export type IdentityProviderAlgorithm = (typeof IDENTITY_PROVIDER_ALGORITHMS)[number];
+
+export interface IdentityProviderConfig {
+  readonly jwksUrl: string;
+  readonly issuer: string;
+  readonly audience: string;
+  /** A non-empty subset of IDENTITY_PROVIDER_ALGORITHMS; nothing else is ever accepted. */
+  readonly algorithms: readonly IdentityProviderAlgorithm[];
+  /** The claim holding the role, a dotted path into nested objects (`realm_access.role`). */
+  readonly roleClaim: string;
+}
+
+/** `none`: the socket's peer is the client; a hop count; or the addresses and CIDRs trusted. */
+export type TrustProxySetting =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'hops'; readonly hops: number }
+  | { readonly kind: 'networks'; readonly networks: readonly TrustedNetwork[] };
+
+export interface TrustedNetwork {
+  readonly address: string;
+  readonly prefix: number;
+  readonly family: 'ipv4' | 'ipv6';
+}
+
+/** A number of hits allowed in a fixed window, counted in PostgreSQL (or Redis with REDIS_URL). */
+export interface RateLimit {
+  readonly limit: number;
+  readonly windowSeconds: number;
+}
+
+export interface LimitsConfig {
+  readonly loginPerAddress: RateLimit;
+  readonly loginPerAccount: RateLimit;
+  /** Password hashes computed at once, and how many more may wait (briefly) for a turn. */
+  readonly passwordHashConcurrency: number;
+  readonly passwordHashQueue: number;
+  readonly callsPerUser: RateLimit;
+  readonly mediaDownloadsPerUser: RateLimit;
+  readonly qualityReportsPerUser: RateLimit;
 }
 
 /** How to reach S3 (S3_REGION, S3_ENDPOINT, ...), shared by recordings and checkpoints. */
@@ -369,6 +417,116 @@ function ledger(env: Env, production: boolean, attempt: Attempt): LedgerConfig {
   };
 }
 
+function identityProvider(env: Env): IdentityProviderConfig | null {
+  const jwksUrl = url(env, 'JWKS_URL', ['https:', 'http:']);
+  if (jwksUrl === undefined) return null;
+  const parsed = new URL(jwksUrl);
+  if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)) {
+    throw new ConfigError('JWKS_URL', 'must use https: (http: only on a loopback address)');
+  }
+  const issuer = text(env, 'JWT_ISSUER');
+  const audience = text(env, 'JWT_AUDIENCE');
+  if (issuer === undefined || audience === undefined) {
+    const missing = [
+      issuer === undefined ? 'JWT_ISSUER' : null,
+      audience === undefined ? 'JWT_AUDIENCE' : null,
+    ]
+      .filter((name) => name !== null)
+      .join(' and ');
+    throw new ConfigError(
+      missing,
+      `${missing.includes(' and ') ? 'are' : 'is'} required with JWKS_URL`,
+    );
+  }
+  const algorithms = (text(env, 'JWT_ALGORITHMS') ?? IDENTITY_PROVIDER_ALGORITHMS.join(','))
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const algorithm of algorithms) {
+    if (!(IDENTITY_PROVIDER_ALGORITHMS as readonly string[]).includes(algorithm)) {
+      throw new ConfigError(
+        'JWT_ALGORITHMS',
+        `may list only ${IDENTITY_PROVIDER_ALGORITHMS.join(', ')}, got "${algorithm}"`,
+      );
+    }
+  }
+  if (algorithms.length === 0) {
+    throw new ConfigError('JWT_ALGORITHMS', 'must name at least one algorithm');
+  }
+  const roleClaim = text(env, 'JWT_ROLE_CLAIM') ?? 'role';
+  if (!/^[A-Za-z0-9_:/-]+(\.[A-Za-z0-9_:/-]+)*$/.test(roleClaim) || roleClaim.length > 200) {
+    throw new ConfigError('JWT_ROLE_CLAIM', 'must be a claim name or a dotted path of claim names');
+  }
+  return {
+    jwksUrl,
+    issuer,
+    audience,
+    algorithms: [...new Set(algorithms)] as IdentityProviderAlgorithm[],
+    roleClaim,
+  };
+}
+
+const TRUST_PROXY_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
+  loopback: ['127.0.0.1/8', '::1/128'],
+  linklocal: ['169.254.0.0/16', 'fe80::/10'],
+  uniquelocal: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'],
+};
+
+function trustedNetwork(entry: string): TrustedNetwork {
+  const [address = '', prefixText, ...rest] = entry.split('/');
+  const version = isIP(address);
+  const family = version === 4 ? 'ipv4' : 'ipv6';
+  const maxPrefix = version === 4 ? 32 : 128;
+  const prefix = prefixText === undefined ? maxPrefix : Number(prefixText);
+  if (
+    version === 0 ||
+    rest.length > 0 ||
+    (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) ||
+    prefix > maxPrefix
+  ) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `must be a hop count or comma-separated addresses/CIDRs (or loopback, linklocal, uniquelocal), got "${entry}"`,
+    );
+  }
+  return { address, prefix, family };
+}
+
+function trustProxy(env: Env): TrustProxySetting {
+  const raw = text(env, 'TRUST_PROXY');
+  if (raw === undefined || raw.toLowerCase() === 'false') return { kind: 'none' };
+  if (/^\d+$/.test(raw)) {
+    const hops = integer(env, 'TRUST_PROXY', 0, 0, 100);
+    return hops === 0 ? { kind: 'none' } : { kind: 'hops', hops };
+  }
+  const networks = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .flatMap((entry) => TRUST_PROXY_KEYWORDS[entry.toLowerCase()] ?? [entry])
+    .map(trustedNetwork);
+  return { kind: 'networks', networks };
+}
+
+function rateLimit(env: Env, name: string, fallback: number, windowSeconds: number): RateLimit {
+  return { limit: integer(env, name, fallback, 1, 1_000_000), windowSeconds };
+}
+
+function limits(env: Env): LimitsConfig {
+  return {
+    loginPerAddress: rateLimit(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 10, 60),
+    loginPerAccount: {
+      limit: integer(env, 'LOGIN_ATTEMPTS_PER_ACCOUNT', 5, 1, 1_000_000),
+      windowSeconds: integer(env, 'LOGIN_ACCOUNT_LOCKOUT_SECONDS', 900, 1, 86_400),
+    },
+    passwordHashConcurrency: integer(env, 'PASSWORD_HASH_CONCURRENCY', 4, 1, 256),
+    passwordHashQueue: integer(env, 'PASSWORD_HASH_QUEUE', 32, 0, 100_000),
+    callsPerUser: rateLimit(env, 'CALLS_PER_USER_PER_MINUTE', 30, 60),
+    mediaDownloadsPerUser: rateLimit(env, 'MEDIA_DOWNLOADS_PER_USER_PER_MINUTE', 120, 60),
+    qualityReportsPerUser: rateLimit(env, 'QUALITY_REPORTS_PER_USER_PER_MINUTE', 60, 60),
+  };
+}
+
 /** The addresses only this machine reaches: where demo accounts may be on by default. */
 export function isLoopbackHost(host: string): boolean {
   const bare = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
@@ -447,7 +605,8 @@ export function readConfig(env: Env): { config: AppConfig; problems: ConfigError
       ),
     );
   }
-  const jwksUrl = attempt(() => url(env, 'JWKS_URL', ['https:', 'http:']) ?? null, null);
+  const idp = attempt(() => identityProvider(env), null);
+  const limitsConfig = attempt(() => limits(env), limits({}));
   const generatedSecret = (): { secret: Uint8Array; generated: boolean } => ({
     secret: crypto.getRandomValues(new Uint8Array(32)),
     generated: true,
@@ -504,10 +663,13 @@ export function readConfig(env: Env): { config: AppConfig; problems: ConfigError
     auth: {
       jwtSecret: secret.secret,
       jwtSecretGenerated: secret.generated,
-      jwksUrl,
+      jwksUrl: idp?.jwksUrl ?? null,
+      identityProvider: idp,
       tokenTtlSeconds: int('JWT_TTL_SECONDS', 3600, 1, 86400),
-      loginAttemptsPerMinute: int('LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 10000),
+      loginAttemptsPerMinute: limitsConfig.loginPerAddress.limit,
     },
+    trustProxy: attempt<TrustProxySetting>(() => trustProxy(env), { kind: 'none' }),
+    limits: limitsConfig,
     demoUsers: attempt(() => demoUsers(env, production, host), false),
     calls: {
       ringTimeoutSeconds: int('RING_TIMEOUT_SECONDS', 60, 1, 3600),

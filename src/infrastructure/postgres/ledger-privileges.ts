@@ -25,6 +25,8 @@ export const SERVICE_TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePri
   // The schema's history: read to check that it is current, written by migrations only.
   knex_migrations: READ,
   knex_migrations_lock: READ,
+  // Rate-limit counters: counted, reset and expired by the service on every instance.
+  rate_limit_counters: FULL,
 };
 
 /** Every other table (read models, timers, users, projection checkpoints) is the service's to keep. */

@@ -1,5 +1,4 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { DomainError } from '../../domain/shared/domain-error.js';
@@ -9,6 +8,7 @@ import {
 } from '../../application/application.errors.js';
 import type { AccessDenialAudit } from '../../application/audit/access-denial-audit.js';
 import { InvalidCursorError } from '../../application/ports/invalid-cursor.error.js';
+import { RetryLaterError } from '../../application/retry-later.error.js';
 import { HttpError } from './http-error.js';
 import type { AuthenticatedRequest } from './auth/auth.decorators.js';
 import { callAccessDenial } from './call-access-denial.js';
@@ -62,11 +62,12 @@ export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof InvalidCursorError) {
     return { statusCode: 400, code: 'REQUEST.INVALID_CURSOR', message: error.message };
   }
-  if (error instanceof ThrottlerException) {
+  if (error instanceof RetryLaterError) {
     return {
-      statusCode: 429,
-      code: 'REQUEST.RATE_LIMITED',
-      message: 'Too many attempts; wait and try again',
+      statusCode: error.reason === 'busy' ? 503 : 429,
+      code: error.code,
+      message: error.message,
+      retryAfterSeconds: error.retryAfterSeconds,
     };
   }
   if (error instanceof HttpException) {
@@ -106,6 +107,9 @@ export class ErrorFilter implements ExceptionFilter {
     await this.recordDenial(http.getRequest<AuthenticatedRequest>(), body);
     const response = http.getResponse<Response>();
     if (response.headersSent) return;
+    if (error instanceof RetryLaterError) {
+      response.setHeader('Retry-After', String(error.retryAfterSeconds));
+    }
     response.status(body.statusCode).json(body);
   }
 

@@ -1,4 +1,5 @@
 import { ApplicationError } from '../../application/application.errors.js';
+import { RetryLaterError } from '../../application/retry-later.error.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 
 /**
@@ -33,6 +34,14 @@ export function ackFailure(error: unknown): AckFailure {
   if (error instanceof SignalError) return { ok: false, code: error.code, message: error.message };
   if (error instanceof DomainError || error instanceof ApplicationError) {
     return { ...error.details, ok: false, code: error.code, message: error.message };
+  }
+  if (error instanceof RetryLaterError) {
+    return {
+      ok: false,
+      code: error.code,
+      message: error.message,
+      retryAfterSeconds: error.retryAfterSeconds,
+    };
   }
   return { ok: false, code: 'INTERNAL', message: 'Something went wrong on our side' };
 }

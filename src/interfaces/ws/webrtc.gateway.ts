@@ -15,6 +15,7 @@ import {
 } from '@nestjs/websockets';
 import { AccessDenialAudit } from '../../application/audit/access-denial-audit.js';
 import { CallCommands } from '../../application/call/call-commands.js';
+import { UserRateLimits } from '../../application/rate-limits/user-rate-limits.js';
 import type { RequestContext } from '../../application/request-context.js';
 import { SESSION_STATUS, type SessionStatus } from '../../application/ports/session-status.port.js';
 import { TOKEN_ISSUER, type TokenIssuer } from '../../application/ports/token-issuer.port.js';
@@ -30,6 +31,7 @@ import { AuthenticatedRecovery } from './authenticated-recovery.js';
 import { SIGNAL_HANDLERS } from './handlers/registry.js';
 import type { SignalContext } from './handlers/signal-handler.js';
 import { validatePayload } from './payloads/validate-payload.js';
+import { ClientAddresses } from '../http/client-addresses.js';
 import { QualityStatsRequester } from './quality-stats-requester.js';
 import { TokenBucket } from './rate-limiter.js';
 import {
@@ -100,6 +102,8 @@ export class WebRtcGateway
     @Inject(SIGNALING_SETTINGS) private readonly settings: SignalingSettings,
     private readonly denials: AccessDenialAudit,
     @Optional() @Inject(SESSION_STATUS) sessions: SessionStatus | null = null,
+    private readonly clientAddresses: ClientAddresses,
+    private readonly limits: UserRateLimits,
   ) {
     this.quality = new QualityStatsRequester(settings.qualityReportIntervalSeconds * 1000);
     this.access = new SocketAccess(tokens, sessions ?? null);
@@ -247,6 +251,7 @@ export class WebRtcGateway
       calls: this.calls,
       commands: this.commands,
       quality: this.quality,
+      limits: this.limits,
       requestContext: (): RequestContext => ({
         correlationId: randomUUID(),
         causationId: null,
@@ -297,6 +302,10 @@ export class WebRtcGateway
     }
     const claims = await this.access.admit(token);
     const userAgent = socket.handshake.headers['user-agent'];
+    const ip = this.clientAddresses.of(
+      socket.handshake.address,
+      socket.handshake.headers['x-forwarded-for'],
+    );
     // A recovered connection keeps its calls, rooms and missed packets only for the same user.
     const sameUser = socket.recovered && socket.data?.userId === claims.userId;
     if (sameUser) {
@@ -311,7 +320,7 @@ export class WebRtcGateway
       sessionId: claims.sessionId,
       expiresAt: claims.expiresAt.getTime(),
       origin: {
-        ...(socket.handshake.address ? { ip: socket.handshake.address } : {}),
+        ...(ip ? { ip } : {}),
         ...(userAgent ? { userAgent: userAgent.slice(0, 256) } : {}),
       },
       calls: sameUser ? socket.data.calls : {},

@@ -23,7 +23,7 @@ describe('who may hold a signaling socket', () => {
   const tokens = new JoseTokenIssuer({
     secret: new TextEncoder().encode(TEST_JWT_SECRET),
     ttlSeconds: 600,
-    jwksUrl: null,
+    identityProvider: null,
   });
   const sessions = new SessionSet();
   const access = new SocketAccess(tokens, sessions);

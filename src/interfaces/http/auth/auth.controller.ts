@@ -1,6 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Actor } from '../../../domain/shared/actor.js';
 import { LoginService } from '../../../application/auth/login.service.js';
 import { DEMO_ACCOUNTS, type DemoAccounts } from '../../../application/auth/demo-accounts.js';
@@ -11,6 +10,7 @@ import {
 import { LoginDto } from '../dto/login.dto.js';
 import { HttpError } from '../http-error.js';
 import { CurrentActor, Public } from './auth.decorators.js';
+import { LoginThrottleInterceptor } from './login-throttle.interceptor.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -31,7 +31,7 @@ export class AuthController {
   }
 
   @Public()
-  @UseGuards(ThrottlerGuard)
+  @UseInterceptors(LoginThrottleInterceptor)
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange email and password for an access token (rate limited)' })

@@ -15,6 +15,7 @@ import { noFields } from '../dto/empty.dto.js';
 import { InitiateCallDto } from '../dto/initiate-call.dto.js';
 import { ReasonDto } from '../dto/reason.dto.js';
 import { HttpError } from '../http-error.js';
+import { RateLimitedPerUser } from '../user-rate-limit.guard.js';
 import { recordingRoute, uuidParam, type RecordingRoute } from '../validation.js';
 import { presentCallResult, presentRecordingResult } from './call.presenter.js';
 import { MayInitiateGuard } from './may-initiate.guard.js';
@@ -43,6 +44,7 @@ export class CallsController {
 
   @Post()
   @UseGuards(MayInitiateGuard)
+  @RateLimitedPerUser('calls')
   @ApiOperation({ summary: 'Call a patient (RINGING now, or SCHEDULED for later)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async initiate(

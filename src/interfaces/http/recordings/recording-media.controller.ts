@@ -39,6 +39,7 @@ import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { CurrentRequestContext } from '../request-context.decorator.js';
 import { noFields } from '../dto/empty.dto.js';
 import { HttpError } from '../http-error.js';
+import { RateLimitedPerUser } from '../user-rate-limit.guard.js';
 import { recordingRoute, type RecordingRoute } from '../validation.js';
 import { presentRecordingResult } from '../calls/call.presenter.js';
 
@@ -101,6 +102,7 @@ export class RecordingMediaController {
 
   @Get('media')
   @Roles('provider', 'patient', 'auditor', 'admin', 'analyst')
+  @RateLimitedPerUser('mediaDownloads')
   @ApiOperation({ summary: 'Stream the decrypted recording (Range supported; audited)' })
   async download(
     @Param(recordingRoute) { callId: id, recordingId }: RecordingRoute,

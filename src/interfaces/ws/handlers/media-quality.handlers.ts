@@ -41,6 +41,7 @@ export const connectionQuality = defineHandler({
   payload: ConnectionQualityPayload,
   async handle(context, payload) {
     requireInCall(context.socket, payload.callId);
+    await context.limits.take('qualityReports', context.actor.userId, 'SIGNAL.RATE_LIMITED');
     const result = await context.commands.execute(
       new RecordConnectionQualityCommand(payload.callId, context.actor, context.requestContext(), {
         rttMs: payload.rttMs,

@@ -2,6 +2,7 @@ import type { CommandBus } from '@nestjs/cqrs';
 import type { CallCommands } from '../../../application/call/call-commands.js';
 import type { RequestContext } from '../../../application/request-context.js';
 import type { Actor } from '../../../domain/shared/actor.js';
+import type { UserRateLimits } from '../../../application/rate-limits/user-rate-limits.js';
 import type { QualityStatsRequester } from '../quality-stats-requester.js';
 import { SignalError, type AckSuccess } from '../signal-error.js';
 import type { CallMembership, SignalingNamespace, SignalingSocket } from '../signaling-socket.js';
@@ -15,6 +16,8 @@ export interface SignalContext {
   readonly calls: CallCommands;
   readonly commands: CommandBus;
   readonly quality: QualityStatsRequester;
+  /** Per-user limits across connections and instances (quality reports). */
+  readonly limits: UserRateLimits;
   /** A fresh request context for a command this message causes (correlation id, origin). */
   requestContext(): RequestContext;
   /** Makes `token` the connection's access token (same user); resolves with its expiry. */
