@@ -6,6 +6,13 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoginService } from './application/auth/login.service.js';
+import { SessionAudit } from './application/auth/session-audit.js';
+import { SESSION_SETTINGS } from './application/auth/session-settings.js';
+import { SessionService } from './application/auth/session.service.js';
+import { UserDeactivation } from './application/auth/user-deactivation.service.js';
+import { SESSION_STATUS } from './application/ports/session-status.port.js';
+import { SESSION_STORE } from './application/ports/session-store.port.js';
+import { AdminUsersController } from './interfaces/http/admin/admin-users.controller.js';
 import { CALL_POLICY } from './application/call/call-policy.js';
 import { CallCommands } from './application/call/call-commands.js';
 import { InitiateCallHandler } from './application/call/commands/initiate-call/initiate-call.handler.js';
@@ -99,6 +106,9 @@ export class AppModule {
       { provide: PASSWORD_HASHER, useValue: runtime.passwords },
       { provide: TOKEN_ISSUER, useValue: runtime.tokens },
       { provide: DEMO_ACCOUNTS, useValue: runtime.demoAccounts },
+      { provide: SESSION_STORE, useValue: runtime.sessions.store },
+      { provide: SESSION_STATUS, useValue: runtime.sessions.store },
+      { provide: SESSION_SETTINGS, useValue: runtime.sessions.settings },
       { provide: CALL_POLICY, useValue: runtime.callPolicy },
       { provide: READ_MODEL_PROGRESS, useValue: runtime.readModelProgress },
       { provide: ProjectionMonitor, useValue: runtime.projections },
@@ -119,6 +129,7 @@ export class AppModule {
       ],
       controllers: [
         AuthController,
+        AdminUsersController,
         DirectoryController,
         CallsController,
         CallQueriesController,
@@ -137,6 +148,9 @@ export class AppModule {
         CommandRunner,
         CallCommands,
         LoginService,
+        SessionService,
+        SessionAudit,
+        UserDeactivation,
         AccessAudit,
         CallVisibility,
         Freshness,

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { DemoAccounts } from '../application/auth/demo-accounts.js';
+import type { SessionSettings } from '../application/auth/session-settings.js';
 import { CheckpointPublisher } from '../application/ledger/checkpoint-publisher.js';
 import { ledgerPublicKey, type LedgerPublicKey } from '../application/ledger/ledger-public-key.js';
 import type { NoteSigningKey } from '../application/ledger/signed-note.js';
@@ -23,6 +24,7 @@ import type { RecordingSettings } from '../application/recording/recording-setti
 import { LedgerNotifier } from '../application/signaling/ledger-notifier.js';
 import { Argon2PasswordHasher } from '../infrastructure/auth/argon2-password-hasher.adapter.js';
 import { JoseTokenIssuer } from '../infrastructure/auth/jose-token-issuer.adapter.js';
+import { PostgresSessionStore } from '../infrastructure/auth/postgres-session-store.adapter.js';
 import type { AppConfig } from '../infrastructure/config/app-config.js';
 import {
   AesGcmRecordingCrypto,
@@ -64,6 +66,11 @@ export interface AppRuntime {
   readonly users: UserDirectory;
   readonly passwords: PasswordHasher;
   readonly tokens: TokenIssuer;
+  /** Login sessions: the store behind login, refresh and logout, and every token's status. */
+  readonly sessions: {
+    readonly store: PostgresSessionStore;
+    readonly settings: SessionSettings;
+  };
   readonly callPolicy: CallPolicy;
   readonly callReadModel: CallReadModel;
   readonly readModelProgress: ReadModelProgress;
@@ -150,6 +157,10 @@ export async function buildAppRuntime(
       ttlSeconds: config.auth.tokenTtlSeconds,
       jwksUrl: config.auth.jwksUrl,
     }),
+    sessions: {
+      store: new PostgresSessionStore(knex, clock),
+      settings: { refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds },
+    },
     callPolicy: config.calls,
     callReadModel: new KnexCallReadModel(knex),
     // Queries wait on the runner of the read model they read, for read-your-writes.

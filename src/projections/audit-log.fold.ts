@@ -115,8 +115,28 @@ function audited(recorded: RecordedEvent): AuditedEvent {
   return { family: 'other' };
 }
 
+/** Logins and sessions: how it went, or why it ended (`reason` is one of a few fixed words). */
+function sessionOutcome(recorded: RecordedEvent): string | null {
+  const reason = recorded.data['reason'];
+  switch (recorded.type) {
+    case 'LoginSucceeded':
+      return 'succeeded';
+    case 'LoggedOut':
+      return 'logged_out';
+    case 'UserDeactivated':
+      return 'deactivated';
+    case 'LoginFailed':
+    case 'SessionRevoked':
+      return typeof reason === 'string' ? reason : 'recorded';
+    default:
+      return null;
+  }
+}
+
 function outcomeOf(recorded: RecordedEvent, event: AuditedEvent): string {
   if (recorded.streamId.startsWith(ACCESS_STREAM_PREFIX)) return 'granted';
+  const session = sessionOutcome(recorded);
+  if (session !== null) return session;
   switch (event.family) {
     case 'call':
       return callOutcome(event.event);

@@ -32,6 +32,8 @@ export interface AppConfig {
     readonly jwtSecretGenerated: boolean;
     readonly jwksUrl: string | null;
     readonly tokenTtlSeconds: number;
+    /** How long a login session lasts: its refresh tokens stop working after this. */
+    readonly refreshTokenTtlSeconds: number;
     readonly loginAttemptsPerMinute: number;
   };
   readonly demoUsers: boolean;
@@ -378,7 +380,8 @@ export function loadConfig(env: Env): AppConfig {
       jwtSecret: secret.secret,
       jwtSecretGenerated: secret.generated,
       jwksUrl: url(env, 'JWKS_URL', ['https:', 'http:']) ?? null,
-      tokenTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 3600, 60, 86400),
+      tokenTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 900, 60, 86400),
+      refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 12 * 3600, 60, 30 * 86400),
       loginAttemptsPerMinute: integer(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 10000),
     },
     demoUsers: flag(env, 'DEMO_USERS', !production),

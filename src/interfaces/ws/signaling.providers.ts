@@ -3,7 +3,9 @@ import {
   ICE_SERVER_SOURCES,
   type IceServerSources,
 } from '../../application/signaling/ice-servers.port.js';
+import { LIVE_CONNECTIONS } from '../../application/ports/live-connections.port.js';
 import { IceServersController } from '../http/ice/ice-servers.controller.js';
+import { SocketLiveConnections } from './socket-live-connections.js';
 import { SIGNALING_SETTINGS, type SignalingSettings } from './signaling-settings.js';
 import { WebRtcGateway } from './webrtc.gateway.js';
 
@@ -19,6 +21,8 @@ export function signalingProviders(runtime: SignalingRuntime): Provider[] {
     { provide: SIGNALING_SETTINGS, useValue: runtime.settings },
     { provide: ICE_SERVER_SOURCES, useValue: runtime.iceServers },
     WebRtcGateway,
+    SocketLiveConnections,
+    { provide: LIVE_CONNECTIONS, useExisting: SocketLiveConnections },
   ];
 }
 

@@ -14,6 +14,7 @@ import {
 } from '@nestjs/websockets';
 import { CallCommands } from '../../application/call/call-commands.js';
 import type { RequestContext } from '../../application/request-context.js';
+import { SESSION_STATUS, type SessionStatus } from '../../application/ports/session-status.port.js';
 import {
   InvalidTokenError,
   TOKEN_ISSUER,
@@ -81,6 +82,7 @@ export class WebRtcGateway
     private readonly calls: CallCommands,
     @Inject(TOKEN_ISSUER) private readonly tokens: TokenIssuer,
     @Inject(SIGNALING_SETTINGS) private readonly settings: SignalingSettings,
+    @Inject(SESSION_STATUS) private readonly sessionStatus: SessionStatus,
   ) {
     this.quality = new QualityStatsRequester(settings.qualityReportIntervalSeconds * 1000);
   }
@@ -247,6 +249,15 @@ export class WebRtcGateway
         throw handshakeError('AUTH.TOKEN_INVALID', 'The access token is invalid or has expired');
       }
       throw error;
+    }
+    if (
+      claims.sessionId !== null &&
+      !(await this.sessionStatus.isActive(claims.sessionId, claims.userId))
+    ) {
+      throw handshakeError(
+        'AUTH.SESSION_ENDED',
+        'The session of this token has ended; log in again',
+      );
     }
     if (claims.role !== 'provider' && claims.role !== 'patient') {
       throw handshakeError(

@@ -7,6 +7,7 @@ import { analyticsViewsMigration } from './005-analytics-views.js';
 import { auditActorCollationMigration } from './006-audit-actor-collation.js';
 import { ledgerLeastPrivilegeMigration } from './007-ledger-least-privilege.js';
 import { ledgerTreeMigration } from './008-ledger-tree.js';
+import { sessionsMigration } from './010-sessions.js';
 import { grantServicePrivileges } from '../ledger-privileges.js';
 import type { Migration } from './migration.js';
 
@@ -20,6 +21,7 @@ const MIGRATIONS: readonly Migration[] = [
   auditActorCollationMigration,
   ledgerLeastPrivilegeMigration,
   ledgerTreeMigration,
+  sessionsMigration,
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
