@@ -8,8 +8,12 @@ export interface User {
   readonly displayName: string;
 }
 
+/** What `POST /auth/login` and `POST /auth/refresh` answer. */
 export interface LoginResponse {
   readonly accessToken: string;
+  /** Works once, with `POST /auth/refresh`; the answer carries the next one. */
+  readonly refreshToken: string;
+  readonly expiresInSeconds: number;
   readonly user: User;
 }
 
