@@ -176,9 +176,7 @@ async function gateway(pairs: number): Promise<void> {
   }
   const { store: sessions, settings } = server.runtime.sessions;
   const sessionToken = async (userId: string, role: 'provider' | 'patient'): Promise<string> => {
-    const now = new Date();
-    const expiresAt = new Date(now.getTime() + settings.refreshTokenTtlSeconds * 1000);
-    const { sessionId } = await sessions.open(userId, now, expiresAt);
+    const { sessionId } = await sessions.open(userId, settings.refreshTokenTtlSeconds);
     return (await tokens.issue({ userId, role, sessionId })).accessToken;
   };
   const withTokens = await Promise.all(

@@ -158,7 +158,9 @@ export async function buildAppRuntime(
       jwksUrl: config.auth.jwksUrl,
     }),
     sessions: {
-      store: new PostgresSessionStore(knex, clock),
+      // Wall-clock time, as for the access tokens' expiry: a test's hand-moved clock must not
+      // end (or prolong) sessions.
+      store: new PostgresSessionStore(knex, new SystemClock()),
       settings: { refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds },
     },
     callPolicy: config.calls,

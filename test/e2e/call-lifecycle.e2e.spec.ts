@@ -209,6 +209,10 @@ describe('call lifecycle over HTTP', () => {
   describe('who may act on a call', () => {
     it('hides a call from strangers with 404 and refuses other roles with 403', async () => {
       const call = await ringingCall();
+      // Logins are recorded too: everyone logs in before the ledger is counted.
+      for (const user of ['patient2', 'provider2', 'auditor', 'analyst', 'admin'] as const) {
+        await api.tokenFor(user);
+      }
       const before = await api.ledgerEventCount();
       const stranger = await api.as('patient2', 'POST', `/webrtc/calls/${call.id}/answer`);
       expect(stranger.status).toBe(404);

@@ -1,4 +1,6 @@
-import { SignJWT } from 'jose';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import pg from 'pg';
 import { SignalingClient, eventually } from '../support/socket-client.js';
 import {
@@ -73,12 +75,14 @@ describe('sessions: login, refresh, logout, deactivation', () => {
     action: string,
     count: number,
     actorId?: string,
+    outcome?: string,
   ): Promise<AuditEntry[]> {
     const query = `action=${action}&limit=100${actorId ? `&actorId=${actorId}` : ''}`;
     const entries = await eventually(
       async () =>
-        (await api.as<{ entries: AuditEntry[] }>('auditor', 'GET', `/audit/events?${query}`)).body
-          .entries,
+        (
+          await api.as<{ entries: AuditEntry[] }>('auditor', 'GET', `/audit/events?${query}`)
+        ).body.entries.filter((entry) => outcome === undefined || entry.outcome === outcome),
       (found) => found.length >= count,
     );
     return entries;
@@ -300,6 +304,26 @@ describe('sessions: login, refresh, logout, deactivation', () => {
     ]);
   });
 
+  it.each(['provider', 'provider2', 'patient', 'auditor', 'analyst', 'admin'] as const)(
+    'lets a %s refresh and log out (any role; refresh needs no access token)',
+    async (user) => {
+      const tokens = await loggedIn(user);
+      const refreshed = await refresh(tokens.refreshToken);
+      expect(refreshed.status).toBe(200);
+      const logout = await api.request('POST', '/auth/logout', {
+        token: refreshed.body.accessToken,
+      });
+      expect(logout.status).toBe(204);
+      expect((await me(tokens.accessToken)).status).toBe(401);
+    },
+  );
+
+  it('wants a bearer token to log out', async () => {
+    const anonymous = await api.request('POST', '/auth/logout');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toMatchObject({ code: 'AUTH.TOKEN_MISSING' });
+  });
+
   it('refuses a token of this issuer that names no session', async () => {
     const token = await new SignJWT({ role: 'provider' })
       .setProtectedHeader({ alg: 'HS256' })
@@ -426,11 +450,16 @@ describe('sessions: login, refresh, logout, deactivation', () => {
           data: { sessionId, userId: DEMO.patient.id, reason: 'deactivated' },
         });
       }
-      const byAdmin = await auditEntries('SessionRevoked', revoked.length, DEMO.admin.id);
-      expect(byAdmin.filter((entry) => entry.outcome === 'deactivated')).toHaveLength(
+      const byAdmin = await auditEntries(
+        'SessionRevoked',
         revoked.length,
+        DEMO.admin.id,
+        'deactivated',
       );
-      expect(byAdmin[0]).toMatchObject({ actorRole: 'admin', callId: null, origin: ORIGIN });
+      expect(byAdmin).toHaveLength(revoked.length);
+      for (const entry of byAdmin) {
+        expect(entry).toMatchObject({ actorRole: 'admin', callId: null, origin: ORIGIN });
+      }
       const failed = await auditEntries('LoginFailed', 1, DEMO.patient.id);
       expect(failed).toEqual([expect.objectContaining({ outcome: 'deactivated' })]);
       const deactivated = await auditEntries('UserDeactivated', 1, DEMO.admin.id);
@@ -465,5 +494,51 @@ describe('failed logins beyond the login limit', () => {
     expect((await attempt()).status).toBe(401);
     for (let i = 0; i < 5; i++) expect((await attempt()).status).toBe(429);
     expect(await api.ledgerEventCount()).toBe(before + 2);
+  });
+});
+
+describe("an identity provider's tokens (JWKS_URL)", () => {
+  let api: TestServer;
+  let jwks: Server;
+  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+  const issuer = 'https://idp.example.test';
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('ES256');
+    privateKey = pair.privateKey;
+    const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'test-key', alg: 'ES256' };
+    jwks = createServer((_, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ keys: [publicJwk] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const { port } = jwks.address() as AddressInfo;
+    api = await TestServer.start({
+      JWKS_URL: `http://127.0.0.1:${port}/jwks`,
+      JWT_ISSUER: issuer,
+      JWT_AUDIENCE: 'vytalwatch',
+    });
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await new Promise((resolve) => jwks?.close(resolve));
+  });
+
+  it('are not checked against a session, and have none to log out of', async () => {
+    const token = await new SignJWT({ role: 'provider' })
+      .setProtectedHeader({ alg: 'ES256', kid: 'test-key' })
+      .setSubject(DEMO.provider.id)
+      .setIssuer(issuer)
+      .setAudience('vytalwatch')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    expect((await api.request('GET', '/auth/me', { token })).status).toBe(200);
+    const before = await api.ledgerEventCount();
+    const logout = await api.request('POST', '/auth/logout', { token });
+    expect(logout.status).toBe(400);
+    expect(logout.body).toMatchObject({ code: 'AUTH.NO_SESSION' });
+    expect(await api.ledgerEventCount()).toBe(before);
+    expect((await api.request('GET', '/auth/me', { token })).status).toBe(200);
   });
 });

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApplicationError } from '../application.errors.js';
-import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { PASSWORD_HASHER, type PasswordHasher } from '../ports/password-hasher.port.js';
 import { SESSION_STORE, type SessionStore } from '../ports/session-store.port.js';
 import { TOKEN_ISSUER, type TokenIssuer } from '../ports/token-issuer.port.js';
@@ -26,7 +25,6 @@ export class LoginService {
     @Inject(TOKEN_ISSUER) private readonly tokens: TokenIssuer,
     @Inject(SESSION_STORE) private readonly sessions: SessionStore,
     @Inject(SESSION_SETTINGS) private readonly settings: SessionSettings,
-    @Inject(CLOCK) private readonly clock: Clock,
     private readonly audit: SessionAudit,
   ) {}
 
@@ -52,9 +50,10 @@ export class LoginService {
       );
     }
     const profile = { id: user.id, role: user.role, displayName: user.displayName };
-    const now = this.clock.now();
-    const expiresAt = new Date(now.getTime() + this.settings.refreshTokenTtlSeconds * 1000);
-    const { sessionId, refreshToken } = await this.sessions.open(user.id, now, expiresAt);
+    const { sessionId, refreshToken } = await this.sessions.open(
+      user.id,
+      this.settings.refreshTokenTtlSeconds,
+    );
     const access = await this.tokens.issue({ userId: user.id, role: user.role, sessionId });
     // Recorded before the tokens are handed out: a login the ledger does not know never happened.
     await this.audit.loginSucceeded(profile, sessionId, context);

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SYSTEM_ACTOR, type Actor } from '../../domain/shared/actor.js';
 import { ApplicationError } from '../application.errors.js';
-import { CLOCK, type Clock } from '../ports/clock.port.js';
 import { LIVE_CONNECTIONS, type LiveConnections } from '../ports/live-connections.port.js';
 import { SESSION_STORE, type SessionStore } from '../ports/session-store.port.js';
 import { TOKEN_ISSUER, type TokenIssuer } from '../ports/token-issuer.port.js';
@@ -28,7 +27,6 @@ export class SessionService {
     @Inject(TOKEN_ISSUER) private readonly tokens: TokenIssuer,
     @Inject(USER_DIRECTORY) private readonly users: UserDirectory,
     @Inject(LIVE_CONNECTIONS) private readonly connections: LiveConnections,
-    @Inject(CLOCK) private readonly clock: Clock,
     private readonly audit: SessionAudit,
   ) {}
 
@@ -37,7 +35,7 @@ export class SessionService {
    * session ends, for the thief and the owner alike, and the owner logs in again.
    */
   async refresh(refreshToken: string, context: RequestContext): Promise<SessionTokens> {
-    const outcome = await this.sessions.refresh(refreshToken, this.clock.now());
+    const outcome = await this.sessions.refresh(refreshToken);
     if (outcome.kind === 'invalid') throw invalidRefreshToken();
     if (outcome.kind === 'reused') {
       if (outcome.ended) {
@@ -69,7 +67,7 @@ export class SessionService {
         'This token comes from the identity provider and has no session here; log out there',
       );
     }
-    if (await this.sessions.end(sessionId, 'logout', this.clock.now())) {
+    if (await this.sessions.end(sessionId, 'logout')) {
       await this.audit.loggedOut(actor, sessionId, context);
       await this.audit.sessionRevoked(
         { sessionId, userId: actor.userId },

@@ -38,14 +38,13 @@ export class UserDeactivation {
     userId: string,
     context: RequestContext,
   ): Promise<DeactivatedUser> {
-    const now = this.clock.now();
     // The user first: from this moment every session of theirs is refused, ended or not yet.
-    const deactivation = await this.users.deactivate(userId, now);
+    const deactivation = await this.users.deactivate(userId, this.clock.now());
     if (!deactivation) {
       throw new ApplicationError('USER.NOT_FOUND', 'not_found', 'No user has this id');
     }
     const { user } = deactivation;
-    const ended = await this.sessions.endAllOfUser(user.id, 'deactivated', now);
+    const ended = await this.sessions.endAllOfUser(user.id, 'deactivated');
     if (deactivation.changed) await this.audit.userDeactivated(user, admin, context);
     for (const sessionId of ended) {
       await this.audit.sessionRevoked(

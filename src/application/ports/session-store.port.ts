@@ -31,12 +31,16 @@ export type RefreshOutcome =
   /** Unknown, or of a session that ended, expired, or whose user was deactivated. */
   | { readonly kind: 'invalid' };
 
-/** Login sessions and the single-use refresh tokens that keep them going. */
+/**
+ * Login sessions and the single-use refresh tokens that keep them going. Their times are the
+ * wall clock's, like the access tokens' expiry: never the ledger's (a test's) controllable clock.
+ */
 export interface SessionStore {
-  open(userId: string, now: Date, expiresAt: Date): Promise<OpenedSession>;
-  refresh(refreshToken: string, now: Date): Promise<RefreshOutcome>;
-  /** Ends the session; false when it had ended already. */
-  end(sessionId: string, reason: SessionEndReason, now: Date): Promise<boolean>;
+  /** A session that ends `lifetimeSeconds` from now at the latest. */
+  open(userId: string, lifetimeSeconds: number): Promise<OpenedSession>;
+  refresh(refreshToken: string): Promise<RefreshOutcome>;
+  /** Ends the session; false when it had ended (or expired) already. */
+  end(sessionId: string, reason: SessionEndReason): Promise<boolean>;
   /** Ends every live session of the user; the ids of those that ended now. */
-  endAllOfUser(userId: string, reason: SessionEndReason, now: Date): Promise<string[]>;
+  endAllOfUser(userId: string, reason: SessionEndReason): Promise<string[]>;
 }

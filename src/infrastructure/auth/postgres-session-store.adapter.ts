@@ -36,7 +36,9 @@ export class PostgresSessionStore implements SessionStore, SessionStatus {
     private readonly clock: Clock,
   ) {}
 
-  async open(userId: string, now: Date, expiresAt: Date): Promise<OpenedSession> {
+  async open(userId: string, lifetimeSeconds: number): Promise<OpenedSession> {
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + lifetimeSeconds * 1000);
     const sessionId = randomUUID();
     const refreshToken = newRefreshToken();
     await this.knex.transaction(async (trx) => {
@@ -55,8 +57,9 @@ export class PostgresSessionStore implements SessionStore, SessionStatus {
     return { sessionId, refreshToken };
   }
 
-  async refresh(refreshToken: string, now: Date): Promise<RefreshOutcome> {
+  async refresh(refreshToken: string): Promise<RefreshOutcome> {
     if (!REFRESH_TOKEN.test(refreshToken)) return { kind: 'invalid' };
+    const now = this.clock.now();
     const tokenHash = hashOf(refreshToken);
     return this.knex.transaction(async (trx) => {
       // Taking the token and checking its session in one statement: of two requests presenting
@@ -99,11 +102,12 @@ export class PostgresSessionStore implements SessionStore, SessionStatus {
     });
   }
 
-  end(sessionId: string, reason: SessionEndReason, now: Date): Promise<boolean> {
-    return this.endWithin(this.knex, sessionId, reason, now);
+  end(sessionId: string, reason: SessionEndReason): Promise<boolean> {
+    return this.endWithin(this.knex, sessionId, reason, this.clock.now());
   }
 
-  async endAllOfUser(userId: string, reason: SessionEndReason, now: Date): Promise<string[]> {
+  async endAllOfUser(userId: string, reason: SessionEndReason): Promise<string[]> {
+    const now = this.clock.now();
     const rows = await this.knex('sessions')
       .where({ user_id: userId })
       .whereNull('ended_at')
