@@ -3,7 +3,11 @@ import { ApplicationError } from '../application.errors.js';
 import { PASSWORD_HASHER, type PasswordHasher } from '../ports/password-hasher.port.js';
 import { SESSION_STORE, type SessionStore } from '../ports/session-store.port.js';
 import { TOKEN_ISSUER, type TokenIssuer } from '../ports/token-issuer.port.js';
-import { USER_DIRECTORY, type UserDirectory } from '../ports/user-directory.port.js';
+import {
+  USER_DIRECTORY,
+  type DirectoryUser,
+  type UserDirectory,
+} from '../ports/user-directory.port.js';
 import type { RequestContext } from '../request-context.js';
 import { SessionAudit, type LoginFailure } from './session-audit.js';
 import { SESSION_SETTINGS, type SessionSettings } from './session-settings.js';
@@ -31,25 +35,10 @@ export class LoginService {
   async login(email: string, password: string, context: RequestContext): Promise<SessionTokens> {
     const user = await this.users.findByEmail(email.trim());
     const valid = await this.passwords.verify(user?.passwordHash ?? UNKNOWN_USER_HASH, password);
-    const failure: LoginFailure | null = !user
-      ? 'unknown_account'
-      : !valid
-        ? 'wrong_password'
-        : !user.active
-          ? 'deactivated'
-          : null;
-    if (!user || failure !== null) {
-      const named = user ? { id: user.id, role: user.role, displayName: user.displayName } : null;
-      await this.audit.loginFailed(named, failure ?? 'unknown_account', context);
-      // One answer for every case: the response must not reveal which emails exist, nor which
-      // accounts are deactivated.
-      throw new ApplicationError(
-        'AUTH.INVALID_CREDENTIALS',
-        'unauthenticated',
-        'Email or password is incorrect',
-      );
-    }
+    if (!user) return this.refuse(null, 'unknown_account', context);
     const profile = { id: user.id, role: user.role, displayName: user.displayName };
+    if (!valid) return this.refuse(profile, 'wrong_password', context);
+    if (!user.active) return this.refuse(profile, 'deactivated', context);
     const { sessionId, refreshToken } = await this.sessions.open(
       user.id,
       this.settings.refreshTokenTtlSeconds,
@@ -58,5 +47,20 @@ export class LoginService {
     // Recorded before the tokens are handed out: a login the ledger does not know never happened.
     await this.audit.loginSucceeded(profile, sessionId, context);
     return { ...access, refreshToken, user: profile };
+  }
+
+  private async refuse(
+    user: DirectoryUser | null,
+    reason: LoginFailure,
+    context: RequestContext,
+  ): Promise<never> {
+    await this.audit.loginFailed(user, reason, context);
+    // One answer for every case: the response must not reveal which emails exist, nor which
+    // accounts are deactivated.
+    throw new ApplicationError(
+      'AUTH.INVALID_CREDENTIALS',
+      'unauthenticated',
+      'Email or password is incorrect',
+    );
   }
 }

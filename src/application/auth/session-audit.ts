@@ -6,9 +6,6 @@ import type { SessionEndReason } from '../ports/session-store.port.js';
 import type { DirectoryUser } from '../ports/user-directory.port.js';
 import type { RequestContext } from '../request-context.js';
 
-export type SessionAuditEventType =
-  'LoginSucceeded' | 'LoginFailed' | 'LoggedOut' | 'SessionRevoked' | 'UserDeactivated';
-
 /** Why a login was refused, for auditors (the caller is told only that it was refused). */
 export type LoginFailure = 'unknown_account' | 'wrong_password' | 'deactivated';
 
