@@ -177,18 +177,15 @@ async function gateway(pairs: number): Promise<void> {
   for (let start = 0; start < rows.length; start += 500) {
     await knex('users').insert(rows.slice(start, start + 500));
   }
+  const { store: sessions, settings } = server.runtime.sessions;
+  const sessionToken = async (userId: string, role: 'provider' | 'patient'): Promise<string> => {
+    const { sessionId } = await sessions.open(userId, settings.refreshTokenTtlSeconds);
+    return (await tokens.issue({ userId, role, sessionId })).accessToken;
+  };
   const withTokens = await Promise.all(
     users.map(async ({ provider, patient }) => ({
-      provider: {
-        id: provider.id,
-        token: (await tokens.issue({ userId: provider.id, role: 'provider', sessionId: null }))
-          .accessToken,
-      },
-      patient: {
-        id: patient.id,
-        token: (await tokens.issue({ userId: patient.id, role: 'patient', sessionId: null }))
-          .accessToken,
-      },
+      provider: { id: provider.id, token: await sessionToken(provider.id, 'provider') },
+      patient: { id: patient.id, token: await sessionToken(patient.id, 'patient') },
     })),
   );
   ready({ type: 'ready', port: server.port, pairs: withTokens });

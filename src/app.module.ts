@@ -9,6 +9,13 @@ import { LoginThrottle } from './application/auth/login-throttle.js';
 import { RATE_LIMITER } from './application/ports/rate-limiter.port.js';
 import { RATE_LIMIT_SETTINGS } from './application/rate-limits/rate-limit-settings.js';
 import { UserRateLimits } from './application/rate-limits/user-rate-limits.js';
+import { SessionAudit } from './application/auth/session-audit.js';
+import { SESSION_SETTINGS } from './application/auth/session-settings.js';
+import { SessionService } from './application/auth/session.service.js';
+import { UserDeactivation } from './application/auth/user-deactivation.service.js';
+import { SESSION_STATUS } from './application/ports/session-status.port.js';
+import { SESSION_STORE } from './application/ports/session-store.port.js';
+import { AdminUsersController } from './interfaces/http/admin/admin-users.controller.js';
 import { CALL_POLICY } from './application/call/call-policy.js';
 import { CallCommands } from './application/call/call-commands.js';
 import { InitiateCallHandler } from './application/call/commands/initiate-call/initiate-call.handler.js';
@@ -108,6 +115,9 @@ export class AppModule {
       { provide: ClientAddresses, useValue: runtime.clientAddresses },
       { provide: RATE_LIMITER, useValue: runtime.rateLimiter },
       { provide: RATE_LIMIT_SETTINGS, useValue: runtime.rateLimits },
+      { provide: SESSION_STORE, useValue: runtime.sessions.store },
+      { provide: SESSION_STATUS, useValue: runtime.sessions.store },
+      { provide: SESSION_SETTINGS, useValue: runtime.sessions.settings },
       { provide: CALL_POLICY, useValue: runtime.callPolicy },
       { provide: READ_MODEL_PROGRESS, useValue: runtime.readModelProgress },
       { provide: ProjectionMonitor, useValue: runtime.projections },
@@ -124,6 +134,7 @@ export class AppModule {
       imports: [CqrsModule.forRoot(), TerminusModule],
       controllers: [
         AuthController,
+        AdminUsersController,
         DirectoryController,
         CallsController,
         CallQueriesController,
@@ -144,6 +155,9 @@ export class AppModule {
         LoginService,
         LoginThrottle,
         UserRateLimits,
+        SessionService,
+        SessionAudit,
+        UserDeactivation,
         AccessAudit,
         AccessDenialAudit,
         AuditSearchAudit,

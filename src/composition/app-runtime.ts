@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { DemoAccounts } from '../application/auth/demo-accounts.js';
+import type { SessionSettings } from '../application/auth/session-settings.js';
 import { CheckpointPublisher } from '../application/ledger/checkpoint-publisher.js';
 import { ledgerPublicKey, type LedgerPublicKey } from '../application/ledger/ledger-public-key.js';
 import type { NoteSigningKey } from '../application/ledger/signed-note.js';
@@ -27,6 +28,7 @@ import { openRateLimiter } from '../infrastructure/rate-limits/open-rate-limiter
 import type { RateLimiter } from '../application/ports/rate-limiter.port.js';
 import type { RateLimitSettings } from '../application/rate-limits/rate-limit-settings.js';
 import { JoseTokenIssuer } from '../infrastructure/auth/jose-token-issuer.adapter.js';
+import { PostgresSessionStore } from '../infrastructure/auth/postgres-session-store.adapter.js';
 import { isLoopbackHost, type AppConfig } from '../infrastructure/config/app-config.js';
 import {
   AesGcmRecordingCrypto,
@@ -74,6 +76,11 @@ export interface AppRuntime {
   readonly users: UserDirectory;
   readonly passwords: PasswordHasher;
   readonly tokens: TokenIssuer;
+  /** Login sessions: the store behind login, refresh and logout, and every token's status. */
+  readonly sessions: {
+    readonly store: PostgresSessionStore;
+    readonly settings: SessionSettings;
+  };
   readonly callPolicy: CallPolicy;
   readonly callReadModel: CallReadModel;
   readonly readModelProgress: ReadModelProgress;
@@ -178,6 +185,12 @@ export async function buildAppRuntime(
       ttlSeconds: config.auth.tokenTtlSeconds,
       identityProvider: config.auth.identityProvider,
     }),
+    sessions: {
+      // Wall-clock time, as for the access tokens' expiry: a test's hand-moved clock must not
+      // end (or prolong) sessions.
+      store: new PostgresSessionStore(knex, new SystemClock()),
+      settings: { refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds },
+    },
     callPolicy: config.calls,
     callReadModel: new KnexCallReadModel(knex),
     // Queries wait on the runner of the read model they read, for read-your-writes.

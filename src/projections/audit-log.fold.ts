@@ -136,10 +136,30 @@ function searchOutcome(recorded: RecordedEvent): string {
   return `filters:${names.length > 0 ? names.sort().join(',') : 'none'}`;
 }
 
+/** Logins and sessions: how it went, or why it ended (`reason` is one of a few fixed words). */
+function sessionOutcome(recorded: RecordedEvent): string | null {
+  const reason = recorded.data['reason'];
+  switch (recorded.type) {
+    case 'LoginSucceeded':
+      return 'succeeded';
+    case 'LoggedOut':
+      return 'logged_out';
+    case 'UserDeactivated':
+      return 'deactivated';
+    case 'LoginFailed':
+    case 'SessionRevoked':
+      return typeof reason === 'string' ? reason : 'recorded';
+    default:
+      return null;
+  }
+}
+
 function outcomeOf(recorded: RecordedEvent, event: AuditedEvent): string {
   if (recorded.type === ACCESS_DENIED_EVENT) return deniedOutcome(recorded);
   if (recorded.type === AUDIT_LOG_SEARCHED_EVENT) return searchOutcome(recorded);
   if (recorded.streamId.startsWith(ACCESS_STREAM_PREFIX)) return 'granted';
+  const session = sessionOutcome(recorded);
+  if (session !== null) return session;
   switch (event.family) {
     case 'call':
       return callOutcome(event.event);

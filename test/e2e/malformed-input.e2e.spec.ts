@@ -742,6 +742,24 @@ const BAD_REQUESTS: readonly BadRequest[] = [
     code: 'AUTH.TOKEN_INVALID',
   },
   {
+    name: 'token of this issuer that names no session',
+    token: () => token({ role: 'provider' }),
+    method: 'POST',
+    path: '/webrtc/calls',
+    body: validCall,
+    status: 401,
+    code: 'AUTH.TOKEN_INVALID',
+  },
+  {
+    name: 'token of a session that never existed',
+    token: () => token({ role: 'provider', sid: '00000000-0000-4000-8000-0000000000aa' }),
+    method: 'POST',
+    path: '/webrtc/calls',
+    body: validCall,
+    status: 401,
+    code: 'AUTH.SESSION_ENDED',
+  },
+  {
     name: 'token without a UUID subject',
     as: null,
     token: () => token({ role: 'provider', sub: 'root' }),
@@ -873,11 +891,12 @@ describe('malformed input: a clear 4xx, nothing appended (but a refusal on a cal
   });
 
   it.each(BAD_REQUESTS.map((bad) => [bad.name, bad] as const))('%s', async (_name, bad) => {
+    // Logging in is recorded in the ledger: the token comes first, then the count.
+    const token = bad.token ? await bad.token() : bad.as ? await api.tokenFor(bad.as) : null;
     const before = await api.ledgerEventCount();
     // Bad input is the client's error: nothing about it (a forged cursor's text) is logged as ours.
     const loggedErrors = jest.spyOn(api.server.logger, 'error');
     const path = bad.path.replace(':call', liveCallId).replace(':ended', endedCallId);
-    const token = bad.token ? await bad.token() : bad.as ? await api.tokenFor(bad.as) : null;
     const response = await api.request(bad.method, path, {
       token,
       ...(bad.body !== undefined ? { body: bad.body } : {}),

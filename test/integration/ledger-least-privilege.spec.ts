@@ -196,13 +196,33 @@ describe('least privilege in PostgreSQL', () => {
       );
       return rows.map((row) => row.privilege);
     };
-    for (const table of [...tree, 'ledger_events', 'ledger_streams', 'knex_migrations']) {
+    for (const table of [
+      ...tree,
+      'ledger_events',
+      'ledger_streams',
+      'knex_migrations',
+      'sessions',
+      'session_refresh_tokens',
+    ]) {
       expect({ table, held: await held(table) }).toEqual({
         table,
         held: SERVICE_TABLE_PRIVILEGES[table],
       });
     }
     expect(await held('calls')).toEqual(['SELECT', 'INSERT', 'UPDATE', 'DELETE']);
+  });
+
+  it('lets the service open, use and end sessions, but never delete one', async () => {
+    const sessions = ['sessions', 'session_refresh_tokens'];
+    for (const table of sessions) {
+      expect(SERVICE_TABLE_PRIVILEGES[table]).toEqual(['SELECT', 'INSERT', 'UPDATE']);
+      await expect(service.query(`DELETE FROM ${table}`)).rejects.toMatchObject({
+        code: PERMISSION_DENIED,
+      });
+      await expect(service.query(`TRUNCATE ${table}`)).rejects.toMatchObject({
+        code: PERMISSION_DENIED,
+      });
+    }
   });
 
   it('refuses a service that may not migrate to start on a schema that is not current', async () => {

@@ -38,11 +38,15 @@ withRedis(
       await pair.stop();
     });
 
+    /** A token of `sessionId`, or of a session opened for it when null. */
     async function tokenOf(server: TestServer, user: DemoUser, sessionId: string | null) {
       const { role } = { provider: { role: 'provider' }, patient: { role: 'patient' } }[
         user as 'provider' | 'patient'
       ] as { role: 'provider' | 'patient' };
-      return (await server.server.runtime.tokens.issue({ userId: DEMO[user].id, role, sessionId }))
+      const { runtime } = server.server;
+      const session =
+        sessionId ?? (await runtime.sessions.store.open(DEMO[user].id, 3600)).sessionId;
+      return (await runtime.tokens.issue({ userId: DEMO[user].id, role, sessionId: session }))
         .accessToken;
     }
 

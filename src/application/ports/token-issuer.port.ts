@@ -19,9 +19,17 @@ export interface IssuedToken {
   readonly expiresInSeconds: number;
 }
 
+/** What this service signs: every token it issues belongs to a login session. */
+export interface SessionTokenClaims extends TokenClaims {
+  readonly sessionId: string;
+}
+
 export interface TokenIssuer {
-  issue(claims: TokenClaims): Promise<IssuedToken>;
-  /** Throws `InvalidTokenError` when the token is missing, forged, expired or malformed. */
+  issue(claims: SessionTokenClaims): Promise<IssuedToken>;
+  /**
+   * Throws `InvalidTokenError` when the token is missing, forged, expired or malformed, and when a
+   * token this service signed names no session.
+   */
   verify(token: string): Promise<VerifiedToken>;
 }
 

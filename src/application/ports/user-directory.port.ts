@@ -11,6 +11,14 @@ export interface DirectoryUser {
 export interface UserWithCredentials extends DirectoryUser {
   readonly email: string;
   readonly passwordHash: string;
+  /** False once an admin deactivated the user: they may no longer log in. */
+  readonly active: boolean;
+}
+
+export interface Deactivation {
+  readonly user: DirectoryUser;
+  /** False when the user was inactive already. */
+  readonly changed: boolean;
 }
 
 export interface UserPage {
@@ -23,6 +31,8 @@ export interface UserDirectory {
   findById(id: string): Promise<DirectoryUser | null>;
   findManyByIds(ids: readonly string[]): Promise<DirectoryUser[]>;
   findByEmail(email: string): Promise<UserWithCredentials | null>;
+  /** Marks the user inactive from `at` on; null when no such user exists. */
+  deactivate(id: string, at: Date): Promise<Deactivation | null>;
   /** Ordered by display name then id; `cursor` is opaque. */
   listByRole(role: UserRole, options: { limit: number; cursor: string | null }): Promise<UserPage>;
 }

@@ -3,7 +3,7 @@ import { USER_ROLES, type UserRole } from '../../domain/shared/actor.js';
 import {
   InvalidTokenError,
   type IssuedToken,
-  type TokenClaims,
+  type SessionTokenClaims,
   type TokenIssuer,
   type VerifiedToken,
 } from '../../application/ports/token-issuer.port.js';
@@ -31,11 +31,8 @@ export class JoseTokenIssuer implements TokenIssuer {
       : null;
   }
 
-  async issue(claims: TokenClaims): Promise<IssuedToken> {
-    const accessToken = await new SignJWT({
-      role: claims.role,
-      ...(claims.sessionId !== null ? { sid: claims.sessionId } : {}),
-    })
+  async issue(claims: SessionTokenClaims): Promise<IssuedToken> {
+    const accessToken = await new SignJWT({ role: claims.role, sid: claims.sessionId })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(claims.userId)
       .setIssuer(ISSUER)
@@ -72,6 +69,10 @@ export class JoseTokenIssuer implements TokenIssuer {
     const sessionId = payload['sid'];
     if (sessionId !== undefined && (typeof sessionId !== 'string' || !UUID.test(sessionId))) {
       throw new InvalidTokenError('The access token names no valid session');
+    }
+    // Every token signed here belongs to a session, so that logging out can end it.
+    if (sessionId === undefined) {
+      throw new InvalidTokenError('The access token belongs to no session; log in again');
     }
     if (typeof payload.exp !== 'number') {
       throw new InvalidTokenError('The access token has no expiry');

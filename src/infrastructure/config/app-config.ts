@@ -35,6 +35,8 @@ export interface AppConfig {
     /** With JWKS_URL: how tokens of the identity provider are checked; null without it. */
     readonly identityProvider: IdentityProviderConfig | null;
     readonly tokenTtlSeconds: number;
+    /** How long a login session lasts: its refresh tokens stop working after this. */
+    readonly refreshTokenTtlSeconds: number;
     readonly loginAttemptsPerMinute: number;
   };
   /** Which peers may tell the client's address (X-Forwarded-For); none by default. */
@@ -665,7 +667,8 @@ export function readConfig(env: Env): { config: AppConfig; problems: ConfigError
       jwtSecretGenerated: secret.generated,
       jwksUrl: idp?.jwksUrl ?? null,
       identityProvider: idp,
-      tokenTtlSeconds: int('JWT_TTL_SECONDS', 3600, 1, 86400),
+      tokenTtlSeconds: int('JWT_TTL_SECONDS', 900, 1, 86400),
+      refreshTokenTtlSeconds: int('REFRESH_TOKEN_TTL_SECONDS', 12 * 3600, 60, 30 * 86400),
       loginAttemptsPerMinute: limitsConfig.loginPerAddress.limit,
     },
     trustProxy: attempt<TrustProxySetting>(() => trustProxy(env), { kind: 'none' }),

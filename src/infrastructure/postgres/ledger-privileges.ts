@@ -22,6 +22,10 @@ export const SERVICE_TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePri
   ledger_checkpoints: GROW,
   // The stream heads as of the newest checkpoint, moved in place when one is signed.
   ledger_tree_heads: ['SELECT', 'INSERT', 'UPDATE'],
+  // Login sessions and their refresh tokens: opened, used and ended, never deleted, so an ended
+  // session remains the record of when and why it ended.
+  sessions: ['SELECT', 'INSERT', 'UPDATE'],
+  session_refresh_tokens: ['SELECT', 'INSERT', 'UPDATE'],
   // The schema's history: read to check that it is current, written by migrations only.
   knex_migrations: READ,
   knex_migrations_lock: READ,

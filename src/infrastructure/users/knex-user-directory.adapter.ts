@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { UserRole } from '../../domain/shared/actor.js';
 import {
+  type Deactivation,
   type DirectoryUser,
   type UserDirectory,
   type UserPage,
@@ -14,6 +15,7 @@ interface UserRow {
   role: UserRole;
   display_name: string;
   password_hash: string;
+  deactivated_at: Date | null;
 }
 
 const toDirectoryUser = (row: UserRow): DirectoryUser => ({
@@ -41,8 +43,24 @@ export class KnexUserDirectory implements UserDirectory {
       .whereRaw('lower(email) = lower(?)', [email])
       .first();
     return row
-      ? { ...toDirectoryUser(row), email: row.email, passwordHash: row.password_hash }
+      ? {
+          ...toDirectoryUser(row),
+          email: row.email,
+          passwordHash: row.password_hash,
+          active: row.deactivated_at === null,
+        }
       : null;
+  }
+
+  async deactivate(id: string, at: Date): Promise<Deactivation | null> {
+    // The row lock makes concurrent deactivations agree on which one changed it.
+    return this.knex.transaction(async (trx) => {
+      const row = await trx<UserRow>('users').where({ id }).forUpdate().first();
+      if (!row) return null;
+      if (row.deactivated_at !== null) return { user: toDirectoryUser(row), changed: false };
+      await trx('users').where({ id }).update({ deactivated_at: at });
+      return { user: toDirectoryUser(row), changed: true };
+    });
   }
 
   async listByRole(
@@ -66,7 +84,7 @@ export class KnexUserDirectory implements UserDirectory {
     };
   }
 
-  async upsert(user: UserWithCredentials): Promise<void> {
+  async upsert(user: Omit<UserWithCredentials, 'active'>): Promise<void> {
     await this.knex('users')
       .insert({
         id: user.id,

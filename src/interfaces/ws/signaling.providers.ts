@@ -1,9 +1,9 @@
 import type { Provider } from '@nestjs/common';
-import { LIVE_CONNECTIONS } from '../../application/ports/live-connections.port.js';
 import {
   ICE_SERVER_SOURCES,
   type IceServerSources,
 } from '../../application/signaling/ice-servers.port.js';
+import { LIVE_CONNECTIONS } from '../../application/ports/live-connections.port.js';
 import { IceServersController } from '../http/ice/ice-servers.controller.js';
 import { SIGNALING_SETTINGS, type SignalingSettings } from './signaling-settings.js';
 import { SocketLiveConnections } from './socket-live-connections.js';

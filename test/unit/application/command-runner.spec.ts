@@ -99,6 +99,7 @@ const directory: UserDirectory = {
     ).find((user) => user.id === id) ?? null,
   findManyByIds: async () => [],
   findByEmail: async () => null,
+  deactivate: async () => null,
   listByRole: async () => ({ users: [], nextCursor: null }),
 };
 

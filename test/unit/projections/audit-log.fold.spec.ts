@@ -167,4 +167,31 @@ describe('audit log: one row per event of any stream', () => {
       actor_id: PROVIDER,
     });
   });
+
+  it.each([
+    ['LoginSucceeded', {}, 'succeeded'],
+    ['LoginFailed', { userId: null, reason: 'unknown_account' }, 'unknown_account'],
+    ['LoginFailed', { userId: PROVIDER, reason: 'wrong_password' }, 'wrong_password'],
+    ['LoggedOut', {}, 'logged_out'],
+    ['SessionRevoked', { reason: 'logout' }, 'logout'],
+    ['SessionRevoked', { reason: 'refresh_reuse' }, 'refresh_reuse'],
+    ['SessionRevoked', { reason: 'deactivated' }, 'deactivated'],
+    ['UserDeactivated', {}, 'deactivated'],
+  ] as const)('session event %s %j -> outcome %s, of no call', (type, data, outcome) => {
+    const ledger = new TestLedger();
+    const sessionId = '00000000-0000-4000-8000-0000000000e1';
+    const event = ledger.append(
+      `session-${sessionId}`,
+      type,
+      { sessionId, ...data },
+      { origin: { ip: '127.0.0.1', userAgent: 'UA' } },
+    );
+    expect(auditRowOf(event)).toMatchObject({
+      action: type,
+      call_id: null,
+      recording_id: null,
+      outcome,
+      origin: { ip: '127.0.0.1', userAgent: 'UA' },
+    });
+  });
 });

@@ -29,18 +29,21 @@ describe('who may hold a signaling socket', () => {
   const access = new SocketAccess(tokens, sessions);
   const patient = { userId: DEMO.patient.id, role: 'patient' as const };
 
+  /** A token of `sessionId`, or of a new active session when null. */
   async function token(userId: string, role: UserRole, sessionId: string | null) {
-    return (await tokens.issue({ userId, role, sessionId })).accessToken;
+    const session = sessionId ?? randomUUID();
+    if (sessionId === null) sessions.open(session, userId);
+    return (await tokens.issue({ userId, role, sessionId: session })).accessToken;
   }
 
-  it('admits a token of an active session or of none, and refuses one whose session ended', async () => {
+  it('admits a token of an active session, and refuses one whose session ended', async () => {
     const sessionId = randomUUID();
     sessions.open(sessionId, patient.userId);
     const admitted = await access.admit(await token(patient.userId, 'patient', sessionId));
     expect(admitted).toMatchObject({ ...patient, sessionId });
     expect(admitted.expiresAt.getTime()).toBeGreaterThan(Date.now());
     await expect(access.admit(await token(patient.userId, 'patient', null))).resolves.toMatchObject(
-      { sessionId: null },
+      { userId: patient.userId },
     );
 
     sessions.end(sessionId, patient.userId);

@@ -8,6 +8,7 @@ export interface User {
   readonly displayName: string;
 }
 
+/** What `POST /auth/login` and `POST /auth/refresh` answer. */
 export interface LoginResponse {
   readonly accessToken: string;
   /** Present when the server keeps login sessions: `POST /auth/refresh` trades it, once. */

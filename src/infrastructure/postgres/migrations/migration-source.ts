@@ -8,6 +8,7 @@ import { auditActorCollationMigration } from './006-audit-actor-collation.js';
 import { ledgerLeastPrivilegeMigration } from './007-ledger-least-privilege.js';
 import { ledgerTreeMigration } from './008-ledger-tree.js';
 import { ledgerAppendChecksMigration } from './009-ledger-append-checks.js';
+import { sessionsMigration } from './010-sessions.js';
 import { rateLimitsMigration } from './011-rate-limits.js';
 import { grantServicePrivileges } from '../ledger-privileges.js';
 import type { Migration } from './migration.js';
@@ -23,6 +24,7 @@ const MIGRATIONS: readonly Migration[] = [
   ledgerLeastPrivilegeMigration,
   ledgerTreeMigration,
   ledgerAppendChecksMigration,
+  sessionsMigration,
   rateLimitsMigration,
 ];
 

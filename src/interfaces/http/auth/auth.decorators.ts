@@ -15,8 +15,23 @@ export const Roles = (...roles: UserRole[]): MethodDecorator & ClassDecorator =>
 export interface AuthenticatedRequest extends Request {
   actor?: Actor & { role: UserRole };
   /** The token's session and expiry, beside the actor (never part of it). */
-  session?: { sessionId: string | null; expiresAt: Date };
+  session?: TokenSession;
 }
+
+export interface TokenSession {
+  /** Null for tokens of an identity provider (JWKS_URL), which have no session here. */
+  readonly sessionId: string | null;
+  readonly expiresAt: Date;
+}
+
+/** The session of the caller's access token, set by the auth guard. */
+export const CurrentSession = createParamDecorator(
+  (_: unknown, context: ExecutionContext): TokenSession => {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (!request.session) throw new Error('CurrentSession used on a public route');
+    return request.session;
+  },
+);
 
 /** The authenticated caller, set by the auth guard. */
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext) => {
