@@ -422,7 +422,7 @@ describe('sessions: login, refresh, logout, deactivation', () => {
       // These two, the session of `api.as('patient')` and the one rotated earlier.
       expect(response.body['sessionsEnded']).toBeGreaterThanOrEqual(2);
 
-      expect(await socket.next('session-ended')).toEqual({ code: 'AUTH.SESSION_ENDED' });
+      expect(await socket.next('session-ended')).toMatchObject({ code: 'AUTH.SESSION_ENDED' });
       expect(await disconnected).toBe('io server disconnect');
       for (const token of [one.accessToken, two.accessToken]) {
         const refused = await me(token);

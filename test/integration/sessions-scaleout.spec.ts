@@ -46,7 +46,7 @@ withRedis(
         `/admin/users/${DEMO.patient.id}/deactivate`,
       );
       expect(deactivated.status).toBe(200);
-      expect(await socket.next('session-ended')).toEqual({ code: 'AUTH.SESSION_ENDED' });
+      expect(await socket.next('session-ended')).toMatchObject({ code: 'AUTH.SESSION_ENDED' });
       expect(await disconnected).toBe('io server disconnect');
       const refused = await pair.b.request('GET', '/auth/me', { token });
       expect(refused.status).toBe(401);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Packet } from 'socket.io-parser';
 import {
   LIVE_CONNECTIONS,
@@ -38,16 +37,23 @@ withRedis(
       await pair.stop();
     });
 
+    async function openSession(user: DemoUser): Promise<string> {
+      return (await pair.a.server.runtime.sessions.store.open(DEMO[user].id, 3600)).sessionId;
+    }
+
     /** A token of `sessionId`, or of a session opened for it when null. */
     async function tokenOf(server: TestServer, user: DemoUser, sessionId: string | null) {
       const { role } = { provider: { role: 'provider' }, patient: { role: 'patient' } }[
         user as 'provider' | 'patient'
       ] as { role: 'provider' | 'patient' };
-      const { runtime } = server.server;
-      const session =
-        sessionId ?? (await runtime.sessions.store.open(DEMO[user].id, 3600)).sessionId;
-      return (await runtime.tokens.issue({ userId: DEMO[user].id, role, sessionId: session }))
-        .accessToken;
+      const session = sessionId ?? (await openSession(user));
+      return (
+        await server.server.runtime.tokens.issue({
+          userId: DEMO[user].id,
+          role,
+          sessionId: session,
+        })
+      ).accessToken;
     }
 
     async function connect(server: 'a' | 'b', token: string, reconnection = false) {
@@ -68,8 +74,8 @@ withRedis(
       server.server.app.get<LiveConnections>(LIVE_CONNECTIONS);
 
     it('ends the sockets of a session on every instance, after session-ended, and no others', async () => {
-      const ended = randomUUID();
-      const kept = randomUUID();
+      const ended = await openSession('provider');
+      const kept = await openSession('provider');
       const onA = await connect('a', await tokenOf(pair.a, 'provider', ended));
       const onB = await connect('b', await tokenOf(pair.b, 'provider', ended));
       const otherSession = await connect('b', await tokenOf(pair.b, 'provider', kept));
@@ -98,9 +104,9 @@ withRedis(
     });
 
     it('ends every socket of a user on every instance, and a call records the drop', async () => {
-      const provider = await connect('a', await tokenOf(pair.a, 'provider', randomUUID()));
+      const provider = await connect('a', await tokenOf(pair.a, 'provider', null));
       const providerElsewhere = await connect('b', await tokenOf(pair.b, 'provider', null));
-      const patient = await connect('b', await tokenOf(pair.b, 'patient', randomUUID()));
+      const patient = await connect('b', await tokenOf(pair.b, 'patient', null));
       const callId = await callAcrossInstances(pair, provider, patient);
       const closing = [closed(provider), closed(providerElsewhere)];
 
