@@ -18,6 +18,8 @@ import {
   CallNotScheduledError,
   PatientInitiationDisabledError,
   RoleCannotInitiateError,
+  ScheduledInPastError,
+  ScheduledTooFarAheadError,
   SelfCallError,
 } from './call.errors.js';
 import type { CallEvent, CallFinished } from './call.events.js';
@@ -54,7 +56,7 @@ export function initiateCall(command: InitiateCall, state: CallState): CallEvent
   }
 
   const initiatorId = actor.userId;
-  const scheduled = data.scheduledAt !== null && Date.parse(data.scheduledAt) > Date.parse(now);
+  const scheduled = data.scheduledAt !== null && isScheduledAhead(data.scheduledAt, now);
   return [
     {
       type: 'CallInitiated',
@@ -75,9 +77,23 @@ export function initiateCall(command: InitiateCall, state: CallState): CallEvent
   ];
 }
 
+/** How far ahead a call may be scheduled: beyond it, the date is more likely a typo than a plan. */
+export const MAX_SCHEDULE_AHEAD_DAYS = 365;
+
+/** True when the call waits for its time; false when it is now (it rings at once). */
+function isScheduledAhead(scheduledAt: string, now: string): boolean {
+  const delayMs = Date.parse(scheduledAt) - Date.parse(now);
+  if (Number.isNaN(delayMs) || delayMs < 0) throw new ScheduledInPastError();
+  if (delayMs > MAX_SCHEDULE_AHEAD_DAYS * 86_400_000) {
+    throw new ScheduledTooFarAheadError(MAX_SCHEDULE_AHEAD_DAYS);
+  }
+  return delayMs > 0;
+}
+
+/** Rung by its timer (the system) at `scheduledAt`, or earlier by its initiator. */
 export function ringScheduledCall(command: RingScheduledCall, call: ExistingCall): CallEvent[] {
   const { actor, now } = command.metadata;
-  requireInitiator(call, actor);
+  if (actor.role !== 'system') requireInitiator(call, actor);
   requireNotFinished(call);
   if (call.status !== 'SCHEDULED') throw new CallNotScheduledError(call.callId, call.status);
   return [{ type: 'CallRingingStarted', data: { at: now } }];
