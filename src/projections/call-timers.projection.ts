@@ -51,8 +51,22 @@ export function timersFor(
     },
   ];
   switch (event.type) {
-    case 'CallInitiated':
-      return event.data.status === 'RINGING' ? ringTimeout() : [];
+    case 'CallInitiated': {
+      const { status, scheduledAt } = event.data;
+      if (status === 'RINGING') return ringTimeout();
+      // A SCHEDULED call always has its time; the ring at that time starts the ring timeout.
+      return scheduledAt === null
+        ? []
+        : [
+            {
+              id: id('scheduled-ring'),
+              kind: 'scheduled-ring',
+              streamId,
+              payload: { callId, scheduledAt },
+              dueAt: new Date(scheduledAt),
+            },
+          ];
+    }
     case 'CallRingingStarted':
       return ringTimeout();
     case 'ParticipantDisconnected':

@@ -5,6 +5,7 @@ export const TIMER_STORE = Symbol('TIMER_STORE');
  * handler that fires it, so both sides agree on one shape.
  */
 export interface TimerPayloads {
+  readonly 'scheduled-ring': { readonly callId: string; readonly scheduledAt: string };
   readonly 'ring-timeout': { readonly callId: string; readonly ringTimeoutSeconds: number };
   readonly 'reconnect-grace': {
     readonly callId: string;

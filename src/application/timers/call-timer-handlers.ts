@@ -21,6 +21,17 @@ function timerContext(timer: DueTimer): RequestContext {
  */
 export function callTimerHandlers({ calls, storage }: CallTimerDependencies): TimerHandlers {
   return {
+    // Rung early by its initiator, or cancelled, the call is no longer SCHEDULED: the decider
+    // refuses and the worker records the timer as skipped with that code.
+    'scheduled-ring': async (timer) => {
+      await calls.execute(
+        timer.payload.callId,
+        { type: 'RingScheduledCall', data: {} },
+        SYSTEM_ACTOR,
+        timerContext(timer),
+      );
+      return 'rang';
+    },
     'ring-timeout': async (timer) => {
       const { callId, ringTimeoutSeconds } = timer.payload;
       await calls.execute(

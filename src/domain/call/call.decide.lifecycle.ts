@@ -15,6 +15,8 @@ import {
   CallNotLiveError,
   CallNotRingingError,
   CallNotScheduledError,
+  ScheduledInPastError,
+  ScheduledTooFarAheadError,
   SelfCallError,
 } from './call.errors.js';
 import type { CallEvent, CallFinished } from './call.events.js';
@@ -41,7 +43,7 @@ export function initiateCall(command: InitiateCall, state: CallState): CallEvent
   requireMayInitiate(actor, data, data.patientsMayInitiate);
 
   const initiatorId = actor.userId;
-  const scheduled = data.scheduledAt !== null && Date.parse(data.scheduledAt) > Date.parse(now);
+  const scheduled = data.scheduledAt !== null && isScheduledAhead(data.scheduledAt, now);
   return [
     {
       type: 'CallInitiated',
@@ -62,9 +64,23 @@ export function initiateCall(command: InitiateCall, state: CallState): CallEvent
   ];
 }
 
+/** How far ahead a call may be scheduled: beyond it, the date is more likely a typo than a plan. */
+export const MAX_SCHEDULE_AHEAD_DAYS = 365;
+
+/** True when the call waits for its time; false when it is now (it rings at once). */
+function isScheduledAhead(scheduledAt: string, now: string): boolean {
+  const delayMs = Date.parse(scheduledAt) - Date.parse(now);
+  if (Number.isNaN(delayMs) || delayMs < 0) throw new ScheduledInPastError();
+  if (delayMs > MAX_SCHEDULE_AHEAD_DAYS * 86_400_000) {
+    throw new ScheduledTooFarAheadError(MAX_SCHEDULE_AHEAD_DAYS);
+  }
+  return delayMs > 0;
+}
+
+/** Rung by its timer (the system) at `scheduledAt`, or earlier by its initiator. */
 export function ringScheduledCall(command: RingScheduledCall, call: ExistingCall): CallEvent[] {
   const { actor, now } = command.metadata;
-  requireInitiator(call, actor);
+  if (actor.role !== 'system') requireInitiator(call, actor);
   requireNotFinished(call);
   if (call.status !== 'SCHEDULED') throw new CallNotScheduledError(call.callId, call.status);
   return [{ type: 'CallRingingStarted', data: { at: now } }];

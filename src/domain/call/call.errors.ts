@@ -58,6 +58,22 @@ export class RoleCannotInitiateError extends DomainError {
   }
 }
 
+export class ScheduledInPastError extends DomainError {
+  readonly code = 'CALL.SCHEDULED_IN_PAST';
+  readonly kind = 'invalid';
+  constructor() {
+    super('The scheduled time (scheduledAt) is in the past; leave it out to ring the call now.');
+  }
+}
+
+export class ScheduledTooFarAheadError extends DomainError {
+  readonly code = 'CALL.SCHEDULED_TOO_FAR_AHEAD';
+  readonly kind = 'invalid';
+  constructor(maxDays: number) {
+    super(`The scheduled time (scheduledAt) may be at most ${maxDays} days ahead.`);
+  }
+}
+
 // --- Lifecycle status -------------------------------------------------------------------------
 
 /** The error for a command that needs the call in exactly one status (same message for each). */

@@ -1,8 +1,11 @@
+import { MAX_SCHEDULE_AHEAD_DAYS } from '../../../src/domain/call/call.decide.lifecycle.js';
 import {
   CallAlreadyExistsError,
   CallInitiatorMismatchError,
   PatientInitiationDisabledError,
   RoleCannotInitiateError,
+  ScheduledInPastError,
+  ScheduledTooFarAheadError,
   SelfCallError,
 } from '../../../src/domain/call/call.errors.js';
 import { DEFAULT_MEDIA } from '../../../src/domain/call/call.values.js';
@@ -48,13 +51,25 @@ describe('InitiateCall', () => {
         .then([callInitiated({ status: 'SCHEDULED', scheduledAt: at(0.001) })]);
     });
 
-    it('rings at once when scheduledAt is now or in the past', () => {
+    it('rings at once when scheduledAt is now', () => {
       given
         .when(initiateCall({ scheduledAt: T0 }))
         .then([callInitiated({ status: 'RINGING', scheduledAt: T0 })]);
+    });
+
+    it('refuses scheduledAt in the past, or more than a year ahead', () => {
       given
-        .when(initiateCall({ scheduledAt: at(-60) }))
-        .then([callInitiated({ status: 'RINGING', scheduledAt: at(-60) })]);
+        .when(initiateCall({ scheduledAt: at(-0.001) }))
+        .thenThrows(ScheduledInPastError, 'CALL.SCHEDULED_IN_PAST');
+      given.when(initiateCall({ scheduledAt: at(MAX_SCHEDULE_AHEAD_DAYS * 86_400) })).then([
+        callInitiated({
+          status: 'SCHEDULED',
+          scheduledAt: at(MAX_SCHEDULE_AHEAD_DAYS * 86_400),
+        }),
+      ]);
+      given
+        .when(initiateCall({ scheduledAt: at(MAX_SCHEDULE_AHEAD_DAYS * 86_400 + 1) }))
+        .thenThrows(ScheduledTooFarAheadError, 'CALL.SCHEDULED_TOO_FAR_AHEAD');
     });
 
     it('invites both provider and patient, with default media and no consent', () => {

@@ -1,6 +1,7 @@
 import {
   CallNotCancellableError,
   CallNotLiveError,
+  CallNotScheduledError,
   NotCalleeError,
 } from '../../../src/domain/call/call.errors.js';
 import {
@@ -50,6 +51,14 @@ describe('given a SCHEDULED call', () => {
   it('the initiator rings it', () => {
     given.when(ringScheduledCall(provider, at(3500))).then([ringingStarted(at(3500))]);
     given.when(ringScheduledCall()).thenState((state) => expect(state.status).toBe('RINGING'));
+  });
+
+  it('the system rings it at its time; a second ring, by anyone, is refused', () => {
+    given.when(ringScheduledCall(system)).then([ringingStarted()]);
+    spec
+      .given([callScheduled(), ringingStarted(at(3500))])
+      .when(ringScheduledCall(system))
+      .thenThrows(CallNotScheduledError, 'CALL.NOT_SCHEDULED');
   });
 
   it('a patient who scheduled it rings it', () => {

@@ -34,7 +34,17 @@ describe('call timers: the durable timers each call event starts', () => {
       },
     ]);
     const scheduled = new CallScript(ledger);
-    expect(timers(scheduled.initiated(0, 'SCHEDULED'))).toEqual([]);
+    const initiatedScheduled = scheduled.initiated(0, 'SCHEDULED');
+    // Rings at its time (fixtures schedule an hour ahead); no ring timeout before it rings.
+    expect(timers(initiatedScheduled)).toEqual([
+      {
+        id: `scheduled-ring:${initiatedScheduled.eventId}`,
+        kind: 'scheduled-ring',
+        streamId: scheduled.stream,
+        payload: { callId: scheduled.callId, scheduledAt: at(3600) },
+        dueAt: new Date(at(3600)),
+      },
+    ]);
     const rings = scheduled.event('CallRingingStarted', { at: at(100) }, 100);
     expect(timers(rings)).toMatchObject([{ kind: 'ring-timeout', dueAt: new Date(at(145)) }]);
   });

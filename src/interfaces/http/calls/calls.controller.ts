@@ -81,6 +81,21 @@ export class CallsController {
     return presentCallResult(result);
   }
 
+  @Post(':id/ring')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Ring a SCHEDULED call now, before its time (its initiator only)',
+  })
+  async ring(
+    @Param('id', uuidParam) id: string,
+    @CurrentActor() actor: Actor,
+    @CurrentRequestContext() context: RequestContext,
+    @Body(noFields) _body: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.run(response, id, { type: 'RingScheduledCall', data: {} }, actor, context);
+  }
+
   @Post(':id/answer')
   @HttpCode(200)
   async answer(
