@@ -35,8 +35,11 @@ export class LocalRecordingStorage implements RecordingStorage {
     await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
     const temporary = `${target}.${randomUUID()}.partial`;
     const counter = byteCounter();
+    const file = createWriteStream(temporary, { flags: 'wx', mode: 0o600 });
+    // A stream that fails early can still be opening the file: only once it closed is it gone.
+    const fileClosed = new Promise<void>((resolve) => file.once('close', () => resolve()));
     try {
-      await pipeline(body, counter, createWriteStream(temporary, { flags: 'wx', mode: 0o600 }));
+      await pipeline(body, counter, file);
       const handle = await open(temporary, 'r');
       try {
         await handle.sync();
@@ -46,6 +49,8 @@ export class LocalRecordingStorage implements RecordingStorage {
       await rename(temporary, target);
       return { sizeBytes: counter.bytes };
     } catch (error) {
+      file.destroy();
+      await fileClosed;
       await rm(temporary, { force: true });
       throw error;
     }
