@@ -62,12 +62,14 @@ describe('who names whom when a call starts, and Idempotency-Key reuse', () => {
   });
 
   it('answers a retry with the same request with the call, and a different one with 422', async () => {
-    const key = { 'idempotency-key': 'visit-2026-12-03' };
+    const key = { 'idempotency-key': 'visit-in-a-month' };
+    // A month ahead, at a whole second, so that it can be written with and without milliseconds.
+    const visit = new Date(Math.floor(Date.now() / 1000) * 1000 + 30 * 86_400_000).toISOString();
     const body = {
       patientId: DEMO.patient2.id,
       type: 'VIDEO',
       reason: 'follow-up',
-      scheduledAt: '2030-01-01T09:00:00Z',
+      scheduledAt: visit.replace('.000Z', 'Z'),
       recordingEnabled: false,
     };
     const first = await api.as<CallBody>('provider', 'POST', '/webrtc/calls', {
@@ -78,7 +80,7 @@ describe('who names whom when a call starts, and Idempotency-Key reuse', () => {
 
     // The same request, written differently: the provider named explicitly, the instant with ms.
     const retry = await api.as<CallBody>('provider', 'POST', '/webrtc/calls', {
-      body: { ...body, providerId: DEMO.provider.id, scheduledAt: '2030-01-01T09:00:00.000Z' },
+      body: { ...body, providerId: DEMO.provider.id, scheduledAt: visit },
       headers: key,
     });
     expect(retry.status).toBe(200);
