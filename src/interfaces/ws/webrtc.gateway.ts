@@ -247,6 +247,7 @@ export class WebRtcGateway
       calls: this.calls,
       commands: this.commands,
       quality: this.quality,
+      qualityReportIntervalSeconds: this.settings.qualityReportIntervalSeconds,
       requestContext: (): RequestContext => ({
         correlationId: randomUUID(),
         causationId: null,

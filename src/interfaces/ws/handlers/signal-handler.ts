@@ -15,6 +15,8 @@ export interface SignalContext {
   readonly calls: CallCommands;
   readonly commands: CommandBus;
   readonly quality: QualityStatsRequester;
+  /** How often clients are asked to report their connection quality. */
+  readonly qualityReportIntervalSeconds: number;
   /** A fresh request context for a command this message causes (correlation id, origin). */
   requestContext(): RequestContext;
   /** Makes `token` the connection's access token (same user); resolves with its expiry. */
