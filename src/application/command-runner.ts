@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '../domain/shared/actor.js';
 import type { Decider } from '../domain/shared/decider.js';
-import { foldEvents } from '../domain/shared/decider.js';
 import { DomainError } from '../domain/shared/domain-error.js';
 import type { CommandMetadata, DomainCommand, DomainEvent } from '../domain/shared/event.js';
 import {
@@ -27,6 +26,7 @@ import {
 } from './ports/event-store.port.js';
 import { ID_GENERATOR, type IdGenerator } from './ports/id-generator.port.js';
 import type { RequestContext } from './request-context.js';
+import type { StreamStateCache } from './stream-state-cache.js';
 
 /** A command as a caller builds it: the runner stamps who asks and when (`metadata`). */
 export type Unstamped<Command extends DomainCommand> = Command extends DomainCommand
@@ -71,23 +71,65 @@ export interface RunOptions<State> {
   readonly authorize?: (state: State) => void;
   /** The command's name in the command metrics; runs without one are not counted. */
   readonly metricLabel?: string;
+  /** Folded states of this stream's kind: the load reads only the events after the cached one. */
+  readonly cache?: StreamStateCache<State>;
 }
 
 const NO_STREAM = -1;
 
-/** Reads a stream and folds it; `until` gives the state as it was at that instant. */
+/**
+ * Reads a stream and folds it; `until` gives the state as it was at that instant. With a cache,
+ * only the events after the cached state are read, and folded onto it.
+ */
 export async function loadStream<Event extends DomainEvent, State>(
   store: EventStore,
   model: StreamModel<Event, State>,
   streamId: string,
   until?: Date,
+  cache?: StreamStateCache<State>,
 ): Promise<LoadedStream<State>> {
-  const history = await store.readStream(streamId, until ? { until } : {});
+  if (until) return fold(model, model.initialState(), await store.readStream(streamId, { until }));
+  const cached = cache?.get(streamId);
+  if (cache && cached) {
+    const tail = await store.readStream(streamId, { fromRevision: cached.revision + 1 });
+    const first = tail[0];
+    if (
+      !first ||
+      (first.revision === cached.revision + 1 && first.metadata.previousHash === cached.hash)
+    ) {
+      return remember(cache, streamId, tail, fold(model, cached.state, tail, cached));
+    }
+    // The ledger does not continue the cached fold: trust only a fold of the whole stream.
+    cache.delete(streamId);
+  }
+  const history = await store.readStream(streamId);
+  const loaded = fold(model, model.initialState(), history);
+  return cache ? remember(cache, streamId, history, loaded) : loaded;
+}
+
+function fold<Event extends DomainEvent, State>(
+  model: StreamModel<Event, State>,
+  from: State,
+  events: readonly RecordedEvent[],
+  before: LoadedStream<State> = { state: from, revision: NO_STREAM, position: null },
+): LoadedStream<State> {
+  const last = events.at(-1);
   return {
-    state: foldEvents(model, history.map(toDomainEvent<Event>)),
-    revision: history.at(-1)?.revision ?? NO_STREAM,
-    position: history.at(-1)?.position ?? null,
+    state: events.map(toDomainEvent<Event>).reduce(model.evolve, from),
+    revision: last?.revision ?? before.revision,
+    position: last?.position ?? before.position,
   };
+}
+
+function remember<State>(
+  cache: StreamStateCache<State>,
+  streamId: string,
+  read: readonly RecordedEvent[],
+  loaded: LoadedStream<State>,
+): LoadedStream<State> {
+  const last = read.at(-1);
+  if (last) cache.set(streamId, { ...loaded, hash: last.metadata.hash });
+  return loaded;
 }
 
 /** A stream holds only its own decider's events, so its recorded types are that decider's. */
@@ -163,8 +205,9 @@ export class CommandRunner {
   load<Event extends DomainEvent, State>(
     model: StreamModel<Event, State>,
     streamId: string,
+    cache?: StreamStateCache<State>,
   ): Promise<LoadedStream<State>> {
-    return loadStream(this.store, model, streamId);
+    return loadStream(this.store, model, streamId, undefined, cache);
   }
 
   private async decideAndAppend<Event extends DomainEvent, State>(
@@ -178,7 +221,7 @@ export class CommandRunner {
     const metadata: CommandMetadata = { actor, now: this.clock.now().toISOString() };
     const stamped = eventMetadata(actor, metadata.now, context);
     for (let attempt = 1; ; attempt++) {
-      const { state, revision, position } = await this.load(model, streamId);
+      const { state, revision, position } = await this.load(model, streamId, options.cache);
       options.authorize?.(state);
       if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
         throw revisionPreconditionFailed(context.expectedRevision, revision);

@@ -205,6 +205,29 @@ export function eventStoreContract(factory: EventStoreFactory): void {
     expect(await at(600_000)).toEqual([0, 1, 2]);
   });
 
+  it('reads only the tail of a stream from a revision (`fromRevision`), with or without `until`', async () => {
+    const streamId = `${uniquePrefix()}call`;
+    const start = Math.floor(Date.now() / 1000) * 1000 - 3_600_000;
+    await store.appendToStream(
+      streamId,
+      [0, 1000, 2000, 3000].map((ms) => testEvent({ occurredAt: new Date(start + ms) })),
+      { expectedRevision: 'no_stream' },
+    );
+    const from = async (fromRevision: number, until?: number): Promise<number[]> =>
+      (
+        await store.readStream(streamId, {
+          fromRevision,
+          ...(until === undefined ? {} : { until: new Date(start + until) }),
+        })
+      ).map((e) => e.revision);
+
+    expect(await from(0)).toEqual([0, 1, 2, 3]);
+    expect(await from(2)).toEqual([2, 3]);
+    expect(await from(4)).toEqual([]);
+    expect(await from(1, 2000)).toEqual([1, 2]);
+    expect(await store.readStream(`${streamId}-none`, { fromRevision: 3 })).toEqual([]);
+  });
+
   it('pages through the global feed in commit order, filtered by stream prefix', async () => {
     const prefix = uniquePrefix();
     const other = uniquePrefix();

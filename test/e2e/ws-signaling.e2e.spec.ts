@@ -464,6 +464,28 @@ describe('signaling gateway /webrtc', () => {
     });
   });
 
+  it('keeps one quality sample per reporting interval on average and refuses a flood', async () => {
+    const provider = await connect('provider');
+    const patient = await connect('patient');
+    const callId = await joinedCall(provider, patient);
+    const link = { callId, ...GOOD_LINK, connectionState: 'connected' };
+    // The budget (five in five intervals) takes a quick run of reports; the next is refused.
+    for (let sample = 0; sample < 5; sample++) {
+      expect(await patient.request('connection-quality', link)).toMatchObject({ ok: true });
+    }
+    const beforeFlood = await api.ledgerEventCount();
+    expect(await patient.request('connection-quality', link)).toMatchObject({
+      ok: false,
+      code: 'SIGNAL.RATE_LIMITED',
+    });
+    expect(await api.ledgerEventCount()).toBe(beforeFlood);
+    // Someone else's reports are theirs to budget.
+    expect(await provider.request('connection-quality', link)).toMatchObject({
+      ok: true,
+      connected: true,
+    });
+  });
+
   it('asks a participant who stopped reporting for a quality report', async () => {
     const provider = await connect('provider');
     const patient = await connect('patient');

@@ -67,10 +67,12 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const stream = this.streams.get(streamId) ?? [];
-    const { until } = options;
+    const { until, fromRevision = 0 } = options;
+    const stream = (this.streams.get(streamId) ?? []).filter(
+      (event) => event.revision >= fromRevision,
+    );
     return until === undefined
-      ? [...stream]
+      ? stream
       : stream.filter((event) => Date.parse(event.metadata.occurredAt) <= until.getTime());
   }
 

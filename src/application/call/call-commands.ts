@@ -13,6 +13,7 @@ import {
   type Unstamped,
 } from '../command-runner.js';
 import type { RequestContext } from '../request-context.js';
+import type { StreamStateCache } from '../stream-state-cache.js';
 import type { CallCommandResult } from './call-command.result.js';
 
 /** A call command as a controller or socket handler builds it, e.g. `{ type: 'AnswerCall', data: {} }`. */
@@ -49,8 +50,11 @@ export class CallCommands {
     });
   }
 
-  /** The call as the ledger has it now (for idempotent replays and checks before a command). */
-  load(callId: string): Promise<LoadedStream<CallState>> {
-    return this.runner.load(callDecider, callStreamId(callId));
+  /**
+   * The call as the ledger has it now (for idempotent replays and checks before a command); with
+   * a cache, only what was appended since the cached state is read.
+   */
+  load(callId: string, cache?: StreamStateCache<CallState>): Promise<LoadedStream<CallState>> {
+    return this.runner.load(callDecider, callStreamId(callId), cache);
   }
 }

@@ -65,6 +65,11 @@ export interface AppendResult {
 export interface ReadStreamOptions {
   /** Only events that occurred at or before this instant (for "state at time T"). */
   readonly until?: Date;
+  /**
+   * Only events at or after this revision: a reader that already folded the earlier ones (a
+   * cached state) reads just what was appended since.
+   */
+  readonly fromRevision?: number;
 }
 
 export interface ReadAllOptions {

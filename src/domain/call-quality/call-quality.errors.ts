@@ -16,3 +16,11 @@ export class SystemQualitySampleError extends DomainError {
     super('Quality samples come from participants; the system cannot report one.');
   }
 }
+
+export class QualitySampleTooFrequentError extends DomainError {
+  readonly code = 'QUALITY.TOO_FREQUENT';
+  readonly kind = 'conflict';
+  constructor(intervalSeconds: number) {
+    super(`At most one quality sample every ${intervalSeconds} s is kept; this one was not.`);
+  }
+}

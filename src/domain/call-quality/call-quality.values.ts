@@ -39,6 +39,15 @@ export const POOR_SAMPLE_THRESHOLDS = {
  */
 export const DEGRADATION_WINDOW = { size: 5, raiseAt: 3, clearAt: 1 } as const;
 
+/**
+ * How many samples a participant may have recorded: at most `samples` in any `samples` reporting
+ * intervals, i.e. one per interval on average. The slack is for what a well-behaved client does
+ * anyway: the report when its link comes up, a report when the server asks, a timer or a network
+ * that delivers one report a little early; it is the degradation window's size, so a burst can
+ * at most refill the window once.
+ */
+export const SAMPLE_BUDGET = { samples: DEGRADATION_WINDOW.size } as const;
+
 /** Upper bounds of plausible reports; anything beyond is a broken client, not a bad network. */
 export const SAMPLE_LIMITS = {
   rttMs: 60_000,

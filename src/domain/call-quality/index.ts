@@ -7,3 +7,4 @@ export * from './call-quality.state.js';
 export * from './call-quality.values.js';
 export * from './mos.js';
 export * from './parse-call-quality-event.js';
+export * from './sample-budget.js';

@@ -252,6 +252,7 @@ export class WebRtcGateway
       commands: this.commands,
       quality: this.quality,
       limits: this.limits,
+      qualityReportIntervalSeconds: this.settings.qualityReportIntervalSeconds,
       requestContext: (): RequestContext => ({
         correlationId: randomUUID(),
         causationId: null,

@@ -174,11 +174,12 @@ export class EventStoreDbEventStore implements EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const until = options.until?.getTime();
+    const from = options.fromRevision ?? 0;
     const events: RecordedEvent[] = [];
     try {
       for await (const resolved of this.client.readStream(streamId, {
         direction: FORWARDS,
-        fromRevision: START,
+        fromRevision: from > 0 ? BigInt(from) : START,
       })) {
         const event = toRecordedEvent(resolved);
         if (!event) continue;

@@ -113,6 +113,11 @@ const READ_STREAM_SQL = `SELECT ${EVENT_COLUMNS}
 const READ_STREAM_UNTIL_SQL = `SELECT ${EVENT_COLUMNS}
   FROM ledger_events WHERE stream_id = $1 AND occurred_at <= $2 ORDER BY stream_revision`;
 
+// A range of the (stream_id, stream_revision) unique index: the cost is the tail's, not the stream's.
+const READ_STREAM_FROM_SQL = `SELECT ${EVENT_COLUMNS}
+  FROM ledger_events WHERE stream_id = $1 AND stream_revision >= $2
+    AND ($3::timestamptz IS NULL OR occurred_at <= $3) ORDER BY stream_revision`;
+
 export interface EventRow {
   tx_id: string;
   position: string;
@@ -248,6 +253,14 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    if (options.fromRevision !== undefined && options.fromRevision > 0) {
+      const result = await this.pool.query<EventRow>({
+        name: 'ledger_read_stream_from',
+        text: READ_STREAM_FROM_SQL,
+        values: [streamId, options.fromRevision, options.until?.toISOString() ?? null],
+      });
+      return result.rows.map(toRecordedEvent);
+    }
     const result = options.until
       ? await this.pool.query<EventRow>({
           name: 'ledger_read_stream_until',

@@ -1,5 +1,6 @@
 import { RecordConnectionQualityCommand } from '../../../application/call/commands/record-connection-quality/record-connection-quality.command.js';
 import { participantOf } from '../../../domain/call/call.state.js';
+import { QualitySampleTooFrequentError } from '../../../domain/call-quality/call-quality.errors.js';
 import { ConnectionQualityPayload, UpdateMediaPayload } from '../payloads/signaling.payloads.js';
 import { SignalError } from '../signal-error.js';
 import { defineHandler, requireInCall } from './signal-handler.js';
@@ -42,16 +43,30 @@ export const connectionQuality = defineHandler({
   async handle(context, payload) {
     requireInCall(context.socket, payload.callId);
     await context.limits.take('qualityReports', context.actor.userId, 'SIGNAL.RATE_LIMITED');
-    const result = await context.commands.execute(
-      new RecordConnectionQualityCommand(payload.callId, context.actor, context.requestContext(), {
-        rttMs: payload.rttMs,
-        jitterMs: payload.jitterMs,
-        packetLossPct: payload.packetLossPct,
-        bitrateKbps: payload.bitrateKbps ?? null,
-        candidateType: payload.candidateType ?? null,
-        connectionState: payload.connectionState ?? null,
-      }),
-    );
+    const result = await context.commands
+      .execute(
+        new RecordConnectionQualityCommand(
+          payload.callId,
+          context.actor,
+          context.requestContext(),
+          {
+            rttMs: payload.rttMs,
+            jitterMs: payload.jitterMs,
+            packetLossPct: payload.packetLossPct,
+            bitrateKbps: payload.bitrateKbps ?? null,
+            candidateType: payload.candidateType ?? null,
+            connectionState: payload.connectionState ?? null,
+          },
+          context.qualityReportIntervalSeconds,
+        ),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof QualitySampleTooFrequentError)) throw error;
+        throw new SignalError(
+          'SIGNAL.RATE_LIMITED',
+          `Connection quality is kept once every ${context.qualityReportIntervalSeconds} s`,
+        );
+      });
     context.quality.heardFrom(context.socket, payload.callId);
     return {
       ok: true,

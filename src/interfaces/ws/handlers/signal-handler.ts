@@ -18,6 +18,8 @@ export interface SignalContext {
   readonly quality: QualityStatsRequester;
   /** Per-user limits across connections and instances (quality reports). */
   readonly limits: UserRateLimits;
+  /** How often clients are asked to report their connection quality. */
+  readonly qualityReportIntervalSeconds: number;
   /** A fresh request context for a command this message causes (correlation id, origin). */
   requestContext(): RequestContext;
   /** Makes `token` the connection's access token (same user); resolves with its expiry. */

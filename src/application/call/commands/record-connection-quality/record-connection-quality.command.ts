@@ -19,6 +19,8 @@ export class RecordConnectionQualityCommand extends Command<RecordConnectionQual
     readonly actor: Actor,
     readonly context: RequestContext,
     readonly report: QualityReport,
+    /** The interval clients are asked to report at: the budget of samples kept (SAMPLE_BUDGET). */
+    readonly reportIntervalSeconds: number,
   ) {
     super();
   }
