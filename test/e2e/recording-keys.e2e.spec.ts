@@ -1,14 +1,15 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CallCommands } from '../../src/application/call/call-commands.js';
-import { CommandRunner } from '../../src/application/command-runner.js';
-import { rewrapRecordings } from '../../src/application/recording/rewrap-recordings/rewrap-recordings.js';
+import { promisify } from 'node:util';
 import { kekFingerprint } from '../../src/infrastructure/crypto/aes-gcm-recording-crypto.adapter.js';
-import { KnexSealedRecordingIndex } from '../../src/infrastructure/read-models/knex-sealed-recording-index.adapter.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { TestServer } from '../support/test-server.js';
+
+const run = promisify(execFile);
+const CLI = path.resolve(__dirname, '../../dist/src/interfaces/cli/ledger.js');
 
 /**
  * Recording keys across restarts and rotations: each server below is a new process's worth of
@@ -137,7 +138,7 @@ describe('recording keys that survive restarts and rotations', () => {
     });
   });
 
-  it('rewrap-recordings moves the recording to the new key, in the ledger too, once', async () => {
+  it('`ledger rewrap-recordings` (the built CLI) moves the recording to the new key, in the ledger too, once', async () => {
     const env = {
       RECORDING_KEK: newKek.toString('hex'),
       RECORDING_KEK_PREVIOUS: `${randomBytes(32).toString('hex')},${oldKek.toString('hex')}`,
@@ -145,18 +146,28 @@ describe('recording keys that survive restarts and rotations', () => {
     const [oldObject] = await sealedFiles();
     await withServer(env, async (api) => {
       const { runtime } = api.server;
-      const rewrap = () =>
-        rewrapRecordings({
-          calls: new CallCommands(
-            new CommandRunner(runtime.eventStore, runtime.clock, runtime.ids, runtime.metrics),
-          ),
-          storage: runtime.recordings.storage,
-          crypto: runtime.recordings.crypto,
-          index: new KnexSealedRecordingIndex(runtime.knex),
-          ids: runtime.ids,
-          context: { correlationId: '00000000-0000-4000-8000-00000000aaaa', causationId: null },
+      const rewrap = async (): Promise<Record<string, unknown>> => {
+        const { stdout } = await run('node', [CLI, 'rewrap-recordings'], {
+          env: {
+            PATH: process.env.PATH ?? '',
+            NODE_ENV: 'test',
+            LOG_LEVEL: 'silent',
+            DATABASE_URL: database.serviceConnectionString,
+            DATABASE_OWNER_URL: database.ownerConnectionString,
+            LEDGER_SIGNING_KEY_FILE: path.join(api.dataDir, 'ledger-signing.key'),
+            RECORDINGS_DIR: recordingsDir,
+            ...env,
+          },
         });
-      expect(await rewrap()).toEqual({ rewrapped: 1, unchanged: 0, keyUnavailable: 0, failed: 0 });
+        return JSON.parse(stdout) as Record<string, unknown>;
+      };
+      expect(await rewrap()).toEqual({
+        toKeyId: kekFingerprint(newKek),
+        rewrapped: 1,
+        unchanged: 0,
+        keyUnavailable: 0,
+        failed: 0,
+      });
 
       const events = await api.ledgerEvents(`call-${callId}`);
       const rotations = events.filter((event) => event.type === 'RecordingKeyRotated');
@@ -192,7 +203,7 @@ describe('recording keys that survive restarts and rotations', () => {
       });
 
       const before = await api.ledgerEventCount();
-      expect(await rewrap()).toEqual({ rewrapped: 0, unchanged: 0, keyUnavailable: 0, failed: 0 });
+      expect(await rewrap()).toMatchObject({ rewrapped: 0, keyUnavailable: 0, failed: 0 });
       expect(await api.ledgerEventCount()).toBe(before);
     });
 
