@@ -211,4 +211,34 @@ describe('recording keys that survive restarts and rotations', () => {
     expect(only.status).toBe(200);
     expect(only.body.equals(media)).toBe(true);
   });
+
+  it('`ledger rewrap-recordings` leaves a recording whose key is configured nowhere and exits 1', async () => {
+    await withServer({ RECORDING_KEK: newKek.toString('hex') }, async (api) => {
+      const before = await api.ledgerEventCount();
+      const other = randomBytes(32).toString('hex');
+      const outcome = await run('node', [CLI, 'rewrap-recordings'], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'silent',
+          DATABASE_URL: database.serviceConnectionString,
+          DATABASE_OWNER_URL: database.ownerConnectionString,
+          LEDGER_SIGNING_KEY_FILE: path.join(api.dataDir, 'ledger-signing.key'),
+          RECORDINGS_DIR: recordingsDir,
+          RECORDING_KEK: other,
+        },
+      }).then(
+        () => ({ code: 0, stdout: '' }),
+        (error: { code: number; stdout: string }) => error,
+      );
+      expect(outcome.code).toBe(1);
+      expect(JSON.parse(outcome.stdout)).toMatchObject({
+        rewrapped: 0,
+        keyUnavailable: 1,
+        failed: 0,
+      });
+      expect(await api.ledgerEventCount()).toBe(before);
+      expect(await sealedFiles()).toHaveLength(1);
+    });
+  });
 });
