@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type pg from 'pg';
@@ -30,11 +29,7 @@ import type { RateLimitSettings } from '../application/rate-limits/rate-limit-se
 import { JoseTokenIssuer } from '../infrastructure/auth/jose-token-issuer.adapter.js';
 import { PostgresSessionStore } from '../infrastructure/auth/postgres-session-store.adapter.js';
 import { isLoopbackHost, type AppConfig } from '../infrastructure/config/app-config.js';
-import {
-  AesGcmRecordingCrypto,
-  kekFingerprint,
-} from '../infrastructure/crypto/aes-gcm-recording-crypto.adapter.js';
-import { loadOrCreateLocalKey } from '../infrastructure/crypto/local-development-key.js';
+import { openRecordingCrypto } from '../infrastructure/crypto/open-recording-crypto.js';
 import { PostgresFeedStatistics } from '../infrastructure/event-store/postgres/postgres-feed-statistics.js';
 import { HmacTurnCredentials } from '../infrastructure/ice/hmac-turn-credentials.adapter.js';
 import { KnexLiveCallFinder } from '../infrastructure/ice/knex-live-call-finder.adapter.js';
@@ -148,7 +143,12 @@ export async function buildAppRuntime(
   if (config.auth.jwtSecretGenerated) {
     logger.warn('JWT_SECRET is not set: tokens are signed with a per-process key and die with it');
   }
-  const kek = recordingKek(config, logger);
+  const recordingCrypto = openRecordingCrypto(config.recordings);
+  if (recordingCrypto.localKey?.generated === true) {
+    logger.warn('RECORDING_KEK is not set: generated a local recording key beside the data');
+  } else if (recordingCrypto.localKey !== null) {
+    logger.warn('RECORDING_KEK is not set: using the local recording key beside the data');
+  }
   const recordingStorage = await openRecordingStorage(config.recordings.storage);
   cleanup.push(() => recordingStorage.close());
   const signing = loadLedgerSigningKey(config.ledger);
@@ -227,7 +227,7 @@ export async function buildAppRuntime(
     },
     recordings: {
       storage: recordingStorage.storage,
-      crypto: new AesGcmRecordingCrypto({ id: kekFingerprint(kek), key: kek }),
+      crypto: recordingCrypto.crypto,
       settings: {
         maxBytes: config.recordings.maxBytes,
         retentionDays: config.recordings.retentionDays,
@@ -242,23 +242,6 @@ export async function buildAppRuntime(
       publisher,
     },
   };
-}
-
-/** The key-encryption key of recordings: configured, or a local one beside the embedded database. */
-function recordingKek(config: AppConfig, logger: Logger): Buffer {
-  if (!config.recordings.kekGenerated) return Buffer.from(config.recordings.kek);
-  if (config.database.kind === 'embedded') {
-    logger.warn(
-      'RECORDING_KEK is not set: using the local development key beside the embedded database',
-    );
-    return loadOrCreateLocalKey(
-      path.join(path.dirname(config.database.dataDir), 'recording-kek.local'),
-    );
-  }
-  logger.warn(
-    'RECORDING_KEK is not set: recordings are sealed with a per-process key and unreadable after a restart',
-  );
-  return Buffer.from(config.recordings.kek);
 }
 
 /** Demo accounts exist, with their published password, only while demo mode is on. */

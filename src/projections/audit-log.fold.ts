@@ -80,6 +80,8 @@ function callOutcome(event: CallEvent): string {
       return 'STOPPED';
     case 'RecordingUploaded':
       return 'COMPLETED';
+    case 'RecordingKeyRotated':
+      return 'key_rotated';
     case 'RecordingFailed':
       return 'FAILED';
     case 'RecordingPurged':

@@ -93,6 +93,7 @@ function route(event: CallEvent): RoutedEvent {
     case 'RecordingStarted':
     case 'RecordingStopped':
     case 'RecordingUploaded':
+    case 'RecordingKeyRotated':
     case 'RecordingFailed':
     case 'RecordingPurged':
     case 'RecordingLegalHoldSet':

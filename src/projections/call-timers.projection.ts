@@ -115,6 +115,7 @@ export function timersFor(
     case 'RecordingConsentGiven':
     case 'RecordingConsentWithdrawn':
     case 'RecordingStarted':
+    case 'RecordingKeyRotated':
     case 'RecordingFailed':
     case 'RecordingPurged':
     case 'RecordingLegalHoldSet':

@@ -124,7 +124,8 @@ describe('configuration', () => {
     const local = loadConfig({}).recordings;
     expect(local).toMatchObject({
       storage: { kind: 'local', dir: '.data/recordings' },
-      kekGenerated: true,
+      kek: { kind: 'file', path: '.data/recording-kek.local' },
+      previousKeks: [],
       retentionDays: 2555,
       maxBytes: 2 * 1024 ** 3,
       uploadTimeoutSeconds: 3600,
@@ -149,11 +150,37 @@ describe('configuration', () => {
         forcePathStyle: true,
         credentials: { accessKeyId: 'id', secretAccessKey: 'secret' },
       },
-      kekGenerated: false,
+      kek: { kind: 'inline' },
       retentionDays: 30,
       maxBytes: 1048576,
     });
-    expect(Buffer.from(s3.kek).equals(Buffer.alloc(32, 7))).toBe(true);
+    expect(s3.kek.kind === 'inline' && Buffer.from(s3.kek.key).equals(Buffer.alloc(32, 7))).toBe(
+      true,
+    );
+  });
+
+  it('keeps the development recording key beside the embedded database, or in RECORDING_KEK_FILE', () => {
+    expect(loadConfig({ EMBEDDED_PG_DIR: '/srv/vw/pg' }).recordings.kek).toEqual({
+      kind: 'file',
+      path: '/srv/vw/recording-kek.local',
+    });
+    expect(loadConfig({ RECORDING_KEK_FILE: '/tmp/k' }).recordings.kek).toEqual({
+      kind: 'file',
+      path: '/tmp/k',
+    });
+  });
+
+  it('reads older recording keys from RECORDING_KEK_PREVIOUS, one or a comma-separated list', () => {
+    const first = Buffer.alloc(32, 1);
+    const second = Buffer.alloc(32, 2);
+    const { previousKeks } = loadConfig({
+      RECORDING_KEK: 'ab'.repeat(32),
+      RECORDING_KEK_PREVIOUS: `${first.toString('hex')}, ${second.toString('base64')}`,
+    }).recordings;
+    expect(previousKeks.map((key) => Buffer.from(key))).toEqual([first, second]);
+    expect(() => loadConfig({ RECORDING_KEK_PREVIOUS: 'ab'.repeat(32) + ',short' })).toThrow(
+      /RECORDING_KEK_PREVIOUS/,
+    );
   });
 
   it('signs checkpoints with a generated key file outside production, archived under .data', () => {

@@ -21,6 +21,10 @@ export interface RecordingCrypto {
    * authenticated as in `decryptor`.
    */
   decryptFrom(open: (sealedOffset: number) => Promise<Readable>, from: number): Promise<Readable>;
+  /** The id of the KEK that wraps new data keys. */
+  readonly currentKeyId: string;
+  /** Whether a data key wrapped by KEK `keyId` can be unwrapped (the current or a previous KEK). */
+  canOpen(keyId: string): boolean;
 }
 
 export type RecordingIntegrityProblem =

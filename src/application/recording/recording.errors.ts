@@ -34,3 +34,17 @@ export function downloadForbidden(): ApplicationError {
     'Your role may not download recordings',
   );
 }
+
+/**
+ * The recording's data key is wrapped by a key-encryption key this server is not configured with
+ * (neither RECORDING_KEK nor RECORDING_KEK_PREVIOUS). A conflict, not a passing outage: retrying
+ * does not help until the key is configured again.
+ */
+export function recordingKeyUnavailable(recordingId: string, keyId: string): ApplicationError {
+  return new ApplicationError(
+    'RECORDING.KEY_UNAVAILABLE',
+    'conflict',
+    `Recording ${recordingId} is sealed with key ${keyId}, which is not configured (RECORDING_KEK or RECORDING_KEK_PREVIOUS)`,
+    { keyId },
+  );
+}

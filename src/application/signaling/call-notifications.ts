@@ -175,6 +175,7 @@ export function notificationsFor(event: CallEvent, call: ExistingCall): CallNoti
       ];
     case 'ParticipantConnected':
     case 'RecordingUploaded':
+    case 'RecordingKeyRotated':
     case 'RecordingFailed':
     case 'RecordingPurged':
     case 'RecordingLegalHoldSet':

@@ -113,6 +113,20 @@ export type FailRecording = DomainCommand<
   { readonly recordingId: string; readonly reason: string }
 >;
 
+/**
+ * Sent by the key rotation (system only): the recording was re-sealed under the current KEK into
+ * a new object at `storageKey`; the object it replaces is deleted afterwards.
+ */
+export type RotateRecordingKey = DomainCommand<
+  'RotateRecordingKey',
+  {
+    readonly recordingId: string;
+    readonly fromKeyId: string;
+    readonly toKeyId: string;
+    readonly storageKey: string;
+  }
+>;
+
 /** Sent by the retention timer once the recording expired. */
 export type PurgeRecording = DomainCommand<'PurgeRecording', OneRecording>;
 
@@ -155,6 +169,7 @@ export type CallCommand =
   | CompleteRecordingUpload
   | FailRecording
   | PurgeRecording
+  | RotateRecordingKey
   | SetRecordingLegalHold
   | ReleaseRecordingLegalHold
   | RecordQualityDegradation;

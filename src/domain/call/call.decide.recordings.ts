@@ -3,6 +3,7 @@ import type {
   FailRecording,
   GiveRecordingConsent,
   PurgeRecording,
+  RotateRecordingKey,
   ReleaseRecordingLegalHold,
   SetRecordingLegalHold,
   StartRecording,
@@ -17,7 +18,9 @@ import {
   RecordingConsentMissingError,
   RecordingDisabledError,
   RecordingDuplicateIdError,
+  RecordingKeyMismatchError,
   RecordingNotActiveError,
+  RecordingNotCompletedError,
   RecordingNotExpiredError,
   RecordingNotFoundError,
   RecordingNotStoppedError,
@@ -159,6 +162,38 @@ export function purgeRecording(command: PurgeRecording, call: ExistingCall): Cal
     throw new RecordingNotExpiredError(recording.recordingId, recording.media.expiresAt);
   }
   return [{ type: 'RecordingPurged', data: { recordingId: recording.recordingId, at: now } }];
+}
+
+/**
+ * Re-sealing under the current KEK. A recording already under `toKeyId` yields nothing, so a
+ * repeated rotation appends nothing; one under a third key was rotated by someone else meanwhile.
+ */
+export function rotateRecordingKey(command: RotateRecordingKey, call: ExistingCall): CallEvent[] {
+  const { actor, now } = command.metadata;
+  requireSystem(command.type, actor);
+  const { recordingId, fromKeyId, toKeyId, storageKey } = command.data;
+  const recording = requireRecording(call, recordingId);
+  if (recording.status !== 'COMPLETED' || recording.media === null) {
+    throw new RecordingNotCompletedError(recordingId, recording.status);
+  }
+  const { media } = recording;
+  if (media.keyId === toKeyId) return [];
+  if (media.keyId !== fromKeyId) {
+    throw new RecordingKeyMismatchError(recordingId, fromKeyId, media.keyId);
+  }
+  return [
+    {
+      type: 'RecordingKeyRotated',
+      data: {
+        recordingId,
+        fromKeyId,
+        toKeyId,
+        storageKey,
+        previousStorageKey: media.storageKey,
+        at: now,
+      },
+    },
+  ];
 }
 
 export function setRecordingLegalHold(

@@ -28,6 +28,7 @@ import {
   completeRecordingUpload,
   failRecording,
   purgeRecording,
+  rotateRecordingKey,
   setRecordingLegalHold,
   releaseRecordingLegalHold,
 } from './call.decide.recordings.js';
@@ -98,6 +99,8 @@ export function decide(command: CallCommand, state: CallState): readonly CallEve
       return failRecording(command, state);
     case 'PurgeRecording':
       return purgeRecording(command, state);
+    case 'RotateRecordingKey':
+      return rotateRecordingKey(command, state);
     case 'SetRecordingLegalHold':
       return setRecordingLegalHold(command, state);
     case 'ReleaseRecordingLegalHold':

@@ -343,6 +343,26 @@ export class RecordingPurgedError extends DomainError {
   }
 }
 
+/** A key rotation that started from a key the recording is no longer sealed with. */
+export class RecordingKeyMismatchError extends DomainError {
+  readonly code = 'RECORDING.KEY_MISMATCH';
+  readonly kind = 'conflict';
+  constructor(recordingId: string, expectedKeyId: string, actualKeyId: string) {
+    super(
+      `Recording ${recordingId} is sealed with key ${actualKeyId}, not ${expectedKeyId}; reload it and rotate again.`,
+    );
+  }
+}
+
+/** Only a stored, unpurged recording has media to re-seal. */
+export class RecordingNotCompletedError extends DomainError {
+  readonly code = 'RECORDING.NOT_COMPLETED';
+  readonly kind = 'conflict';
+  constructor(recordingId: string, status: string) {
+    super(`Recording ${recordingId} is ${status}; only a COMPLETED recording can be re-sealed.`);
+  }
+}
+
 export class RecordingAdminOnlyError extends DomainError {
   readonly code = 'RECORDING.ADMIN_ONLY';
   readonly kind = 'forbidden';

@@ -151,6 +151,22 @@ export type RecordingUploaded = DomainEvent<
   }
 >;
 
+/**
+ * A COMPLETED recording was re-sealed under another key-encryption key: its media now lives at
+ * `storageKey`, its data key wrapped by `toKeyId`; the object at `previousStorageKey` is removed.
+ */
+export type RecordingKeyRotated = DomainEvent<
+  'RecordingKeyRotated',
+  {
+    recordingId: string;
+    fromKeyId: string;
+    toKeyId: string;
+    storageKey: string;
+    previousStorageKey: string;
+    at: string;
+  }
+>;
+
 /** STOPPED -> FAILED, e.g. `upload_timeout`. */
 export type RecordingFailed = DomainEvent<
   'RecordingFailed',
@@ -196,6 +212,7 @@ export type CallEvent =
   | RecordingStarted
   | RecordingStopped
   | RecordingUploaded
+  | RecordingKeyRotated
   | RecordingFailed
   | RecordingPurged
   | RecordingLegalHoldSet
@@ -225,6 +242,7 @@ export const CALL_EVENT_TYPES = [
   'RecordingStarted',
   'RecordingStopped',
   'RecordingUploaded',
+  'RecordingKeyRotated',
   'RecordingFailed',
   'RecordingPurged',
   'RecordingLegalHoldSet',

@@ -411,6 +411,15 @@ export function evolve(state: CallState, event: CallEvent): CallState {
       );
     }
 
+    case 'RecordingKeyRotated': {
+      const { recordingId, toKeyId, storageKey } = event.data;
+      return updateRecording(state, recordingId, (recording) =>
+        recording.status === 'COMPLETED' && recording.media !== null
+          ? { media: { ...recording.media, keyId: toKeyId, storageKey } }
+          : {},
+      );
+    }
+
     case 'RecordingFailed':
       return updateRecording(state, event.data.recordingId, (recording) =>
         recording.status === 'STOPPED'

@@ -24,6 +24,7 @@ export const CALL_EVENT_SCHEMAS: EventSchemas<CallEvent> = {
   RecordingStarted: CURRENT,
   RecordingStopped: CURRENT,
   RecordingUploaded: CURRENT,
+  RecordingKeyRotated: CURRENT,
   RecordingFailed: CURRENT,
   RecordingPurged: CURRENT,
   RecordingLegalHoldSet: CURRENT,

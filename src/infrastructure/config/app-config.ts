@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import path from 'node:path';
 import {
   isValidKeyName,
   parseSigningKey,
@@ -129,9 +130,15 @@ export interface RecordingsConfig {
   readonly storage:
     | { readonly kind: 'local'; readonly dir: string }
     | ({ readonly kind: 's3'; readonly bucket: string } & S3ClientSettings);
-  /** The key-encryption key (32 bytes); generated per process when absent outside production. */
-  readonly kek: Uint8Array;
-  readonly kekGenerated: boolean;
+  /**
+   * The current key-encryption key: RECORDING_KEK, or (outside production only) a key generated
+   * once into a file under the data directory and reused on every start.
+   */
+  readonly kek:
+    | { readonly kind: 'inline'; readonly key: Uint8Array }
+    | { readonly kind: 'file'; readonly path: string };
+  /** RECORDING_KEK_PREVIOUS: older KEKs, kept so recordings they wrapped stay readable. */
+  readonly previousKeks: readonly Uint8Array[];
   readonly retentionDays: number;
   readonly maxBytes: number;
   /** A stopped recording with no upload after this long fails (`upload_timeout`). */
@@ -292,22 +299,48 @@ function jwtSecret(
   return { secret: new TextEncoder().encode(raw), generated: false };
 }
 
-/** 32 bytes, as 64 hex digits or base64. */
-function recordingKek(env: Env, production: boolean): { kek: Uint8Array; generated: boolean } {
+/** The development key's file when no RECORDING_KEK is set: beside the embedded database. */
+export const DEFAULT_RECORDING_KEK_FILE = '.data/recording-kek.local';
+
+function recordingKek(env: Env, production: boolean): RecordingsConfig['kek'] {
   const raw = text(env, 'RECORDING_KEK');
   if (raw === undefined) {
     if (production) throw new ConfigError('RECORDING_KEK', 'is required when NODE_ENV=production');
-    return { kek: crypto.getRandomValues(new Uint8Array(32)), generated: true };
+    const embeddedDir = text(env, 'EMBEDDED_PG_DIR');
+    return {
+      kind: 'file',
+      path:
+        text(env, 'RECORDING_KEK_FILE') ??
+        (embeddedDir === undefined
+          ? DEFAULT_RECORDING_KEK_FILE
+          : path.join(path.dirname(embeddedDir), 'recording-kek.local')),
+    };
   }
+  return { kind: 'inline', key: parseKek(raw, 'RECORDING_KEK') };
+}
+
+/** One key or a comma-separated list, each as RECORDING_KEK. */
+function previousRecordingKeks(env: Env): Uint8Array[] {
+  const raw = text(env, 'RECORDING_KEK_PREVIOUS');
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part) => parseKek(part, 'RECORDING_KEK_PREVIOUS'));
+}
+
+/** 32 bytes, as 64 hex digits or base64. */
+function parseKek(raw: string, name: string): Uint8Array {
   const bytes = /^[0-9a-fA-F]{64}$/.test(raw)
     ? Buffer.from(raw, 'hex')
     : /^[A-Za-z0-9+/_-]{43}=?$/.test(raw)
       ? Buffer.from(raw, 'base64')
       : null;
   if (bytes === null || bytes.length !== 32) {
-    throw new ConfigError('RECORDING_KEK', 'must be 32 bytes as 64 hex digits or base64');
+    throw new ConfigError(name, 'must be 32 bytes as 64 hex digits or base64');
   }
-  return { kek: new Uint8Array(bytes), generated: false };
+  return new Uint8Array(bytes);
 }
 
 function bucketName(env: Env, name: string): string | undefined {
@@ -617,10 +650,11 @@ export function readConfig(env: Env): { config: AppConfig; problems: ConfigError
     () => jwtSecret(env, production, text(env, 'JWKS_URL') !== undefined),
     generatedSecret(),
   );
-  const kek = attempt(() => recordingKek(env, production), {
-    kek: crypto.getRandomValues(new Uint8Array(32)),
-    generated: true,
+  const kek = attempt<RecordingsConfig['kek']>(() => recordingKek(env, production), {
+    kind: 'file',
+    path: DEFAULT_RECORDING_KEK_FILE,
   });
+  const previousKeks = attempt(() => previousRecordingKeks(env), []);
   const ledgerConfig = ledger(env, production, attempt);
   const turnUrls = attempt(() => urlList(env, 'TURN_URLS', ['turn', 'turns']), []);
   const turnSecret = text(env, 'TURN_SECRET') ?? null;
@@ -703,8 +737,8 @@ export function readConfig(env: Env): { config: AppConfig; problems: ConfigError
         kind: 'local',
         dir: '.data/recordings',
       }),
-      kek: kek.kek,
-      kekGenerated: kek.generated,
+      kek,
+      previousKeks,
       retentionDays: int('RECORDING_RETENTION_DAYS', 2555, 1, 36500),
       maxBytes: int('RECORDING_MAX_BYTES', 2 * 1024 ** 3, 1, 1024 ** 4),
       uploadTimeoutSeconds: int('RECORDING_UPLOAD_TIMEOUT_SECONDS', 3600, 1, 7 * 86400),

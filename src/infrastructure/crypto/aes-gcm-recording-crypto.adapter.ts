@@ -62,6 +62,14 @@ export class AesGcmRecordingCrypto implements RecordingCrypto {
     this.keys = new Map([current, ...previous].map((kek) => [kek.id, kek.key]));
   }
 
+  get currentKeyId(): string {
+    return this.current.id;
+  }
+
+  canOpen(keyId: string): boolean {
+    return this.keys.has(keyId);
+  }
+
   encryptor(): { stream: Transform; keyId: string } {
     return {
       stream: new EncryptStream(this.current, this.chunkBytes),

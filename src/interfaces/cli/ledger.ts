@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { verifyEvidence } from '../../application/ledger/evidence-verification.js';
 import { keyFingerprint, parseVerifierKey } from '../../application/ledger/signed-note.js';
@@ -33,6 +34,14 @@ import { DatabaseRoleError } from '../../infrastructure/postgres/database-role.j
 import { EmbeddedPostgresError } from '../../infrastructure/postgres/embedded-postgres-credentials.js';
 import { ProgressBar, formatDuration } from './progress-bar.js';
 import { onShutdownSignal } from '../../infrastructure/system/shutdown-signals.js';
+import { CallCommands } from '../../application/call/call-commands.js';
+import { CommandRunner } from '../../application/command-runner.js';
+import { rewrapRecordings } from '../../application/recording/rewrap-recordings/rewrap-recordings.js';
+import { openRecordingCrypto } from '../../infrastructure/crypto/open-recording-crypto.js';
+import { KnexSealedRecordingIndex } from '../../infrastructure/read-models/knex-sealed-recording-index.adapter.js';
+import { openRecordingStorage } from '../../infrastructure/storage/open-recording-storage.js';
+import { RandomIdGenerator } from '../../infrastructure/system/random-id-generator.adapter.js';
+import { SystemClock } from '../../infrastructure/system/system-clock.adapter.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -291,6 +300,44 @@ program
     }
     process.exitCode = report.complete ? 0 : 1;
   });
+
+program
+  .command('rewrap-recordings')
+  .description(
+    'move every stored recording sealed with an older key (RECORDING_KEK_PREVIOUS) to RECORDING_KEK, recording each move in the ledger; running it again changes nothing',
+  )
+  .action(() =>
+    withResources(async (resources) => {
+      const settings = config();
+      const storage = await openRecordingStorage(settings.recordings.storage);
+      try {
+        const { crypto } = openRecordingCrypto(settings.recordings);
+        const report = await rewrapRecordings({
+          calls: new CallCommands(
+            new CommandRunner(
+              resources.eventStore,
+              new SystemClock(),
+              new RandomIdGenerator(),
+              resources.metrics,
+            ),
+          ),
+          storage: storage.storage,
+          crypto,
+          index: new KnexSealedRecordingIndex(resources.knex),
+          ids: new RandomIdGenerator(),
+          context: { correlationId: randomUUID(), causationId: null },
+          onFailure: ({ callId, recordingId }, error) =>
+            process.stderr.write(
+              `recording ${recordingId} of call ${callId} was not moved: ${error instanceof Error ? error.name : 'error'}\n`,
+            ),
+        });
+        process.stdout.write(`${JSON.stringify({ toKeyId: crypto.currentKeyId, ...report })}\n`);
+        return report.failed > 0 || report.keyUnavailable > 0 ? 1 : 0;
+      } finally {
+        await storage.close();
+      }
+    }),
+  );
 
 program
   .command('rebuild [projection]')

@@ -48,6 +48,7 @@ const COUNTER_OF: { readonly [Type in CallEvent['type']]: DailyCounter | null } 
   RecordingStarted: 'recordings_started',
   RecordingStopped: null,
   RecordingUploaded: 'recordings_completed',
+  RecordingKeyRotated: null,
   RecordingFailed: 'recordings_failed',
   RecordingPurged: null,
   RecordingLegalHoldSet: null,

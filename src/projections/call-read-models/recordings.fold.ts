@@ -73,6 +73,11 @@ export function foldRecording(
       recording.expires_at = instant(event.data.expiresAt);
       recording.completed_at = at;
       return true;
+    case 'RecordingKeyRotated':
+      if (recording.status !== 'COMPLETED') return false;
+      recording.storage_key = text(event.data.storageKey);
+      recording.key_id = text(event.data.toKeyId);
+      return true;
     case 'RecordingFailed':
       recording.status = 'FAILED';
       recording.failed_at = at;

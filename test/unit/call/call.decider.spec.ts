@@ -48,7 +48,7 @@ describe('the call decider', () => {
   });
 
   it('lists every event type it can emit', () => {
-    expect(new Set(CALL_EVENT_TYPES).size).toBe(24);
+    expect(new Set(CALL_EVENT_TYPES).size).toBe(25);
   });
 
   it('keeps event data plain JSON: it survives a JSON round trip unchanged', () => {

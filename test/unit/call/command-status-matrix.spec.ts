@@ -248,6 +248,14 @@ const matrix: Record<CallCommandType, { command: CallCommand; outcomes: Record<S
       command: command('PurgeRecording', { recordingId: 'rec-1' }, system),
       outcomes: noRecording,
     },
+    RotateRecordingKey: {
+      command: command(
+        'RotateRecordingKey',
+        { recordingId: 'rec-1', fromKeyId: 'kek-old', toKeyId: 'kek-new', storageKey: 'k2' },
+        system,
+      ),
+      outcomes: noRecording,
+    },
     SetRecordingLegalHold: {
       command: command('SetRecordingLegalHold', { recordingId: 'rec-1' }, admin),
       outcomes: noRecording,
@@ -272,9 +280,9 @@ const cells = STATUSES.flatMap((status) =>
 );
 
 describe('every command in every status (the right actor, an empty room)', () => {
-  it('covers 9 statuses x 25 commands', () => {
+  it('covers 9 statuses x 26 commands', () => {
     expect(STATUSES).toHaveLength(9);
-    expect(Object.keys(matrix)).toHaveLength(25);
+    expect(Object.keys(matrix)).toHaveLength(26);
   });
 
   describe.each(STATUSES)('given a %s call', (status) => {

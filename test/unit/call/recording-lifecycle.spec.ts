@@ -2,6 +2,8 @@ import {
   RecordingAdminOnlyError,
   RecordingAlreadyFailedError,
   RecordingAlreadyUploadedError,
+  RecordingKeyMismatchError,
+  RecordingNotCompletedError,
   RecordingNotExpiredError,
   RecordingNotStoppedError,
   RecordingProviderOnlyError,
@@ -191,5 +193,53 @@ describe('a FAILED or PURGED recording', () => {
       purgedAt: EXPIRES,
       media: { sha256: media.sha256, storageKey: media.storageKey },
     });
+  });
+});
+
+describe('re-sealing a recording under another key', () => {
+  const rotate = (actor = system, fromKeyId = media.keyId) =>
+    command(
+      'RotateRecordingKey',
+      { recordingId: 'rec-1', fromKeyId, toKeyId: 'kek-new', storageKey: 'calls/c/r/new.vwrc' },
+      actor,
+      at(800),
+    );
+  const rotated: CallEvent = {
+    type: 'RecordingKeyRotated',
+    data: {
+      recordingId: 'rec-1',
+      fromKeyId: media.keyId,
+      toKeyId: 'kek-new',
+      storageKey: 'calls/c/r/new.vwrc',
+      previousStorageKey: media.storageKey,
+      at: at(800),
+    },
+  };
+
+  it('moves a COMPLETED recording to the new key and object, once', () => {
+    spec.given(completed()).when(rotate()).then([rotated]);
+    spec
+      .given([...completed(), rotated])
+      .when(rotate())
+      .thenNothing();
+    const state = spec.given([...completed(), rotated]).state();
+    expect(state.status !== 'NONE' && state.recordings['rec-1']?.media).toMatchObject({
+      keyId: 'kek-new',
+      storageKey: 'calls/c/r/new.vwrc',
+      sha256: media.sha256,
+    });
+  });
+
+  it('is the system’s alone, from the key the recording is sealed with, and only when stored', () => {
+    spec.given(completed()).when(rotate(admin)).thenThrows(SystemOnlyError);
+    spec.given(completed()).when(rotate(system, 'kek-other')).thenThrows(RecordingKeyMismatchError);
+    spec.given(stopped()).when(rotate()).thenThrows(RecordingNotCompletedError);
+    spec
+      .given([
+        ...completed(),
+        { type: 'RecordingPurged', data: { recordingId: 'rec-1', at: EXPIRES } },
+      ])
+      .when(rotate())
+      .thenThrows(RecordingNotCompletedError);
   });
 });

@@ -9,7 +9,11 @@ import { CallCommands } from '../../call/call-commands.js';
 import { RECORDING_CRYPTO, type RecordingCrypto } from '../../ports/recording-crypto.port.js';
 import { RECORDING_STORAGE, type RecordingStorage } from '../../ports/recording-storage.port.js';
 import { byteSlice, parseRange } from '../byte-streams.js';
-import { downloadForbidden, recordingNotAvailable } from '../recording.errors.js';
+import {
+  downloadForbidden,
+  recordingKeyUnavailable,
+  recordingNotAvailable,
+} from '../recording.errors.js';
 import {
   DownloadRecordingMediaQuery,
   type RecordingMediaDownload,
@@ -41,6 +45,7 @@ export class DownloadRecordingMediaHandler implements IQueryHandler<DownloadReco
       throw recordingNotAvailable(recordingId, recording.status);
     }
     const { media } = recording;
+    if (!this.crypto.canOpen(media.keyId)) throw recordingKeyUnavailable(recordingId, media.keyId);
     const range = parseRange(query.rangeHeader, media.sizeBytes);
     await this.access.record(query, 'RecordingDownloaded', {
       recordingId,
