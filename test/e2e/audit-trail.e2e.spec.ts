@@ -24,6 +24,8 @@ describe('audit trail: refusals, searches of the audit log, evidence exports', (
 
   beforeAll(async () => {
     api = await TestServer.start();
+    // Logging in is recorded too: everyone logs in before the ledger is counted.
+    for (const user of Object.keys(DEMO) as DemoUser[]) await api.tokenFor(user);
     const call = await api.as<{ id: string }>('provider', 'POST', '/webrtc/calls', {
       body: { patientId: DEMO.patient.id, type: 'VIDEO' },
     });
