@@ -9,7 +9,8 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 import { TestServer } from '../support/test-server.js';
 
 const run = promisify(execFile);
-const CLI = path.resolve(__dirname, '../../dist/src/interfaces/cli/ledger.js');
+const ROOT = path.resolve(__dirname, '../..');
+const CLI = path.join(ROOT, 'dist/src/interfaces/cli/ledger.js');
 
 /**
  * Recording keys across restarts and rotations: each server below is a new process's worth of
@@ -27,11 +28,13 @@ describe('recording keys that survive restarts and rotations', () => {
   let oldKek: Buffer;
 
   beforeAll(async () => {
+    // The CLI runs as a child process from the build.
+    await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
     database = await createTestDatabase();
     dataDir = await mkdtemp(path.join(tmpdir(), 'vw-e2e-keys-'));
     recordingsDir = path.join(dataDir, 'recordings');
     keyFile = path.join(dataDir, 'recording-kek.local');
-  });
+  }, 120_000);
   afterAll(async () => {
     await database.drop();
     await rm(dataDir, { recursive: true, force: true });
@@ -124,10 +127,12 @@ describe('recording keys that survive restarts and rotations', () => {
 
   it('refuses a recording whose key is not configured with RECORDING.KEY_UNAVAILABLE, recording nothing', async () => {
     await withServer({ RECORDING_KEK: newKek.toString('hex') }, async (api) => {
+      // Logging in is recorded: the auditor logs in before the ledger is counted.
+      const token = await api.tokenFor('auditor');
       const before = await api.ledgerEventCount();
       const response = await fetch(
         `${api.server.url}/webrtc/calls/${callId}/recordings/${recordingId}/media`,
-        { headers: { authorization: `Bearer ${await api.tokenFor('auditor')}` } },
+        { headers: { authorization: `Bearer ${token}` } },
       );
       expect(response.status).toBe(409);
       expect(await response.json()).toMatchObject({
@@ -214,6 +219,8 @@ describe('recording keys that survive restarts and rotations', () => {
 
   it('`ledger rewrap-recordings` leaves a recording whose key is configured nowhere and exits 1', async () => {
     await withServer({ RECORDING_KEK: newKek.toString('hex') }, async (api) => {
+      // Logging in is recorded: the auditor logs in before the ledger is counted.
+      const token = await api.tokenFor('auditor');
       const before = await api.ledgerEventCount();
       const other = randomBytes(32).toString('hex');
       const outcome = await run('node', [CLI, 'rewrap-recordings'], {
