@@ -1,14 +1,12 @@
-import type { Migration } from './migration.js';
+import { sqlMigration } from './migration.js';
 
 /**
  * The read models (docs/architecture.md, "Projections and read models"). They are disposable (rebuilt from the ledger at will); each row
  * remembers how far it has applied its stream (`revision`) so that replaying an event changes
  * nothing. Ledger positions are stored as numeric(40,0) so they order like the feed.
  */
-export const readModelsMigration: Migration = {
-  name: '004-read-models',
-  async up(knex) {
-    await knex.raw(`
+export const readModelsMigration = sqlMigration('004-read-models', {
+  up: `
       CREATE TABLE calls (
         id uuid PRIMARY KEY,
         type text NOT NULL,
@@ -142,10 +140,7 @@ export const readModelsMigration: Migration = {
       CREATE INDEX audit_log_by_call ON audit_log (call_id, position);
       CREATE INDEX audit_log_by_actor ON audit_log (actor_id, position);
       CREATE INDEX audit_log_by_time ON audit_log (occurred_at, position);
-    `);
-  },
-  async down(knex) {
-    await knex.raw(`DROP TABLE IF EXISTS audit_log, call_daily_stats, call_quality_samples,
-      call_recordings, call_participants, calls`);
-  },
-};
+    `,
+  down: `DROP TABLE IF EXISTS audit_log, call_daily_stats, call_quality_samples,
+      call_recordings, call_participants, calls`,
+});

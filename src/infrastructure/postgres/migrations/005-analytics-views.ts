@@ -1,4 +1,4 @@
-import type { Migration } from './migration.js';
+import { sqlMigration } from './migration.js';
 
 export const ANALYST_ROLE = 'call_ledger_analyst';
 
@@ -9,10 +9,8 @@ export const ANALYST_ROLE = 'call_ledger_analyst';
  * Roles are cluster-wide, so creating it tolerates another database having done so already, and a
  * database user without CREATEROLE still gets the views (the role is then left to the operator).
  */
-export const analyticsViewsMigration: Migration = {
-  name: '005-analytics-views',
-  async up(knex) {
-    await knex.raw(`
+export const analyticsViewsMigration = sqlMigration('005-analytics-views', {
+  up: `
       CREATE SCHEMA analytics;
 
       CREATE VIEW analytics.calls AS
@@ -55,9 +53,6 @@ export const analyticsViewsMigration: Migration = {
           GRANT SELECT ON ALL TABLES IN SCHEMA analytics TO ${ANALYST_ROLE};
         END IF;
       END $$;
-    `);
-  },
-  async down(knex) {
-    await knex.raw('DROP SCHEMA analytics CASCADE');
-  },
-};
+    `,
+  down: 'DROP SCHEMA analytics CASCADE',
+});

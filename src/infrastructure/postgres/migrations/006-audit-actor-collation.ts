@@ -1,4 +1,4 @@
-import type { Migration } from './migration.js';
+import { sqlMigration } from './migration.js';
 
 /**
  * `audit_log.actor_id` holds identifiers (a user id or `system`), never words: it compares byte by
@@ -7,14 +7,7 @@ import type { Migration } from './migration.js';
  * took 2.4 s instead of 3.3 s. Only the collation changes: no row is rewritten, the index is
  * rebuilt.
  */
-export const auditActorCollationMigration: Migration = {
-  name: '006-audit-actor-collation',
-  async up(knex) {
-    await knex.raw('ALTER TABLE audit_log ALTER COLUMN actor_id SET DATA TYPE text COLLATE "C"');
-  },
-  async down(knex) {
-    await knex.raw(
-      'ALTER TABLE audit_log ALTER COLUMN actor_id SET DATA TYPE text COLLATE "default"',
-    );
-  },
-};
+export const auditActorCollationMigration = sqlMigration('006-audit-actor-collation', {
+  up: 'ALTER TABLE audit_log ALTER COLUMN actor_id SET DATA TYPE text COLLATE "C"',
+  down: 'ALTER TABLE audit_log ALTER COLUMN actor_id SET DATA TYPE text COLLATE "default"',
+});

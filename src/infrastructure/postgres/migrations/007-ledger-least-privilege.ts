@@ -1,4 +1,4 @@
-import type { Migration } from './migration.js';
+import { sqlMigration } from './migration.js';
 
 /**
  * The ledger's tables belong to the role that migrates (the owner); the service role may only read
@@ -10,11 +10,8 @@ import type { Migration } from './migration.js';
  *   and an UPDATE may only move a stream's head (revision, last_hash, updated_at) forward, which
  *   only `ledger_append` does. Refusals raise LG001, naming the table.
  */
-export const ledgerLeastPrivilegeMigration: Migration = {
-  name: '007-ledger-least-privilege',
-
-  async up(knex) {
-    await knex.raw(`
+export const ledgerLeastPrivilegeMigration = sqlMigration('007-ledger-least-privilege', {
+  up: `
       CREATE OR REPLACE FUNCTION ledger_events_refuse_change() RETURNS trigger
       LANGUAGE plpgsql AS $$
       BEGIN
@@ -52,11 +49,8 @@ export const ledgerLeastPrivilegeMigration: Migration = {
           current_schema());
       END $$;
       REVOKE ALL ON FUNCTION ledger_append(text, bigint, jsonb) FROM PUBLIC;
-    `);
-  },
-
-  async down(knex) {
-    await knex.raw(`
+    `,
+  down: `
       GRANT EXECUTE ON FUNCTION ledger_append(text, bigint, jsonb) TO PUBLIC;
       ALTER FUNCTION ledger_append(text, bigint, jsonb) SECURITY INVOKER RESET search_path;
       DROP TRIGGER ledger_streams_no_truncate ON ledger_streams;
@@ -70,6 +64,5 @@ export const ledgerLeastPrivilegeMigration: Migration = {
           USING ERRCODE = 'LG001';
       END;
       $$;
-    `);
-  },
-};
+    `,
+});

@@ -1,4 +1,4 @@
-import type { Migration } from './migration.js';
+import { sqlMigration } from './migration.js';
 
 /*
  * The ledger's Merkle tree (docs/architecture.md, "Ledger integrity"), kept so proofs are answered
@@ -6,10 +6,8 @@ import type { Migration } from './migration.js';
  * more, the stream heads as the newest checkpoint committed them, and the signed checkpoints.
  * Leaves, nodes and checkpoints are only ever inserted; the heads are updated with each checkpoint.
  */
-export const ledgerTreeMigration: Migration = {
-  name: '008-ledger-tree',
-  async up(knex) {
-    await knex.raw(`
+export const ledgerTreeMigration = sqlMigration('008-ledger-tree', {
+  up: `
       CREATE TABLE ledger_tree_leaves (
         leaf_index bigint PRIMARY KEY,
         position numeric(40) NOT NULL UNIQUE,
@@ -37,14 +35,11 @@ export const ledgerTreeMigration: Migration = {
         note text NOT NULL,
         signed_at timestamptz NOT NULL DEFAULT now()
       );
-    `);
-  },
-  async down(knex) {
-    await knex.raw(`
+    `,
+  down: `
       DROP TABLE ledger_checkpoints;
       DROP TABLE ledger_tree_heads;
       DROP TABLE ledger_tree_nodes;
       DROP TABLE ledger_tree_leaves;
-    `);
-  },
-};
+    `,
+});

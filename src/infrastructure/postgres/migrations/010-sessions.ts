@@ -1,4 +1,4 @@
-import type { Migration } from './migration.js';
+import { sqlMigration } from './migration.js';
 
 /*
  * Login sessions. A session ends at logout, when one of its refresh tokens is presented a second
@@ -7,10 +7,8 @@ import type { Migration } from './migration.js';
  * is kept so that its reuse is recognised. Rows are never deleted by the service: an ended session
  * stays as the record of when and why it ended.
  */
-export const sessionsMigration: Migration = {
-  name: '010-sessions',
-  async up(knex) {
-    await knex.raw(`
+export const sessionsMigration = sqlMigration('010-sessions', {
+  up: `
       ALTER TABLE users ADD COLUMN deactivated_at timestamptz;
       CREATE TABLE sessions (
         id uuid PRIMARY KEY,
@@ -32,13 +30,10 @@ export const sessionsMigration: Migration = {
         used_at timestamptz
       );
       CREATE INDEX session_refresh_tokens_session ON session_refresh_tokens (session_id);
-    `);
-  },
-  async down(knex) {
-    await knex.raw(`
+    `,
+  down: `
       DROP TABLE session_refresh_tokens;
       DROP TABLE sessions;
       ALTER TABLE users DROP COLUMN deactivated_at;
-    `);
-  },
-};
+    `,
+});

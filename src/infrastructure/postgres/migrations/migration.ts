@@ -6,3 +6,16 @@ export interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
 }
+
+/** A schema change that is one SQL script each way. */
+export function sqlMigration(name: string, sql: { up: string; down: string }): Migration {
+  return {
+    name,
+    async up(knex) {
+      await knex.raw(sql.up);
+    },
+    async down(knex) {
+      await knex.raw(sql.down);
+    },
+  };
+}

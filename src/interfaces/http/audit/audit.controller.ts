@@ -11,6 +11,7 @@ import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { isExistingCall, presentCall } from '../calls/call.presenter.js';
 import { CurrentRequestContext } from '../request-context.decorator.js';
 import { AuditEventsQueryDto, StateAtQueryDto } from '../dto/query-params.dto.js';
+import { requestedPage } from '../dto/page-query.dto.js';
 import { Freshness } from '../freshness.js';
 import { uuidParam } from '../validation.js';
 
@@ -88,8 +89,7 @@ export class AuditController {
           action: query.action ?? null,
           from: query.from ? new Date(query.from) : null,
           to: query.to ? new Date(query.to) : null,
-          limit: query.limit ?? 20,
-          cursor: query.cursor ?? null,
+          ...requestedPage(query),
         },
         context,
       ),

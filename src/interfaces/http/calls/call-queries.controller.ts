@@ -15,6 +15,7 @@ import {
   FreshnessQueryDto,
   PagedFreshnessQueryDto,
 } from '../dto/query-params.dto.js';
+import { requestedPage } from '../dto/page-query.dto.js';
 import { Freshness } from '../freshness.js';
 import { recordingRoute, uuidParam, type RecordingRoute } from '../validation.js';
 
@@ -42,8 +43,7 @@ export class CallQueriesController {
         statuses: query.status ?? [],
         from: query.from ? new Date(query.from) : null,
         to: query.to ? new Date(query.to) : null,
-        limit: query.limit ?? 20,
-        cursor: query.cursor ?? null,
+        ...requestedPage(query),
       }),
     );
     return { calls: page.items, total: page.total, nextCursor: page.nextCursor };
@@ -76,10 +76,7 @@ export class CallQueriesController {
   ) {
     await this.freshness.awaitPosition('calls', query.minPosition, response);
     const page = await this.queries.execute(
-      new ListRecordingsQuery(actor, id, context, {
-        limit: query.limit ?? 20,
-        cursor: query.cursor ?? null,
-      }),
+      new ListRecordingsQuery(actor, id, context, requestedPage(query)),
     );
     return { recordings: page.items, nextCursor: page.nextCursor };
   }

@@ -5,7 +5,7 @@ import {
   type UserDirectory,
 } from '../../../application/ports/user-directory.port.js';
 import { Roles } from '../auth/auth.decorators.js';
-import { PageQueryDto } from '../dto/page-query.dto.js';
+import { PageQueryDto, requestedPage } from '../dto/page-query.dto.js';
 
 @ApiTags('directory')
 @ApiBearerAuth()
@@ -16,10 +16,7 @@ export class DirectoryController {
   @Get('patients')
   @Roles('provider')
   async patients(@Query() query: PageQueryDto) {
-    const page = await this.users.listByRole('patient', {
-      limit: query.limit ?? 20,
-      cursor: query.cursor ?? null,
-    });
+    const page = await this.users.listByRole('patient', requestedPage(query));
     return {
       patients: page.users.map(({ id, displayName }) => ({ id, displayName })),
       nextCursor: page.nextCursor,

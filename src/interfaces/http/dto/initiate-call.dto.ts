@@ -1,15 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsBoolean,
-  IsIn,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
 import { CALL_TYPES, type CallType } from '../../../domain/call/call.values.js';
-import { IsWellFormedText } from '../../validation/well-formed-text.js';
+import { OptionalReason } from './reason.dto.js';
 
 export class InitiateCallDto {
   @ApiProperty({ format: 'uuid', description: 'The patient to call' })
@@ -38,10 +30,6 @@ export class InitiateCallDto {
   @IsBoolean()
   recordingEnabled?: boolean;
 
-  @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  @IsWellFormedText()
+  @OptionalReason()
   reason?: string;
 }

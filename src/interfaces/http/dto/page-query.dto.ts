@@ -6,8 +6,10 @@ import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validato
 export const digitsToNumber = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value;
 
+const DEFAULT_PAGE_SIZE = 20;
+
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
   @Transform(digitsToNumber)
   @IsInt()
@@ -20,4 +22,9 @@ export class PageQueryDto {
   @IsString()
   @MaxLength(512)
   cursor?: string;
+}
+
+/** The page a query string asks for, the default size when it names none. */
+export function requestedPage(query: PageQueryDto): { limit: number; cursor: string | null } {
+  return { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor ?? null };
 }
