@@ -6,9 +6,9 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { quoteIdentifier, type RowWriter } from './read-model-sql.js';
 
 /*
- * Bulk loading for a rebuild's shadow tables: `COPY ... FROM STDIN` in PostgreSQL's text format.
- * For rows that cannot conflict with a stored one (the audit log, quality samples, a call met for
- * the first time), COPY costs the server far less per row than an INSERT expanding a JSON
+ * Bulk loading: `COPY ... FROM STDIN` in PostgreSQL's text format. For rows that cannot conflict
+ * with a stored one (a rebuild's audit log, quality samples, a call met for the first time; the
+ * ledger tree's leaves), COPY costs the server far less per row than an INSERT expanding a JSON
  * document, and writing the read models is what a rebuild does beyond reading the ledger.
  */
 
@@ -43,6 +43,11 @@ export function copyTextValue(value: unknown): string {
       return '\\N';
     case 'object':
       if (value === null) return '\\N';
+      // bytea in hex, its leading backslash escaped for COPY.
+      if (value instanceof Uint8Array) {
+        const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+        return `\\\\x${bytes.toString('hex')}`;
+      }
       // Arrays would need an array literal's quoting; objects are jsonb columns.
       if (Array.isArray(value)) throw new Error('Arrays are not copied as text');
       return copyTextValue(JSON.stringify(value));

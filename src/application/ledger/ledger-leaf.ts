@@ -37,7 +37,7 @@ export function eventLeafHash(event: { readonly metadata: { readonly hash: strin
 }
 
 export function streamHeadLeafHash(head: StreamHeadLeaf): Buffer {
-  chainHashBytes(head.hash);
+  assertChainHash(head.hash);
   if (!Number.isSafeInteger(head.revision) || head.revision < 0) {
     throw new RangeError(`a stream revision is a non-negative integer, got ${head.revision}`);
   }
@@ -45,7 +45,11 @@ export function streamHeadLeafHash(head: StreamHeadLeaf): Buffer {
   return leafHash(Buffer.from(data, 'utf8'));
 }
 
-function chainHashBytes(hash: string): Buffer {
+function assertChainHash(hash: string): void {
   if (!CHAIN_HASH.test(hash)) throw new TypeError('a chain hash is 64 lowercase hex digits');
+}
+
+function chainHashBytes(hash: string): Buffer {
+  assertChainHash(hash);
   return Buffer.from(hash, 'hex');
 }

@@ -21,6 +21,11 @@ describe("a value in COPY's text format", () => {
     expect(copyTextValue({ userAgent: 'x\ty' })).toBe('{"userAgent":"x\\\\ty"}');
   });
 
+  it('writes bytes as bytea hex, its backslash escaped', () => {
+    expect(copyTextValue(Buffer.from([0x00, 0x0a, 0xff]))).toBe('\\\\x000aff');
+    expect(copyTextValue(new Uint8Array([1, 2, 3, 4]).subarray(1, 3))).toBe('\\\\x0203');
+  });
+
   it('refuses what it cannot spell faithfully', () => {
     expect(() => copyTextValue(Number.NaN)).toThrow(/NaN/);
     expect(() => copyTextValue(['a'])).toThrow(/Arrays/);
