@@ -219,8 +219,6 @@ describe('recording keys that survive restarts and rotations', () => {
 
   it('`ledger rewrap-recordings` leaves a recording whose key is configured nowhere and exits 1', async () => {
     await withServer({ RECORDING_KEK: newKek.toString('hex') }, async (api) => {
-      // Logging in is recorded: the auditor logs in before the ledger is counted.
-      const token = await api.tokenFor('auditor');
       const before = await api.ledgerEventCount();
       const other = randomBytes(32).toString('hex');
       const outcome = await run('node', [CLI, 'rewrap-recordings'], {
