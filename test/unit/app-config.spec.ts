@@ -273,6 +273,8 @@ describe('configuration', () => {
         ...complete,
         JWT_SECRET: undefined,
         JWKS_URL: 'https://idp.example/jwks',
+        JWT_ISSUER: 'https://idp.example/',
+        JWT_AUDIENCE: 'vytalwatch',
       });
       expect(config.auth.jwksUrl).toBe('https://idp.example/jwks');
     });
