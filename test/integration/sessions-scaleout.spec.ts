@@ -34,6 +34,26 @@ withRedis(
       expect(refused.body).toMatchObject({ code: 'AUTH.SESSION_ENDED' });
     });
 
+    it("a logout on one instance ends that session's sockets on the other, and no other session's", async () => {
+      const token = await login('a', DEMO.provider2.email);
+      const other = await login('b', DEMO.provider2.email);
+      const socket = await SignalingClient.connect(pair.b.server.url, token);
+      const kept = await SignalingClient.connect(pair.a.server.url, other);
+      try {
+        const disconnected = new Promise<string>((resolve) =>
+          socket.socket.once('disconnect', (reason) => resolve(reason)),
+        );
+        expect((await pair.a.request('POST', '/auth/logout', { token })).status).toBe(204);
+        expect(await socket.next('session-ended')).toMatchObject({ code: 'AUTH.SESSION_ENDED' });
+        expect(await disconnected).toBe('io server disconnect');
+        expect(await kept.quietFor(500, 'session-ended')).toEqual([]);
+        expect(kept.socket.connected).toBe(true);
+      } finally {
+        socket.close();
+        kept.close();
+      }
+    });
+
     it("deactivating on one instance ends the user's sockets on the other", async () => {
       const token = await login('b', DEMO.patient.email);
       const socket = await SignalingClient.connect(pair.b.server.url, token);
