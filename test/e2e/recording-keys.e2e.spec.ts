@@ -40,6 +40,20 @@ describe('recording keys that survive restarts and rotations', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  /** The CLI beside `api`: the same database, signing key and recordings, with `env` on top. */
+  function cliEnv(api: TestServer, env: Record<string, string>): NodeJS.ProcessEnv {
+    return {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: database.serviceConnectionString,
+      DATABASE_OWNER_URL: database.ownerConnectionString,
+      LEDGER_SIGNING_KEY_FILE: path.join(api.dataDir, 'ledger-signing.key'),
+      RECORDINGS_DIR: recordingsDir,
+      ...env,
+    };
+  }
+
   /** A server of its own on the shared database and recordings directory. */
   async function withServer<T>(
     env: Record<string, string>,
@@ -153,16 +167,7 @@ describe('recording keys that survive restarts and rotations', () => {
       const { runtime } = api.server;
       const rewrap = async (): Promise<Record<string, unknown>> => {
         const { stdout } = await run('node', [CLI, 'rewrap-recordings'], {
-          env: {
-            PATH: process.env.PATH ?? '',
-            NODE_ENV: 'test',
-            LOG_LEVEL: 'silent',
-            DATABASE_URL: database.serviceConnectionString,
-            DATABASE_OWNER_URL: database.ownerConnectionString,
-            LEDGER_SIGNING_KEY_FILE: path.join(api.dataDir, 'ledger-signing.key'),
-            RECORDINGS_DIR: recordingsDir,
-            ...env,
-          },
+          env: cliEnv(api, env),
         });
         return JSON.parse(stdout) as Record<string, unknown>;
       };
@@ -222,16 +227,7 @@ describe('recording keys that survive restarts and rotations', () => {
       const before = await api.ledgerEventCount();
       const other = randomBytes(32).toString('hex');
       const outcome = await run('node', [CLI, 'rewrap-recordings'], {
-        env: {
-          PATH: process.env.PATH ?? '',
-          NODE_ENV: 'test',
-          LOG_LEVEL: 'silent',
-          DATABASE_URL: database.serviceConnectionString,
-          DATABASE_OWNER_URL: database.ownerConnectionString,
-          LEDGER_SIGNING_KEY_FILE: path.join(api.dataDir, 'ledger-signing.key'),
-          RECORDINGS_DIR: recordingsDir,
-          RECORDING_KEK: other,
-        },
+        env: cliEnv(api, { RECORDING_KEK: other }),
       }).then(
         () => ({ code: 0, stdout: '' }),
         (error: { code: number; stdout: string }) => error,
