@@ -1,8 +1,9 @@
 import { checkStartup } from './composition/startup-checks.js';
 import { ConfigError } from './infrastructure/config/app-config.js';
-import { onShutdownSignal } from './infrastructure/system/shutdown-signals.js';
+import { takeOverShutdownSignals } from './infrastructure/system/shutdown-signals.js';
 
 async function main(): Promise<void> {
+  const signals = takeOverShutdownSignals();
   let config;
   try {
     config = await checkStartup(process.env);
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   // Loaded after the checks: a refused start-up answers without loading the whole application.
   const { startServer } = await import('./server.js');
   const server = await startServer(config);
-  onShutdownSignal((signal) => {
+  signals.started((signal) => {
     server.logger.info({ signal }, 'shutting down');
     void server.close().then(
       () => process.exit(0),

@@ -10,6 +10,10 @@ import {
   readSuperuserPassword,
 } from './embedded-postgres-credentials.js';
 import { grantTraversalToOthers } from './traversable-path.js';
+import { keepShutdownSignalsFromEmbeddedPostgres } from '../system/shutdown-signals.js';
+
+// The package hooks the shutdown signals as it loads; a service that took them over keeps them.
+keepShutdownSignalsFromEmbeddedPostgres();
 
 export interface EmbeddedPostgresHandle {
   readonly connectionString: string;

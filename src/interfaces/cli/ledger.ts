@@ -33,7 +33,7 @@ import { openResources, type ResourceOptions, type Resources } from '../../resou
 import { DatabaseRoleError } from '../../infrastructure/postgres/database-role.js';
 import { EmbeddedPostgresError } from '../../infrastructure/postgres/embedded-postgres-credentials.js';
 import { ProgressBar, formatDuration } from './progress-bar.js';
-import { onShutdownSignal } from '../../infrastructure/system/shutdown-signals.js';
+import { takeOverShutdownSignals } from '../../infrastructure/system/shutdown-signals.js';
 import { CallCommands } from '../../application/call/call-commands.js';
 import { CommandRunner } from '../../application/command-runner.js';
 import { rewrapRecordings } from '../../application/recording/rewrap-recordings/rewrap-recordings.js';
@@ -127,9 +127,10 @@ program
   .description('start the server (as npm start does)')
   .action(async () => {
     // Loaded here only: the server's modules (Nest, socket.io) would slow every other command's start.
+    const signals = takeOverShutdownSignals();
     const { startServer } = await import('../../server.js');
     const server = await startServer(config());
-    onShutdownSignal(() => void server.close().then(() => process.exit(0)));
+    signals.started(() => void server.close().then(() => process.exit(0)));
   });
 
 program
