@@ -1,107 +1,23 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { superuserPasswordFile } from '../../src/infrastructure/postgres/embedded-postgres-credentials.js';
+import {
+  BUILT_MAIN,
+  logMessages,
+  startBuiltServer,
+  stopBuiltServer,
+} from '../support/built-server.js';
+import { startOwnPostgresCluster } from '../support/own-postgres-cluster.js';
+import { freePort } from '../support/free-port.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
-const MAIN = path.join(ROOT, 'dist/src/main.js');
 const CLI = path.join(ROOT, 'dist/src/interfaces/cli/ledger.js');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-    server.on('error', reject);
-  });
-}
-
-/** Debian's own PostgreSQL binaries: a server that is not the embedded package's. */
-function debianBin(tool: string): string {
-  const versions = readdirSync('/usr/lib/postgresql').sort();
-  const newest = versions.at(-1);
-  if (newest === undefined) throw new Error('no PostgreSQL under /usr/lib/postgresql');
-  return path.join('/usr/lib/postgresql', newest, 'bin', tool);
-}
-
-/** As root, PostgreSQL runs as the system's postgres user. */
-async function asServerUser(): Promise<{ uid?: number; gid?: number }> {
-  if (userInfo().uid !== 0) return {};
-  const [uid, gid] = await Promise.all([
-    run('id', ['-u', 'postgres']).then(({ stdout }) => Number(stdout.trim())),
-    run('id', ['-g', 'postgres']).then(({ stdout }) => Number(stdout.trim())),
-  ]);
-  return { uid, gid };
-}
-
-/** Another cluster, trusting every connection, started on `port`. */
-async function startOtherCluster(port: number): Promise<{ stop(): Promise<void> }> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'vw-other-pg-'));
-  const user = await asServerUser();
-  if (user.uid !== undefined && user.gid !== undefined) chownSync(dir, user.uid, user.gid);
-  const data = path.join(dir, 'data');
-  await run(debianBin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust'], user);
-  await run(
-    debianBin('pg_ctl'),
-    [
-      '-D',
-      data,
-      '-w',
-      '-l',
-      path.join(dir, 'log'),
-      '-o',
-      `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir}`,
-      'start',
-    ],
-    user,
-  );
-  return {
-    async stop() {
-      await run(debianBin('pg_ctl'), ['-D', data, '-w', '-m', 'fast', 'stop'], user);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** The built server, in development on the embedded PostgreSQL, until it listens (or exits). */
-function startBuiltServer(
-  env: Record<string, string>,
-  cwd: string,
-): Promise<{ child: ChildProcess; stderr: () => string; listening: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN], {
-      cwd,
-      env: { PATH: process.env.PATH, LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes('call ledger listening')) {
-        resolve({ child, stderr: () => stderr, listening: true });
-      }
-    });
-    child.on('error', reject);
-    child.on('close', () => resolve({ child, stderr: () => stderr, listening: false }));
-  });
-}
-
-async function stopBuiltServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  await new Promise((resolve) => {
-    child.on('close', resolve);
-    child.kill('SIGTERM');
-  });
-}
 
 /** The CLI as a second process of ours: it reuses the running embedded server if it is ours. */
 async function cli(
@@ -172,7 +88,7 @@ describe('the embedded PostgreSQL', () => {
   }, 180_000);
 
   it('refuses another PostgreSQL answering on its port, and sets up nothing on it', async () => {
-    const other = await startOtherCluster(port);
+    const other = await startOwnPostgresCluster(port);
     try {
       const refusal = new RegExp(
         `Something else answers on 127\\.0\\.0\\.1:${port} \\(EMBEDDED_PG_PORT\\): it is not ` +
@@ -202,8 +118,43 @@ describe('the embedded PostgreSQL', () => {
         await inspect.end();
       }
     } finally {
-      await other.stop();
+      await other.remove();
     }
+  }, 180_000);
+
+  it('stops once started, with its embedded PostgreSQL, when told to while starting', async () => {
+    const child = spawn(process.execPath, [BUILT_MAIN], {
+      cwd: root,
+      env: { PATH: process.env.PATH, LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      const before = stdout;
+      stdout += chunk.toString();
+      // Half way through start-up: the database is up, the HTTP server is not.
+      if (
+        !before.includes('embedded PostgreSQL started') &&
+        stdout.includes('embedded PostgreSQL started')
+      ) {
+        child.kill('SIGTERM');
+      }
+    });
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect(code).toBe(0);
+    const messages = logMessages(stdout);
+    expect(messages.indexOf('call ledger listening')).toBeGreaterThan(-1);
+    expect(messages.indexOf('shutting down')).toBeGreaterThan(
+      messages.indexOf('call ledger listening'),
+    );
+    // Its embedded server stopped with it: the port is free again.
+    const probe = new pg.Client({
+      host: '127.0.0.1',
+      port,
+      user: 'postgres',
+      database: 'postgres',
+    });
+    await expect(probe.connect()).rejects.toThrow(/ECONNREFUSED/);
   }, 180_000);
 
   it('starts its own again once the port is free', async () => {

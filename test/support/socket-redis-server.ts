@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port.js';
 
 /** The redis-server binary for tests that need a Redis of their own (REDIS_SERVER_BIN or Debian's). */
 export function redisServerBinary(): string | null {
@@ -15,17 +16,6 @@ export function redisServerBinary(): string | null {
     candidates.find((candidate): candidate is string => !!candidate && existsSync(candidate)) ??
     null
   );
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** Sends PING; resolves true on +PONG. */
