@@ -71,6 +71,7 @@ import { DirectoryController } from './interfaces/http/directory/directory.contr
 import { HealthController } from './interfaces/http/operations/health.controller.js';
 import { MetricsController } from './interfaces/http/operations/metrics.controller.js';
 import { SIGNALING_CONTROLLERS, signalingProviders } from './interfaces/ws/signaling.providers.js';
+import { OUTAGE_DETECTOR } from './application/ports/outage-detector.port.js';
 
 /**
  * The use cases with logic of their own; every other call command goes straight from its
@@ -113,6 +114,7 @@ export class AppModule {
       { provide: TOKEN_ISSUER, useValue: runtime.tokens },
       { provide: DEMO_ACCOUNTS, useValue: runtime.demoAccounts },
       { provide: ClientAddresses, useValue: runtime.clientAddresses },
+      { provide: OUTAGE_DETECTOR, useValue: runtime.outages },
       { provide: RATE_LIMITER, useValue: runtime.rateLimiter },
       { provide: RATE_LIMIT_SETTINGS, useValue: runtime.rateLimits },
       { provide: SESSION_STORE, useValue: runtime.sessions.store },

@@ -23,3 +23,13 @@ export function passwordChecksBusy(): RetryLaterError {
     'busy',
   );
 }
+
+/** The database is restarting or out of reach for a moment: the request may be sent again. */
+export function databaseUnavailable(retryAfterSeconds: number): RetryLaterError {
+  return new RetryLaterError(
+    'SERVICE.DATABASE_UNAVAILABLE',
+    'The ledger database is unavailable for a moment; try again shortly',
+    retryAfterSeconds,
+    'busy',
+  );
+}

@@ -59,6 +59,8 @@ import { RunnerReadModelProgress } from '../projections/read-model-progress.js';
 import { startReadModelRunners } from '../projections/read-model-runners.js';
 import type { Resources } from '../resources.js';
 import { buildLedgerIntegrity, type LedgerIntegrity } from './ledger-integrity.js';
+import type { OutageDetector } from '../application/ports/outage-detector.port.js';
+import { PostgresOutageDetector } from '../infrastructure/postgres/postgres-outage-detector.adapter.js';
 
 /** Every adapter of one instance, built here and nowhere else, then handed to Nest as values. */
 export interface AppRuntime {
@@ -86,6 +88,8 @@ export interface AppRuntime {
   readonly notifier: LedgerNotifier;
   /** Who the client is behind the trusted proxies: rate limits and the ledger's origin. */
   readonly clientAddresses: ClientAddresses;
+  /** Which failures mean "try again shortly" (the database restarting) to the API's callers. */
+  readonly outages: OutageDetector;
   /** Login and per-user limits, shared by every instance (PostgreSQL, or Redis when set). */
   readonly rateLimiter: RateLimiter;
   readonly rateLimits: RateLimitSettings;
@@ -209,6 +213,7 @@ export async function buildAppRuntime(
     ),
     notifier: new LedgerNotifier(eventStore, messageLogger(logger)),
     clientAddresses: new ClientAddresses(config.trustProxy),
+    outages: new PostgresOutageDetector(),
     rateLimiter: rateLimiter.limiter,
     rateLimits: config.limits,
     demoAccounts: config.demoUsers

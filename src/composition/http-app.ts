@@ -54,7 +54,7 @@ export async function createHttpApp(
   app.use(requestLogging(logger));
   for (const middleware of jsonBodyParsing([RECORDING_MEDIA_ROUTE])) app.use(middleware);
   app.useGlobalPipes(validationPipe);
-  app.useGlobalFilters(new ErrorFilter(logger, app.get(AccessDenialAudit)));
+  app.useGlobalFilters(new ErrorFilter(logger, app.get(AccessDenialAudit), runtime.outages));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -7,6 +7,7 @@ import {
   type ApplicationErrorKind,
 } from '../../application/application.errors.js';
 import type { AccessDenialAudit } from '../../application/audit/access-denial-audit.js';
+import type { OutageDetector } from '../../application/ports/outage-detector.port.js';
 import { InvalidCursorError } from '../../application/ports/invalid-cursor.error.js';
 import { RetryLaterError } from '../../application/retry-later.error.js';
 import { HttpError } from './http-error.js';
@@ -92,11 +93,15 @@ export class ErrorFilter implements ExceptionFilter {
   constructor(
     private readonly logger: Logger,
     private readonly denials: AccessDenialAudit,
+    private readonly outages: OutageDetector,
   ) {}
 
-  async catch(error: unknown, host: ArgumentsHost): Promise<void> {
+  async catch(thrown: unknown, host: ArgumentsHost): Promise<void> {
+    const error = this.outages.retryLater(thrown) ?? thrown;
     const body = toErrorBody(error);
-    if (body.statusCode >= 500) {
+    // "Try again shortly" is an expected answer, not a failure: the outage itself is logged where
+    // it is met (the connection pools).
+    if (body.statusCode >= 500 && !(error instanceof RetryLaterError)) {
       // The message and stack only: request bodies and user data never reach the log.
       this.logger.error(
         { err: { message: (error as Error).message, stack: (error as Error).stack } },

@@ -48,6 +48,10 @@ import { socketAccessDenial } from './socket-access-denial.js';
 import type { SignalingNamespace, SignalingSocket } from './signaling-socket.js';
 import { SocketAccess, type SocketToken } from './socket-access.js';
 import { TokenExpiryTimers } from './token-expiry-timers.js';
+import {
+  OUTAGE_DETECTOR,
+  type OutageDetector,
+} from '../../application/ports/outage-detector.port.js';
 
 type HandshakeError = Error & { data: { code: string; message: string } };
 
@@ -104,6 +108,7 @@ export class WebRtcGateway
     @Optional() @Inject(SESSION_STATUS) sessions: SessionStatus | null = null,
     private readonly clientAddresses: ClientAddresses,
     private readonly limits: UserRateLimits,
+    @Inject(OUTAGE_DETECTOR) private readonly outages: OutageDetector,
   ) {
     this.quality = new QualityStatsRequester(settings.qualityReportIntervalSeconds * 1000);
     this.access = new SocketAccess(tokens, sessions ?? null);
@@ -280,7 +285,8 @@ export class WebRtcGateway
     }
   }
 
-  private failure(event: string, error: unknown): AckBody {
+  private failure(event: string, thrown: unknown): AckBody {
+    const error = this.outages.retryLater(thrown) ?? thrown;
     const body = ackFailure(error);
     if (body.code === 'INTERNAL') {
       // Message only: payloads (SDP, candidates) and user data never reach the log.
