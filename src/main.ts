@@ -1,5 +1,5 @@
 import { checkStartup } from './composition/startup-checks.js';
-import { ConfigError } from './infrastructure/config/app-config.js';
+import { ConfigError } from './infrastructure/config/config-error.js';
 import { takeOverShutdownSignals } from './infrastructure/system/shutdown-signals.js';
 
 async function main(): Promise<void> {

@@ -1,10 +1,6 @@
 import knexFactory from 'knex';
-import {
-  ConfigError,
-  ConfigRefusals,
-  readConfig,
-  type AppConfig,
-} from '../infrastructure/config/app-config.js';
+import { readConfig, type AppConfig } from '../infrastructure/config/app-config.js';
+import { ConfigError, ConfigRefusals } from '../infrastructure/config/config-error.js';
 import { loadLedgerSigningKey } from '../infrastructure/ledger/ledger-signing-key.js';
 import {
   describeDatabaseRole,

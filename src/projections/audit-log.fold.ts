@@ -10,7 +10,7 @@ import {
 } from '../domain/call-quality/parse-call-quality-event.js';
 import { CALL_STREAM_PREFIX } from '../domain/call/call.decider.js';
 import type { CallEvent } from '../domain/call/call.events.js';
-import { assertNever } from '../domain/call/call.state.js';
+import { assertNever } from '../domain/shared/assert-never.js';
 import { isCallEventType, parseCallEvent } from '../domain/call/parse-call-event.js';
 import { isoInstant, uuidOrNull, type AuditRow } from './read-model-rows.js';
 

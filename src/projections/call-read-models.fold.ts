@@ -4,7 +4,7 @@ import type { CallQualityEvent } from '../domain/call-quality/call-quality.event
 import { parseCallQualityEvent } from '../domain/call-quality/parse-call-quality-event.js';
 import { CALL_STREAM_PREFIX } from '../domain/call/call.decider.js';
 import type { CallEvent, CallInitiated } from '../domain/call/call.events.js';
-import { assertNever } from '../domain/call/call.state.js';
+import { assertNever } from '../domain/shared/assert-never.js';
 import { parseCallEvent } from '../domain/call/parse-call-event.js';
 import {
   countQualitySample,

@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../application/ports/event-store.port.js';
 import type { NewTimer } from '../application/ports/timer-store.port.js';
 import { CALL_STREAM_PREFIX } from '../domain/call/call.decider.js';
 import type { CallEvent } from '../domain/call/call.events.js';
-import { assertNever } from '../domain/call/call.state.js';
+import { assertNever } from '../domain/shared/assert-never.js';
 import { parseCallEvent } from '../domain/call/parse-call-event.js';
 import type { Projection } from './projection.js';
 

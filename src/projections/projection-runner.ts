@@ -7,7 +7,13 @@ import type {
   RecordedEvent,
 } from '../application/ports/event-store.port.js';
 import type { Projection } from './projection.js';
+import {
+  advanceProjectionCheckpoint,
+  CheckpointMovedError,
+  readProjectionCheckpoint,
+} from './projection-checkpoint.js';
 import { projectionLockWanted, tryLockProjection, unlockProjection } from './projection-lock.js';
+import { waitUntilReached } from './wait-until-reached.js';
 
 export interface ProjectionRunnerLogger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -47,8 +53,6 @@ export interface ProjectionStatus {
   /** Events this runner applied since it started. */
   readonly eventsApplied: number;
 }
-
-class CheckpointMovedError extends Error {}
 
 interface HeldLock {
   readonly client: pg.PoolClient;
@@ -263,32 +267,8 @@ export class ProjectionRunner {
    * A projection of some streams only has "applied" a position of another stream once every event
    * of its own streams up to that position is applied.
    */
-  async waitFor(position: LedgerPosition, timeoutMs: number): Promise<boolean> {
-    if (await this.reached(position)) return true;
-    return new Promise((resolve) => {
-      let checking = false;
-      const onProgress = (): void => {
-        if (checking) return;
-        checking = true;
-        void this.reached(position)
-          .then((done) => {
-            if (done) finish(true);
-          })
-          .catch(() => undefined)
-          .finally(() => {
-            checking = false;
-          });
-      };
-      const timer = setTimeout(() => finish(false), timeoutMs);
-      const poll = setInterval(onProgress, 100);
-      const finish = (result: boolean): void => {
-        clearTimeout(timer);
-        clearInterval(poll);
-        this.positionWaiters.delete(onProgress);
-        resolve(result);
-      };
-      this.positionWaiters.add(onProgress);
-    });
+  waitFor(position: LedgerPosition, timeoutMs: number): Promise<boolean> {
+    return waitUntilReached(() => this.reached(position), this.positionWaiters, timeoutMs);
   }
 
   private async reached(position: LedgerPosition): Promise<boolean> {
@@ -306,33 +286,17 @@ export class ProjectionRunner {
     return next === undefined || store.comparePositions(next.position, position) > 0;
   }
 
-  private async readCheckpoint(): Promise<LedgerPosition | null> {
-    const row = await this.options
-      .knex('projection_checkpoints')
-      .where({ name: this.projection.name })
-      .first<{ position: string | null } | undefined>('position');
-    return row?.position ?? null;
+  private readCheckpoint(): Promise<LedgerPosition | null> {
+    return readProjectionCheckpoint(this.options.knex, this.projection.name);
   }
 
-  private async advanceCheckpoint(
+  private advanceCheckpoint(
     trx: Knex.Transaction,
     from: LedgerPosition | null,
     to: LedgerPosition | null,
     applied: number,
   ): Promise<void> {
-    // Fenced on the previous value: if another runner (or a rebuild) moved it, this batch must
-    // not commit.
-    const { rowCount } = await trx.raw<{ rowCount: number }>(
-      `INSERT INTO projection_checkpoints (name, position, events_applied, updated_at)
-       VALUES (?, ?, ?, now())
-       ON CONFLICT (name) DO UPDATE
-          SET position = excluded.position,
-              events_applied = projection_checkpoints.events_applied + excluded.events_applied,
-              updated_at = now()
-        WHERE projection_checkpoints.position IS NOT DISTINCT FROM ?`,
-      [this.projection.name, to, applied, from],
-    );
-    if (rowCount !== 1) throw new CheckpointMovedError('checkpoint moved under this runner');
+    return advanceProjectionCheckpoint(trx, this.projection.name, from, to, applied);
   }
 
   private async acquireLock(): Promise<boolean> {

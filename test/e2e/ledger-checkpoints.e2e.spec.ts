@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { openCheckpoint } from '../../src/application/ledger/ledger-checkpoint.js';
 import { parseVerifierKey } from '../../src/application/ledger/signed-note.js';
-import { ConfigError } from '../../src/infrastructure/config/app-config.js';
+import { ConfigError } from '../../src/infrastructure/config/config-error.js';
 import { DEMO, TestServer } from '../support/test-server.js';
 
 interface PublicKeyBody {

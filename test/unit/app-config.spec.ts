@@ -1,10 +1,7 @@
 import { formatSigningKey, generateSigningKey } from '../../src/application/ledger/signed-note.js';
-import {
-  ConfigError,
-  configProblems,
-  isLoopbackHost,
-  loadConfig,
-} from '../../src/infrastructure/config/app-config.js';
+import { loadConfig } from '../../src/infrastructure/config/app-config.js';
+import { ConfigError, configProblems } from '../../src/infrastructure/config/config-error.js';
+import { isLoopbackHost } from '../../src/infrastructure/config/env-values.js';
 
 const LEDGER_SIGNING_KEY = formatSigningKey(generateSigningKey('vytalwatch-call-ledger'));
 

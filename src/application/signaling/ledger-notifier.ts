@@ -1,5 +1,6 @@
 import { CALL_STREAM_PREFIX } from '../../domain/call/call.decider.js';
-import { evolve, initialState, isFinished, type CallState } from '../../domain/call/call.state.js';
+import { evolve } from '../../domain/call/call.evolve.js';
+import { initialState, isFinished, type CallState } from '../../domain/call/call.state.js';
 import { parseCallEvent } from '../../domain/call/parse-call-event.js';
 import type { EventStore, EventSubscription, RecordedEvent } from '../ports/event-store.port.js';
 import { notificationsFor } from './call-notifications.js';

@@ -5,8 +5,8 @@ import type {
   ParticipantLeft,
   RecordingStopped,
 } from './call.events.js';
+import { evolve } from './call.evolve.js';
 import {
-  evolve,
   isPresent,
   participantsOf,
   recordingOf,

@@ -37,7 +37,8 @@ import {
   requireNotFinished,
 } from './call.guards.js';
 import { recordingStopped, stopActiveRecording } from './call.closing.js';
-import { assertNever, participantsOf, recordingOf, type ExistingCall } from './call.state.js';
+import { assertNever } from '../shared/assert-never.js';
+import { participantsOf, recordingOf, type ExistingCall } from './call.state.js';
 
 // Recording consent, recordings, their media, retention and legal hold.
 

@@ -33,7 +33,8 @@ import {
   releaseRecordingLegalHold,
 } from './call.decide.recordings.js';
 import { recordQualityDegradation } from './call.decide.quality.js';
-import { assertNever, type CallState } from './call.state.js';
+import { assertNever } from '../shared/assert-never.js';
+import type { CallState } from './call.state.js';
 
 /**
  * Decides what a command makes happen to a call, or throws the rule it breaks.

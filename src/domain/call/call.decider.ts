@@ -2,7 +2,8 @@ import type { Decider } from '../shared/decider.js';
 import type { CallCommand } from './call.commands.js';
 import { decide } from './call.decide.js';
 import type { CallEvent } from './call.events.js';
-import { evolve, initialState, type CallState } from './call.state.js';
+import { evolve } from './call.evolve.js';
+import { initialState, type CallState } from './call.state.js';
 
 /** The call aggregate: one stream per call, `call-<callId>`. */
 export const callDecider: Decider<CallCommand, CallEvent, CallState> = {

@@ -3,6 +3,7 @@ export * from './call.decide.js';
 export * from './call.decider.js';
 export * from './call.errors.js';
 export * from './call.events.js';
+export * from './call.evolve.js';
 export * from './call.initiation.js';
 export * from './call.parties.js';
 export * from './call.presence.js';

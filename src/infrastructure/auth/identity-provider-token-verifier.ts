@@ -4,7 +4,7 @@ import {
   InvalidTokenError,
   type VerifiedToken,
 } from '../../application/ports/token-issuer.port.js';
-import type { IdentityProviderConfig } from '../config/app-config.js';
+import type { IdentityProviderConfig } from '../config/identity-provider-config.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

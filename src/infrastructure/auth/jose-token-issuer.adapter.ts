@@ -7,7 +7,7 @@ import {
   type TokenIssuer,
   type VerifiedToken,
 } from '../../application/ports/token-issuer.port.js';
-import type { IdentityProviderConfig } from '../config/app-config.js';
+import type { IdentityProviderConfig } from '../config/identity-provider-config.js';
 import { IdentityProviderTokenVerifier } from './identity-provider-token-verifier.js';
 
 const ISSUER = 'vytalwatch-call-ledger';

@@ -1,4 +1,4 @@
-import type { RecordingsConfig } from '../config/app-config.js';
+import type { RecordingsConfig } from '../config/recordings-config.js';
 import { AesGcmRecordingCrypto, kekFingerprint } from './aes-gcm-recording-crypto.adapter.js';
 import { loadOrCreateLocalKey } from './local-development-key.js';
 

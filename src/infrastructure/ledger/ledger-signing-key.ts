@@ -6,7 +6,8 @@ import {
   parseSigningKey,
   type NoteSigningKey,
 } from '../../application/ledger/signed-note.js';
-import { ConfigError, type LedgerConfig } from '../config/app-config.js';
+import { ConfigError } from '../config/config-error.js';
+import type { LedgerConfig } from '../config/ledger-config.js';
 
 /**
  * The key that signs checkpoints: LEDGER_SIGNING_KEY, or the file that holds it. A key file must

@@ -1,5 +1,5 @@
 import type { CheckpointArchive } from '../../application/ports/ledger-tree.port.js';
-import type { LedgerConfig } from '../config/app-config.js';
+import type { LedgerConfig } from '../config/ledger-config.js';
 import { DirectoryCheckpointArchive } from './directory-checkpoint-archive.adapter.js';
 import { S3CheckpointArchive } from './s3-checkpoint-archive.adapter.js';
 

@@ -7,7 +7,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { CheckpointArchive } from '../../application/ports/ledger-tree.port.js';
-import type { S3ClientSettings } from '../config/app-config.js';
+import type { S3ClientSettings } from '../config/s3-client-config.js';
 import {
   checkpointFileName,
   ConflictingCheckpointError,

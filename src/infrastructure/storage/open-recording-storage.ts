@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { RecordingStorage } from '../../application/ports/recording-storage.port.js';
-import type { RecordingsConfig } from '../config/app-config.js';
+import type { RecordingsConfig } from '../config/recordings-config.js';
 import { LocalRecordingStorage } from './local-recording-storage.adapter.js';
 import { S3RecordingStorage } from './s3-recording-storage.adapter.js';
 

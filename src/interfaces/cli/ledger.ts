@@ -11,7 +11,8 @@ import { buildLedgerIntegrity, type LedgerIntegrity } from '../../composition/le
 import { openCheckpointArchive } from '../../infrastructure/ledger/open-checkpoint-archive.js';
 import { callStreamId } from '../../domain/call/call.decider.js';
 import { Argon2PasswordHasher } from '../../infrastructure/auth/argon2-password-hasher.adapter.js';
-import { ConfigError, loadConfig, type AppConfig } from '../../infrastructure/config/app-config.js';
+import { loadConfig, type AppConfig } from '../../infrastructure/config/app-config.js';
+import { ConfigError } from '../../infrastructure/config/config-error.js';
 import { createLogger } from '../../infrastructure/observability/logger.js';
 import {
   createLedgerSigningKeyFile,

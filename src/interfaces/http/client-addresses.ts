@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import type { TrustProxySetting } from '../../infrastructure/config/app-config.js';
+import type { TrustProxySetting } from '../../infrastructure/config/trust-proxy-config.js';
 
 const IPV4_MAPPED = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
 

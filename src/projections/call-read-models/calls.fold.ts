@@ -1,5 +1,5 @@
 import type { CallEvent, CallInitiated } from '../../domain/call/call.events.js';
-import { assertNever } from '../../domain/call/call.state.js';
+import { assertNever } from '../../domain/shared/assert-never.js';
 import type { CallRow, QualitySampleRow } from '../read-model-rows.js';
 import { instant, secondsBetween, text, uuidOrNull, wholeSeconds } from './event-values.js';
 import type { ParticipantEvent } from './participants.fold.js';

@@ -1,5 +1,5 @@
 import type { CallEvent } from '../../domain/call/call.events.js';
-import { assertNever } from '../../domain/call/call.state.js';
+import { assertNever } from '../../domain/shared/assert-never.js';
 import type { ParticipantRow } from '../read-model-rows.js';
 import { secondsBetween, text } from './event-values.js';
 

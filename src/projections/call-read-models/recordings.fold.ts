@@ -1,5 +1,5 @@
 import type { CallEvent, RecordingStarted } from '../../domain/call/call.events.js';
-import { assertNever } from '../../domain/call/call.state.js';
+import { assertNever } from '../../domain/shared/assert-never.js';
 import type { RecordingRow } from '../read-model-rows.js';
 import { finite, instant, text, uuidOrNull, wholeSeconds } from './event-values.js';
 import type { ReadModelEvent } from './read-model-event.js';

@@ -6,7 +6,8 @@ import {
   formatVerifierKey,
   generateSigningKey,
 } from '../../../src/application/ledger/signed-note.js';
-import { ConfigError, type LedgerConfig } from '../../../src/infrastructure/config/app-config.js';
+import { ConfigError } from '../../../src/infrastructure/config/config-error.js';
+import type { LedgerConfig } from '../../../src/infrastructure/config/ledger-config.js';
 import { loadLedgerSigningKey } from '../../../src/infrastructure/ledger/ledger-signing-key.js';
 
 const ORIGIN = 'vytalwatch-call-ledger';
