@@ -272,5 +272,21 @@ describe('PostgreSQL restarted under load', () => {
     );
     expect(missed !== 'hung' && missed.body['status']).toBe('MISSED');
     patientSocket.close();
+
+    // And the ledger's tree: every event is a leaf again.
+    const tree = new pg.Client({ connectionString: cluster.url });
+    await tree.connect();
+    try {
+      const counts = () =>
+        tree
+          .query<{ events: string; leaves: string }>(
+            'SELECT (SELECT count(*) FROM ledger_events) AS events, (SELECT count(*) FROM ledger_tree_leaves) AS leaves',
+          )
+          .then(({ rows }) => rows[0]);
+      const caughtUp = await eventually(counts, (row) => row?.events === row?.leaves, 30_000);
+      expect(caughtUp?.leaves).toBe(caughtUp?.events);
+    } finally {
+      await tree.end();
+    }
   }, 240_000);
 });
