@@ -11,6 +11,7 @@ import {
   type OwnPostgresCluster,
 } from '../support/own-postgres-cluster.js';
 import { SignalingClient, eventually, type Ack } from '../support/socket-client.js';
+import { send, loginAs, type HttpAnswer } from '../support/plain-http.js';
 import { DEMO, TEST_JWT_SECRET } from '../support/test-server.js';
 
 const run = promisify(execFile);
@@ -20,15 +21,9 @@ const WRITERS = 6;
 const HANG_MS = 10_000;
 const OUTAGE_MS = 2_000;
 
-interface Answer {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-  readonly retryAfter: string | null;
-}
-
 /** What the load saw: every answer that was not a success, and every request that hung. */
 interface Observed {
-  readonly refusals: Answer[];
+  readonly refusals: HttpAnswer[];
   hangs: number;
   acknowledged: { initiated: string[]; answered: string[]; ended: string[] };
   keys: number;
@@ -66,43 +61,14 @@ describe('PostgreSQL restarted under load', () => {
     rmSync(root, { recursive: true, force: true });
   }, 60_000);
 
-  async function call(
+  function call(
     method: string,
     route: string,
     token: string | null,
     body?: unknown,
     headers: Record<string, string> = {},
-  ): Promise<Answer | 'hung'> {
-    try {
-      const response = await fetch(`${url}${route}`, {
-        method,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(HANG_MS),
-      });
-      const text = await response.text();
-      return {
-        status: response.status,
-        body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-        retryAfter: response.headers.get('retry-after'),
-      };
-    } catch (error) {
-      if ((error as Error).name === 'TimeoutError') return 'hung';
-      throw error;
-    }
-  }
-
-  async function login(user: keyof typeof DEMO): Promise<string> {
-    const answer = await call('POST', '/auth/login', null, {
-      email: DEMO[user].email,
-      password: 'demo',
-    });
-    if (answer === 'hung' || answer.status !== 200) throw new Error(`login as ${user} failed`);
-    return String(answer.body['accessToken']);
+  ): Promise<HttpAnswer | 'hung' | 'unreachable'> {
+    return send(url, { method, route, token, body, headers }, HANG_MS);
   }
 
   /**
@@ -112,12 +78,12 @@ describe('PostgreSQL restarted under load', () => {
    */
   async function persist(
     observed: Observed,
-    send: () => Promise<Answer | 'hung'>,
-  ): Promise<Answer | null> {
+    send: () => Promise<HttpAnswer | 'hung' | 'unreachable'>,
+  ): Promise<HttpAnswer | null> {
     let refusedBefore = false;
     for (;;) {
       const answer = await send();
-      if (answer === 'hung') {
+      if (answer === 'hung' || answer === 'unreachable') {
         observed.hangs += 1;
         return null;
       }
@@ -167,7 +133,10 @@ describe('PostgreSQL restarted under load', () => {
   }
 
   it('answers 503 with Retry-After while it is away, loses nothing acknowledged, and every worker recovers', async () => {
-    const tokens = { provider: await login('provider'), patient: await login('patient') };
+    const tokens = {
+      provider: await loginAs(url, 'provider'),
+      patient: await loginAs(url, 'patient'),
+    };
     const patientSocket = await SignalingClient.connect(url, tokens.patient);
     const observed: Observed = {
       refusals: [],
@@ -179,7 +148,7 @@ describe('PostgreSQL restarted under load', () => {
       patientId: DEMO.patient.id,
       type: 'VIDEO',
     });
-    const joinable = created === 'hung' ? '' : String(created.body['id']);
+    const joinable = typeof created === 'string' ? '' : String(created.body['id']);
     let socketAckDuringOutage: Ack | undefined;
     let loadOver = false;
     const writers = Array.from({ length: WRITERS }, (_, index) =>
@@ -252,25 +221,25 @@ describe('PostgreSQL restarted under load', () => {
     expect(lastEnded).toBeDefined();
     const readBack = await eventually(
       () => call('GET', `/webrtc/calls/${lastEnded}`, tokens.provider),
-      (answer) => answer !== 'hung' && answer.body['status'] === 'ENDED',
+      (answer) => typeof answer !== 'string' && answer.body['status'] === 'ENDED',
       30_000,
     );
-    expect(readBack !== 'hung' && readBack.body['status']).toBe('ENDED');
+    expect(typeof readBack !== 'string' && readBack.body['status']).toBe('ENDED');
 
     // The notifier and the timer worker too: a new call rings the patient, and its ring times out.
     const ringing = await call('POST', '/webrtc/calls', tokens.provider, {
       patientId: DEMO.patient.id,
       type: 'AUDIO',
     });
-    expect(ringing !== 'hung' && ringing.status).toBe(201);
-    const ringingId = ringing === 'hung' ? '' : String(ringing.body['id']);
+    expect(typeof ringing !== 'string' && ringing.status).toBe(201);
+    const ringingId = typeof ringing === 'string' ? '' : String(ringing.body['id']);
     await patientSocket.next('incoming-call', (payload) => payload['callId'] === ringingId, 30_000);
     const missed = await eventually(
       () => call('GET', `/webrtc/calls/${ringingId}`, tokens.provider),
-      (answer) => answer !== 'hung' && answer.body['status'] === 'MISSED',
+      (answer) => typeof answer !== 'string' && answer.body['status'] === 'MISSED',
       30_000,
     );
-    expect(missed !== 'hung' && missed.body['status']).toBe('MISSED');
+    expect(typeof missed !== 'string' && missed.body['status']).toBe('MISSED');
     patientSocket.close();
 
     // And the ledger's tree: every event is a leaf again.
