@@ -51,6 +51,25 @@ import { TokenExpiryTimers } from './token-expiry-timers.js';
 
 type HandshakeError = Error & { data: { code: string; message: string } };
 
+/** The server-side event (between instances) that carries leaveCall to the other instances. */
+const LEAVE_CALL_ELSEWHERE = 'ledger:leave-call';
+
+interface CallDeparture {
+  readonly callId: string;
+  readonly userId: string | null;
+  readonly revision: number;
+}
+
+function isCallDeparture(value: unknown): value is CallDeparture {
+  if (typeof value !== 'object' || value === null) return false;
+  const { callId, userId, revision } = value as Record<string, unknown>;
+  return (
+    typeof callId === 'string' &&
+    (userId === null || typeof userId === 'string') &&
+    typeof revision === 'number'
+  );
+}
+
 function handshakeError(code: string, message: string): HandshakeError {
   return Object.assign(new Error(message), { data: { code, message } });
 }
@@ -67,8 +86,9 @@ function handshakeError(code: string, message: string): HandshakeError {
  * - Client events go through one path: per-socket rate limit, the handler registry
  *   (handlers/registry.ts), class-validator payloads, then the ack `{ ok: true, ... }` or
  *   `{ ok: false, code, message }`, or an `error` event when the client sent no ack callback.
- * - Server notifications come from the ledger (LedgerNotifier): this class is their
- *   SignalingEmitter and emits them to its own sockets only.
+ * - Server notifications come from the ledger (LedgerNotifier, active on one instance at a
+ *   time): this class is their SignalingEmitter and sends them through the adapter, to the
+ *   sockets of every instance.
  * - A socket that drops while in a call records the participant as disconnected.
  */
 @WebSocketGateway({ namespace: '/webrtc' })
@@ -116,6 +136,9 @@ export class WebRtcGateway
 
   afterInit(server: SignalingNamespace): void {
     this.recovery.install(server);
+    server.on(LEAVE_CALL_ELSEWHERE, (departure: unknown) => {
+      if (isCallDeparture(departure)) this.leaveCallHere(departure);
+    });
     server.use((socket, next) => {
       this.authenticate(socket).then(
         () => next(),
@@ -159,19 +182,31 @@ export class WebRtcGateway
     await Promise.allSettled([...this.pending]);
   }
 
-  // --- SignalingEmitter: ledger-driven notifications, to this instance's sockets only ---------
+  // --- SignalingEmitter: ledger-driven notifications, to the sockets of every instance --------
 
   emit(target: NotificationTarget, event: NotificationEvent, payload: JsonObject): void {
     if ('users' in target) {
-      this.server.local.to(target.users.map(userRoom)).emit(event, payload);
+      this.server.to(target.users.map(userRoom)).emit(event, payload);
       return;
     }
-    let room = this.server.local.to(callRoom(target.call));
+    let room = this.server.to(callRoom(target.call));
     if (target.exceptUsers.length > 0) room = room.except(target.exceptUsers.map(userRoom));
     room.emit(event, payload);
   }
 
+  /**
+   * Here, and on every other instance through the adapter (after the notifications emitted
+   * before it, which travel the same way): which sockets leave depends on when each entered the
+   * call, which only the instance holding the socket knows.
+   */
   leaveCall(callId: string, userId: string | null, revision: number): void {
+    this.leaveCallHere({ callId, userId, revision });
+    if (this.settings.clustered) {
+      this.server.serverSideEmit(LEAVE_CALL_ELSEWHERE, { callId, userId, revision });
+    }
+  }
+
+  private leaveCallHere({ callId, userId, revision }: CallDeparture): void {
     const members = this.server.adapter.rooms.get(callRoom(callId));
     if (!members) return;
     for (const socketId of [...members]) {
