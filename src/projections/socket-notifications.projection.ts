@@ -11,11 +11,14 @@ export const SOCKET_NOTIFICATIONS_PROJECTION = 'socket-notifications';
  * batch's notifications went out, so a notifier that stopped, crashed or fell behind resumes
  * where it was (at least once; the client drops repeats by event id).
  *
- * One runner is active across all instances (the projection lock), and it emits through the
- * socket.io adapter, which carries each notification to the sockets of every instance. One
- * position for the whole deployment is then enough: had every instance notified its own sockets
- * from a checkpoint of its own, a user whose instance was down would reconnect to another that
- * had already passed the event, and never hear it. A notifier that starts for the first time
+ * One runner is active across all instances (the projection lock). Its instance sends each
+ * notification to its own sockets and, through the socket.io adapter, has every other instance
+ * send it to theirs (the gateway's SignalingEmitter). One position for the whole deployment is
+ * then enough, and needed: had every instance notified its own sockets from a position of its
+ * own, a user whose instance went down would reconnect to another that had already passed the
+ * event, and never hear it. The cost: while Redis is down, only the notifier's own instance's
+ * sockets hear news at once; the others' get it when Redis is back (the adapter retries its
+ * publish for a minute), as for relayed messages. A notifier that starts for the first time
  * begins at the ledger's head (startCheckpointAtHead): notifications are news, not history.
  */
 export function socketNotificationsProjection(notifier: LedgerNotifier): Projection {

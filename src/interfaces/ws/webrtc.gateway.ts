@@ -28,6 +28,14 @@ import { SYSTEM_ACTOR } from '../../domain/shared/actor.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { JsonObject } from '../../domain/shared/event.js';
 import { AuthenticatedRecovery } from './authenticated-recovery.js';
+import {
+  isCallDeparture,
+  isRelayedNotification,
+  LEAVE_CALL_HERE,
+  NOTIFY_HERE,
+  type CallDeparture,
+  type RelayedNotification,
+} from './instance-relay.js';
 import { SIGNAL_HANDLERS } from './handlers/registry.js';
 import type { SignalContext } from './handlers/signal-handler.js';
 import { validatePayload } from './payloads/validate-payload.js';
@@ -51,25 +59,6 @@ import { TokenExpiryTimers } from './token-expiry-timers.js';
 
 type HandshakeError = Error & { data: { code: string; message: string } };
 
-/** The server-side event (between instances) that carries leaveCall to the other instances. */
-const LEAVE_CALL_ELSEWHERE = 'ledger:leave-call';
-
-interface CallDeparture {
-  readonly callId: string;
-  readonly userId: string | null;
-  readonly revision: number;
-}
-
-function isCallDeparture(value: unknown): value is CallDeparture {
-  if (typeof value !== 'object' || value === null) return false;
-  const { callId, userId, revision } = value as Record<string, unknown>;
-  return (
-    typeof callId === 'string' &&
-    (userId === null || typeof userId === 'string') &&
-    typeof revision === 'number'
-  );
-}
-
 function handshakeError(code: string, message: string): HandshakeError {
   return Object.assign(new Error(message), { data: { code, message } });
 }
@@ -87,8 +76,8 @@ function handshakeError(code: string, message: string): HandshakeError {
  *   (handlers/registry.ts), class-validator payloads, then the ack `{ ok: true, ... }` or
  *   `{ ok: false, code, message }`, or an `error` event when the client sent no ack callback.
  * - Server notifications come from the ledger (LedgerNotifier, active on one instance at a
- *   time): this class is their SignalingEmitter and sends them through the adapter, to the
- *   sockets of every instance.
+ *   time): this class is their SignalingEmitter. It sends them to its own sockets, and through
+ *   the adapter to the other instances, which send them to theirs (instance-relay.ts).
  * - A socket that drops while in a call records the participant as disconnected.
  */
 @WebSocketGateway({ namespace: '/webrtc' })
@@ -136,7 +125,10 @@ export class WebRtcGateway
 
   afterInit(server: SignalingNamespace): void {
     this.recovery.install(server);
-    server.on(LEAVE_CALL_ELSEWHERE, (departure: unknown) => {
+    server.on(NOTIFY_HERE, (notification: unknown) => {
+      if (isRelayedNotification(notification)) this.emitHere(notification);
+    });
+    server.on(LEAVE_CALL_HERE, (departure: unknown) => {
       if (isCallDeparture(departure)) this.leaveCallHere(departure);
     });
     server.use((socket, next) => {
@@ -183,29 +175,32 @@ export class WebRtcGateway
   }
 
   // --- SignalingEmitter: ledger-driven notifications, to the sockets of every instance --------
+  // Each instance sends to its own sockets (instance-relay.ts): this one at once, the others when
+  // the adapter carries the word to them, in the order it was given.
 
   emit(target: NotificationTarget, event: NotificationEvent, payload: JsonObject): void {
+    const notification: RelayedNotification = { target, event, payload };
+    this.emitHere(notification);
+    if (this.settings.clustered) this.server.serverSideEmit(NOTIFY_HERE, notification);
+  }
+
+  leaveCall(callId: string, userId: string | null, revision: number): void {
+    const departure: CallDeparture = { callId, userId, revision };
+    this.leaveCallHere(departure);
+    if (this.settings.clustered) this.server.serverSideEmit(LEAVE_CALL_HERE, departure);
+  }
+
+  private emitHere({ target, event, payload }: RelayedNotification): void {
     if ('users' in target) {
-      this.server.to(target.users.map(userRoom)).emit(event, payload);
+      this.server.local.to(target.users.map(userRoom)).emit(event, payload);
       return;
     }
-    let room = this.server.to(callRoom(target.call));
+    let room = this.server.local.to(callRoom(target.call));
     if (target.exceptUsers.length > 0) room = room.except(target.exceptUsers.map(userRoom));
     room.emit(event, payload);
   }
 
-  /**
-   * Here, and on every other instance through the adapter (after the notifications emitted
-   * before it, which travel the same way): which sockets leave depends on when each entered the
-   * call, which only the instance holding the socket knows.
-   */
-  leaveCall(callId: string, userId: string | null, revision: number): void {
-    this.leaveCallHere({ callId, userId, revision });
-    if (this.settings.clustered) {
-      this.server.serverSideEmit(LEAVE_CALL_ELSEWHERE, { callId, userId, revision });
-    }
-  }
-
+  /** This instance's sockets; which of them leave depends on when each entered the call. */
   private leaveCallHere({ callId, userId, revision }: CallDeparture): void {
     const members = this.server.adapter.rooms.get(callRoom(callId));
     if (!members) return;
