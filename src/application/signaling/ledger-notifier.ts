@@ -21,6 +21,20 @@ export interface LedgerNotifierOptions {
 /** The streams whose events make notifications. */
 export const NOTIFIED_STREAM_PREFIXES: readonly string[] = [CALL_STREAM_PREFIX];
 
+/**
+ * An event still not notified after every attempt. Its message names the event by id and type
+ * only, whatever the cause said: it is logged by whoever retries.
+ */
+export class NotificationFailedError extends Error {
+  constructor(
+    readonly eventId: string,
+    readonly eventType: string,
+  ) {
+    super(`could not notify sockets of ledger event ${eventId} (${eventType})`);
+    this.name = 'NotificationFailedError';
+  }
+}
+
 interface CachedCall {
   readonly state: CallState;
   readonly revision: number;
@@ -105,7 +119,7 @@ export class LedgerNotifier {
             error: error instanceof Error ? error.name : typeof error,
           },
         );
-        if (last) throw error;
+        if (last) throw new NotificationFailedError(event.eventId, event.type);
         await new Promise((resolve) => setTimeout(resolve, this.firstRetryMs * 2 ** (attempt - 1)));
       }
     }
