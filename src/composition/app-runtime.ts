@@ -20,7 +20,6 @@ import type { TimerStore } from '../application/ports/timer-store.port.js';
 import type { TokenIssuer } from '../application/ports/token-issuer.port.js';
 import type { UserDirectory } from '../application/ports/user-directory.port.js';
 import type { RecordingSettings } from '../application/recording/recording-settings.js';
-import { LedgerNotifier } from '../application/signaling/ledger-notifier.js';
 import { Argon2PasswordHasher } from '../infrastructure/auth/argon2-password-hasher.adapter.js';
 import { BoundedPasswordHasher } from '../infrastructure/auth/bounded-password-hasher.js';
 import { openRateLimiter } from '../infrastructure/rate-limits/open-rate-limiter.js';
@@ -62,6 +61,7 @@ import type { Resources } from '../resources.js';
 import { buildLedgerIntegrity, type LedgerIntegrity } from './ledger-integrity.js';
 import type { OutageDetector } from '../application/ports/outage-detector.port.js';
 import { PostgresOutageDetector } from '../infrastructure/postgres/postgres-outage-detector.adapter.js';
+import { SocketNotifications } from './socket-notifications.js';
 
 /** Every adapter of one instance, built here and nowhere else, then handed to Nest as values. */
 export interface AppRuntime {
@@ -86,7 +86,7 @@ export interface AppRuntime {
   readonly projections: ProjectionMonitor;
   readonly timerStore: TimerStore;
   /** Drives socket notifications from the ledger once the gateway exists to emit them. */
-  readonly notifier: LedgerNotifier;
+  readonly notifier: SocketNotifications;
   /** Who the client is behind the trusted proxies: rate limits and the ledger's origin. */
   readonly clientAddresses: ClientAddresses;
   /** Which failures mean "try again shortly" (the database restarting) to the API's callers. */
@@ -212,7 +212,12 @@ export async function buildAppRuntime(
       publicKey,
       checkpointArchive.archive,
     ),
-    notifier: new LedgerNotifier(eventStore, messageLogger(logger)),
+    notifier: new SocketNotifications({
+      store: eventStore,
+      knex,
+      lockPool: pool,
+      logger: messageLogger(logger),
+    }),
     clientAddresses: new ClientAddresses(config.trustProxy),
     outages: new PostgresOutageDetector(),
     rateLimiter: rateLimiter.limiter,
@@ -224,7 +229,7 @@ export async function buildAppRuntime(
         }
       : { password: null, users: [] },
     signaling: {
-      settings: config.signaling,
+      settings: { ...config.signaling, clustered: config.redisUrl !== null },
       iceServers: {
         settings: ice,
         turnCredentials: new HmacTurnCredentials(ice.turnSecret, ice.turnTtlSeconds, clock),

@@ -44,6 +44,9 @@ withRedisServer(
       await provider.request('offer', { ...toPatient, sdp: { type: 'offer', sdp: 'v=0\r\n' } });
       expect(await patient.next('offer')).toMatchObject({ from: DEMO.provider.id });
 
+      // A runs the ledger notifier (B's stands by): A's own sockets need no Redis to hear it.
+      await pair.b.server.runtime.notifier.stop();
+
       // Redis crashes mid-call. Both sides keep trickling candidates meanwhile.
       await redis.kill();
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -61,7 +64,8 @@ withRedisServer(
           }),
         ).toEqual({ ok: true });
       }
-      // Ledger-driven notifications do not go through Redis at all: they still arrive.
+      // Ledger-driven notifications reach the notifier's own sockets without Redis: they still
+      // arrive.
       await patient.request('update-media', { callId, video: false });
       expect(await provider.next('participant-media-updated')).toMatchObject({ video: false });
       // Nothing relayed can arrive while the stream is down.

@@ -28,9 +28,10 @@ export type NotificationTarget =
   | { readonly call: string; readonly exceptUsers: readonly string[] };
 
 /**
- * Where ledger-driven notifications go out. Every instance follows the ledger and emits only to
- * the sockets it holds itself, so each socket gets each notification exactly once, from the
- * instance it is connected to, whatever the number of instances (and without Redis).
+ * Where ledger-driven notifications go out: to the targeted sockets on every instance. One
+ * notifier runs across all instances (see socket-notifications.projection.ts) and emits each
+ * notification once per delivery attempt; a retry may send it again, and the client drops a repeat
+ * by the `eventId` every payload carries.
  */
 export interface SignalingEmitter {
   emit(target: NotificationTarget, event: NotificationEvent, payload: JsonObject): void;

@@ -8,4 +8,6 @@ export interface SignalingSettings {
   readonly rateLimitBurst: number;
   /** Clients report connection quality this often; after 3 silent intervals they are asked. */
   readonly qualityReportIntervalSeconds: number;
+  /** Whether instances share rooms through the Redis adapter (else this is the only instance). */
+  readonly clustered: boolean;
 }

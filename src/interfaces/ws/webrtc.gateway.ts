@@ -28,6 +28,14 @@ import { SYSTEM_ACTOR } from '../../domain/shared/actor.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { JsonObject } from '../../domain/shared/event.js';
 import { AuthenticatedRecovery } from './authenticated-recovery.js';
+import {
+  isCallDeparture,
+  isRelayedNotification,
+  LEAVE_CALL_HERE,
+  NOTIFY_HERE,
+  type CallDeparture,
+  type RelayedNotification,
+} from './instance-relay.js';
 import { SIGNAL_HANDLERS } from './handlers/registry.js';
 import type { SignalContext } from './handlers/signal-handler.js';
 import { validatePayload } from './payloads/validate-payload.js';
@@ -71,8 +79,9 @@ function handshakeError(code: string, message: string): HandshakeError {
  * - Client events go through one path: per-socket rate limit, the handler registry
  *   (handlers/registry.ts), class-validator payloads, then the ack `{ ok: true, ... }` or
  *   `{ ok: false, code, message }`, or an `error` event when the client sent no ack callback.
- * - Server notifications come from the ledger (LedgerNotifier): this class is their
- *   SignalingEmitter and emits them to its own sockets only.
+ * - Server notifications come from the ledger (LedgerNotifier, active on one instance at a
+ *   time): this class is their SignalingEmitter. It sends them to its own sockets, and through
+ *   the adapter to the other instances, which send them to theirs (instance-relay.ts).
  * - A socket that drops while in a call records the participant as disconnected.
  */
 @WebSocketGateway({ namespace: '/webrtc' })
@@ -121,6 +130,12 @@ export class WebRtcGateway
 
   afterInit(server: SignalingNamespace): void {
     this.recovery.install(server);
+    server.on(NOTIFY_HERE, (notification: unknown) => {
+      if (isRelayedNotification(notification)) this.emitHere(notification);
+    });
+    server.on(LEAVE_CALL_HERE, (departure: unknown) => {
+      if (isCallDeparture(departure)) this.leaveCallHere(departure);
+    });
     server.use((socket, next) => {
       this.authenticate(socket).then(
         () => next(),
@@ -164,9 +179,23 @@ export class WebRtcGateway
     await Promise.allSettled([...this.pending]);
   }
 
-  // --- SignalingEmitter: ledger-driven notifications, to this instance's sockets only ---------
+  // --- SignalingEmitter: ledger-driven notifications, to the sockets of every instance --------
+  // Each instance sends to its own sockets (instance-relay.ts): this one at once, the others when
+  // the adapter carries the word to them, in the order it was given.
 
   emit(target: NotificationTarget, event: NotificationEvent, payload: JsonObject): void {
+    const notification: RelayedNotification = { target, event, payload };
+    this.emitHere(notification);
+    if (this.settings.clustered) this.server.serverSideEmit(NOTIFY_HERE, notification);
+  }
+
+  leaveCall(callId: string, userId: string | null, revision: number): void {
+    const departure: CallDeparture = { callId, userId, revision };
+    this.leaveCallHere(departure);
+    if (this.settings.clustered) this.server.serverSideEmit(LEAVE_CALL_HERE, departure);
+  }
+
+  private emitHere({ target, event, payload }: RelayedNotification): void {
     if ('users' in target) {
       this.server.local.to(target.users.map(userRoom)).emit(event, payload);
       return;
@@ -176,7 +205,8 @@ export class WebRtcGateway
     room.emit(event, payload);
   }
 
-  leaveCall(callId: string, userId: string | null, revision: number): void {
+  /** This instance's sockets; which of them leave depends on when each entered the call. */
+  private leaveCallHere({ callId, userId, revision }: CallDeparture): void {
     const members = this.server.adapter.rooms.get(callRoom(callId));
     if (!members) return;
     for (const socketId of [...members]) {

@@ -206,21 +206,33 @@ export interface ConnectionEnded {
   readonly message: string;
 }
 
+/**
+ * What every notification made from the ledger carries besides its own fields: the id of the
+ * ledger event it tells of. The server delivers notifications at least once (a retry, a restart
+ * may send one again); the client drops a repeat by this id (see seen-notifications.ts).
+ */
+export interface LedgerNotification {
+  readonly eventId: string;
+}
+
+/** A server event made from a ledger event. */
+export type FromLedger<Payload> = Payload & LedgerNotification;
+
 /** Every server event and its payload. */
 export interface ServerEvents {
-  'incoming-call': IncomingCall;
-  'call-answered': CallAnsweredNews;
-  'call-ended': CallEndedNews;
-  'call-cancelled': CallCancelledNews;
-  'participant-joined': ParticipantJoinedNews;
-  'participant-left': ParticipantLeftNews;
-  'participant-disconnected': ParticipantNews;
-  'participant-media-updated': ParticipantMediaNews;
-  'room-participants': RoomSnapshot;
-  'quality-warning': QualityWarning;
-  'recording-started': RecordingStartedNews;
-  'recording-stopped': RecordingStoppedNews;
-  'recording-consent-updated': ConsentNews;
+  'incoming-call': FromLedger<IncomingCall>;
+  'call-answered': FromLedger<CallAnsweredNews>;
+  'call-ended': FromLedger<CallEndedNews>;
+  'call-cancelled': FromLedger<CallCancelledNews>;
+  'participant-joined': FromLedger<ParticipantJoinedNews>;
+  'participant-left': FromLedger<ParticipantLeftNews>;
+  'participant-disconnected': FromLedger<ParticipantNews>;
+  'participant-media-updated': FromLedger<ParticipantMediaNews>;
+  'room-participants': FromLedger<RoomSnapshot>;
+  'quality-warning': FromLedger<QualityWarning>;
+  'recording-started': FromLedger<RecordingStartedNews>;
+  'recording-stopped': FromLedger<RecordingStoppedNews>;
+  'recording-consent-updated': FromLedger<ConsentNews>;
   'request-quality-stats': QualityStatsRequest;
   offer: RelayedFrom & Pick<OfferSignal, 'sdp'>;
   answer: RelayedFrom & Pick<AnswerSignal, 'sdp'>;

@@ -6,6 +6,7 @@ import type {
   ServerEventName,
   ServerEvents,
 } from '../api/signaling-contract';
+import { SeenNotifications } from './seen-notifications';
 
 /** A refused socket request: the server's `{ ok: false, code, message }`. */
 export class SignalingError extends Error {
@@ -22,12 +23,16 @@ export class SignalingError extends Error {
  * The session's one socket.io connection to /webrtc. socket.io reconnects by itself; listeners of
  * `connection` hear every change so screens can say "network lost" and calls can rejoin. Events
  * and their payloads are the ones of `signaling-contract.ts`: what the server sends is trusted to
- * match it, as REST responses are trusted to match `contract.ts`.
+ * match it, as REST responses are trusted to match `contract.ts`. A notification heard before
+ * (same event, same ledger event id) reaches no listener again.
  */
 export class SignalingClient {
   private readonly socket: Socket;
   private readonly connectionListeners = new Set<(connected: boolean) => void>();
   private readonly endListeners = new Set<(message: string) => void>();
+  /** By event name; the socket has one listener per name, which decides for all of them. */
+  private readonly eventListeners = new Map<string, Set<(payload: never) => void>>();
+  private readonly seen = new SeenNotifications();
 
   constructor(token: string) {
     this.socket = io('/webrtc', {
@@ -84,8 +89,19 @@ export class SignalingClient {
   ): () => void {
     // Widened to a plain name: the socket itself knows no event map (signaling-contract does).
     const name: string = event;
-    this.socket.on(name, listener);
-    return () => this.socket.off(name, listener);
+    let listeners = this.eventListeners.get(name);
+    if (!listeners) {
+      const forName = new Set<(payload: never) => void>();
+      listeners = forName;
+      this.eventListeners.set(name, forName);
+      this.socket.on(name, (payload: unknown) => {
+        if (!this.seen.firstTime(name, payload)) return;
+        // The payload is trusted to match the contract of `name`, the listeners' own event.
+        for (const heard of [...forName]) heard(payload as never);
+      });
+    }
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   /** Sends a client event and resolves with the ack, or rejects with the server's refusal. */
@@ -114,6 +130,7 @@ export class SignalingClient {
     this.socket.close();
     this.connectionListeners.clear();
     this.endListeners.clear();
+    this.eventListeners.clear();
   }
 
   private ended(message: string): void {
