@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { INestApplication } from '@nestjs/common';
 import { CallCommands } from '../application/call/call-commands.js';
+import { CommandRunner } from '../application/command-runner.js';
+import { RecordingStorageSweeper } from '../application/recording/storage-sweep/recording-storage-sweeper.js';
 import { callTimerHandlers } from '../application/timers/call-timer-handlers.js';
 import { TimerWorker } from '../application/timers/timer-worker.js';
 import type { AppConfig } from '../infrastructure/config/app-config.js';
@@ -22,7 +24,8 @@ import type { AppRuntime } from './app-runtime.js';
 /**
  * What follows the ledger beside the read models, once the app exists: socket notifications
  * (emitted by the gateway), the Merkle tree and its signed checkpoints, the projection that
- * schedules durable timers, and the worker that fires them. The worker is returned so tests can drive it by hand when `runTimers` is false.
+ * schedules durable timers, the worker that fires them, and the recording storage sweeper. The
+ * worker and the sweeper are returned so tests can drive them by hand when `runTimers` is false.
  */
 export async function startLedgerFollowers(
   runtime: AppRuntime,
@@ -31,7 +34,7 @@ export async function startLedgerFollowers(
   cleanup: CleanupStack,
   logger: Logger,
   runTimers: boolean,
-): Promise<TimerWorker> {
+): Promise<{ timers: TimerWorker; sweeper: RecordingStorageSweeper }> {
   await runtime.notifier.start(app.get(WebRtcGateway));
   cleanup.push(() => runtime.notifier.stop());
 
@@ -89,5 +92,20 @@ export async function startLedgerFollowers(
     timers.start();
     cleanup.push(() => timers.stop());
   }
-  return timers;
+
+  const sweeper = new RecordingStorageSweeper({
+    storage: runtime.recordings.storage,
+    uploads: runtime.recordings.uploads,
+    calls: app.get(CallCommands),
+    runner: app.get(CommandRunner),
+    clock: runtime.clock,
+    ids: runtime.ids,
+    logger: messageLogger(logger),
+    ...runtime.recordings.sweep,
+  });
+  if (runTimers) {
+    sweeper.start();
+    cleanup.push(() => sweeper.stop());
+  }
+  return { timers, sweeper };
 }
