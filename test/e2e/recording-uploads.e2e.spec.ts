@@ -169,6 +169,33 @@ describe('resumable recording uploads', () => {
     expect((await client.begin(100_000)).status).toBe(201);
   });
 
+  it('completes once when the completion is sent twice at the same time', async () => {
+    const { callId, recordingId } = await stoppedRecording(api);
+    const client = new RecordingUploadClient(api, callId, recordingId);
+    const media = randomBytes(PART_BYTES + 77);
+    const { uploadId } = (await client.begin(media.length)).body;
+    for (const part of [0, 1]) {
+      await client.putPart(
+        uploadId,
+        part,
+        partOf(media, part, PART_BYTES),
+        partRange(part, PART_BYTES, media.length),
+      );
+    }
+    const answers = await Promise.all([client.complete(uploadId), client.complete(uploadId)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+    const uploaded = (await api.ledgerEvents(`call-${callId}`)).filter(
+      (event) => event.type === 'RecordingUploaded',
+    );
+    expect(uploaded).toHaveLength(1);
+    const download = await fetch(
+      `${api.server.url}/webrtc/calls/${callId}/recordings/${recordingId}/media`,
+      { headers: { authorization: `Bearer ${await api.tokenFor('provider')}` } },
+    );
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(media)).toBe(true);
+  });
+
   it('refuses two racing single-request uploads but one, the other at once', async () => {
     const { callId, recordingId } = await stoppedRecording(api);
     const media = randomBytes(200_000);

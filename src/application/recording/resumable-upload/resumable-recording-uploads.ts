@@ -193,7 +193,9 @@ export class ResumableRecordingUploads {
       this.settings,
     );
     const stopRenewing = keepUploadAlive(this.uploads, uploadId, this.clock, this.settings);
-    const storageKey = recordingObjectKey(upload.callId, upload.recordingId, uploadId);
+    // A key of its own per completion: a repeated completion racing this one never overwrites
+    // (nor, when refused, deletes) the object the ledger records.
+    const storageKey = recordingObjectKey(upload.callId, upload.recordingId, this.ids.newId());
     try {
       const sealed = await sealIntoStorage(
         this.storage,
