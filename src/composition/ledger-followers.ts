@@ -10,6 +10,7 @@ import { messageLogger } from '../infrastructure/observability/logger.js';
 import type { CleanupStack } from '../infrastructure/system/cleanup-stack.js';
 import { SystemClock } from '../infrastructure/system/system-clock.adapter.js';
 import { PostgresLedgerTreeStore } from '../infrastructure/ledger/postgres-ledger-tree-store.adapter.js';
+import { runAloneWithAdvisoryLock } from '../infrastructure/postgres/advisory-lock.js';
 import { scheduleTimer } from '../infrastructure/timers/postgres-timer-store.adapter.js';
 import { WebRtcGateway } from '../interfaces/ws/webrtc.gateway.js';
 import { callTimersProjection } from '../projections/call-timers.projection.js';
@@ -102,6 +103,7 @@ export async function startLedgerFollowers(
     ids: runtime.ids,
     logger: messageLogger(logger),
     ...runtime.recordings.sweep,
+    runAlone: runAloneWithAdvisoryLock(runtime.pool, 'recording-storage-sweep'),
   });
   if (runTimers) {
     sweeper.start();

@@ -179,9 +179,20 @@ describe.each([
     expect(await sweptEvents()).toEqual([]);
 
     clock.advanceSeconds(DELAY_SECONDS + 60);
+    // While another instance sweeps (holds the sweep's advisory lock), this one skips its pass.
+    const other = await api.server.runtime.pool.connect();
+    try {
+      await other.query("SELECT pg_advisory_lock(hashtext('recording-storage-sweep'))");
+      expect(await api.server.sweeper.sweep()).toBeNull();
+      await other.query("SELECT pg_advisory_unlock(hashtext('recording-storage-sweep'))");
+    } finally {
+      other.release();
+    }
+    expect(await sweptEvents()).toEqual([]);
     expect((await live.client.status(live.uploadId)).status).toBe(200);
     const before = await keys(storage);
     const report = await api.server.sweeper.sweep();
+    if (report === null) throw new Error('the sweep did not run');
 
     expect(report.abandonedUploads).toEqual([abandoned.uploadId]);
     expect(report.removedObjects.map((object) => object.key).sort()).toEqual(

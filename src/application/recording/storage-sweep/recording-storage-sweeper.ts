@@ -30,8 +30,10 @@ export interface RecordingStorageSweeperOptions {
   readonly logger: SweepLogger;
   /** Only what is older than this is touched: a write in flight is never mistaken for litter. */
   readonly delaySeconds: number;
-  /** 0: no background sweeps (tests and the CLI call `sweep()`). */
+  /** 0: no background sweeps (tests call `sweep()`). */
   readonly intervalSeconds: number;
+  /** Runs a pass unless another instance is running one (then null): one sweeper at a time. */
+  readonly runAlone: <T>(work: () => Promise<T>) => Promise<T | null>;
 }
 
 export interface SweepReport {
@@ -77,7 +79,12 @@ export class RecordingStorageSweeper {
     await this.running;
   }
 
-  async sweep(): Promise<SweepReport> {
+  /** One pass; null when another instance is sweeping at this moment. */
+  sweep(): Promise<SweepReport | null> {
+    return this.options.runAlone(() => this.sweepAlone());
+  }
+
+  private async sweepAlone(): Promise<SweepReport> {
     const { storage, uploads, clock, delaySeconds } = this.options;
     const now = clock.now();
     const cutoff = new Date(now.getTime() - delaySeconds * 1000);
