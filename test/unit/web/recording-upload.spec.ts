@@ -227,6 +227,29 @@ describe('web client: resumable recording upload', () => {
     expect(progress).toContain(0.4);
   });
 
+  it('drops a recording the server will never take, and says why', async () => {
+    const store = new PendingUploadStore(new IDBFactory());
+    await store.save(pending());
+    const refused = new ApiError(409, 'RECORDING.ALREADY_FAILED', 'the upload timed out');
+    const server = new FakeServer(1_000);
+    const transport: UploadTransport = {
+      begin: () => Promise.reject(refused),
+      status: () => server.status(),
+      putPart: (...args) => server.putPart(...args),
+      complete: () => server.complete(),
+    };
+    await expect(
+      uploadPendingRecording(pending(), {
+        transport,
+        store,
+        sleep: async () => undefined,
+        onProgress: () => undefined,
+        policy: POLICY,
+      }),
+    ).rejects.toBe(refused);
+    expect(await store.all()).toEqual([]);
+  });
+
   it('begins again when the server no longer knows the upload', async () => {
     const store = new PendingUploadStore(new IDBFactory());
     const server = new FakeServer(1_000);

@@ -45,6 +45,9 @@ export function isRetryable(error: unknown): boolean {
   return error.status === 0 || error.status === 408 || error.status === 429 || error.status >= 500;
 }
 
+/** Refusals no retry can change. */
+const NEVER_ACCEPTED = ['RECORDING.ALREADY_FAILED', 'RECORDING.PURGED', 'CALL.NOT_FOUND'];
+
 const isCode = (error: unknown, code: string) => error instanceof ApiError && error.code === code;
 
 export interface UploadDependencies {
@@ -102,6 +105,12 @@ export async function uploadPendingRecording(
     }
     await retry(() => transport.complete(upload, uploadId));
   } catch (error) {
+    if (NEVER_ACCEPTED.some((code) => isCode(error, code))) {
+      // The server will never take this recording (it failed its upload time, say): keeping it
+      // would only retry it on every visit.
+      await store.remove(pending.recordingId);
+      throw error;
+    }
     if (!isCode(error, 'RECORDING.ALREADY_UPLOADED')) throw error;
   }
   await store.remove(pending.recordingId);
