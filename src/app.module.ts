@@ -45,6 +45,9 @@ import { RECORDING_CRYPTO } from './application/ports/recording-crypto.port.js';
 import { RECORDING_STORAGE } from './application/ports/recording-storage.port.js';
 import { DownloadRecordingMediaHandler } from './application/recording/download-recording-media/download-recording-media.handler.js';
 import { RECORDING_SETTINGS } from './application/recording/recording-settings.js';
+import { RECORDING_UPLOAD_STORE } from './application/ports/recording-upload-store.port.js';
+import { ResumableRecordingUploads } from './application/recording/resumable-upload/resumable-recording-uploads.js';
+import { RecordingUploadsController } from './interfaces/http/recordings/recording-uploads.controller.js';
 import { UploadRecordingMediaHandler } from './application/recording/upload-recording-media/upload-recording-media.handler.js';
 import { RecordingMediaController } from './interfaces/http/recordings/recording-media.controller.js';
 import { CLOCK } from './application/ports/clock.port.js';
@@ -127,6 +130,7 @@ export class AppModule {
       { provide: RECORDING_STORAGE, useValue: runtime.recordings.storage },
       { provide: RECORDING_CRYPTO, useValue: runtime.recordings.crypto },
       { provide: RECORDING_SETTINGS, useValue: runtime.recordings.settings },
+      { provide: RECORDING_UPLOAD_STORE, useValue: runtime.recordings.uploads },
       { provide: LEDGER_PUBLIC_KEY, useValue: runtime.ledgerTree.publicKey },
       { provide: LedgerAudit, useValue: runtime.ledger.audit },
       { provide: StreamVerifier, useValue: runtime.ledger.streams },
@@ -141,6 +145,7 @@ export class AppModule {
         CallsController,
         CallQueriesController,
         RecordingMediaController,
+        RecordingUploadsController,
         StatsController,
         AuditController,
         LedgerKeyController,
@@ -164,6 +169,7 @@ export class AppModule {
         AccessDenialAudit,
         AuditSearchAudit,
         CallVisibility,
+        ResumableRecordingUploads,
         Freshness,
         ...CALL_COMMAND_HANDLERS,
         ...CALL_QUERY_HANDLERS,

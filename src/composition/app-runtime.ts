@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { RecordingUploadStore } from '../application/ports/recording-upload-store.port.js';
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { DemoAccounts } from '../application/auth/demo-accounts.js';
@@ -43,6 +44,7 @@ import type { CleanupStack } from '../infrastructure/system/cleanup-stack.js';
 import { RandomIdGenerator } from '../infrastructure/system/random-id-generator.adapter.js';
 import { SystemClock } from '../infrastructure/system/system-clock.adapter.js';
 import { PostgresTimerStore } from '../infrastructure/timers/postgres-timer-store.adapter.js';
+import { PostgresRecordingUploadStore } from '../infrastructure/uploads/postgres-recording-upload-store.adapter.js';
 import { KnexUserDirectory } from '../infrastructure/users/knex-user-directory.adapter.js';
 import {
   DEMO_PASSWORD,
@@ -104,6 +106,10 @@ export interface AppRuntime {
     readonly storage: RecordingStorage;
     readonly crypto: RecordingCrypto;
     readonly settings: RecordingSettings;
+    /** Uploads in progress: the one-per-recording lock and the parts received. */
+    readonly uploads: RecordingUploadStore;
+    /** How often the storage sweeper runs, and how old an unreferenced object must be. */
+    readonly sweep: { readonly intervalSeconds: number; readonly delaySeconds: number };
   };
   /** What the ledger-tree projection signs with and publishes to. */
   readonly ledgerTree: {
@@ -242,7 +248,11 @@ export async function buildAppRuntime(
       settings: {
         maxBytes: config.recordings.maxBytes,
         retentionDays: config.recordings.retentionDays,
+        partBytes: config.recordings.uploadPartBytes,
+        uploadLeaseSeconds: config.recordings.uploadLeaseSeconds,
       },
+      uploads: new PostgresRecordingUploadStore(knex),
+      sweep: config.recordings.sweep,
     },
     ledgerTree: {
       origin: config.ledger.origin,

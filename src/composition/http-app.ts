@@ -11,6 +11,7 @@ import type { SignalingRedisClient } from '../infrastructure/signaling/signaling
 import { jsonBodyParsing } from '../interfaces/http/body-parsing.js';
 import { ErrorFilter } from '../interfaces/http/error.filter.js';
 import { RECORDING_MEDIA_ROUTE } from '../interfaces/http/recordings/recording-media.controller.js';
+import { RECORDING_PART_ROUTE } from '../interfaces/http/recordings/recording-uploads.controller.js';
 import { requestLogging } from '../interfaces/http/request-logging.js';
 import {
   DOCS_PATH,
@@ -52,7 +53,8 @@ export async function createHttpApp(
     logger.warn('the web client is not built (npm run build:web): serving the API only');
   }
   app.use(requestLogging(logger));
-  for (const middleware of jsonBodyParsing([RECORDING_MEDIA_ROUTE])) app.use(middleware);
+  for (const middleware of jsonBodyParsing([RECORDING_MEDIA_ROUTE, RECORDING_PART_ROUTE]))
+    app.use(middleware);
   app.useGlobalPipes(validationPipe);
   app.useGlobalFilters(new ErrorFilter(logger, app.get(AccessDenialAudit), runtime.outages));
   const document = SwaggerModule.createDocument(

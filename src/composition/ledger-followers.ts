@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { INestApplication } from '@nestjs/common';
 import { CallCommands } from '../application/call/call-commands.js';
+import { CommandRunner } from '../application/command-runner.js';
+import { RecordingStorageSweeper } from '../application/recording/storage-sweep/recording-storage-sweeper.js';
 import { callTimerHandlers } from '../application/timers/call-timer-handlers.js';
 import { TimerWorker } from '../application/timers/timer-worker.js';
 import type { AppConfig } from '../infrastructure/config/app-config.js';
@@ -8,6 +10,7 @@ import { messageLogger } from '../infrastructure/observability/logger.js';
 import type { CleanupStack } from '../infrastructure/system/cleanup-stack.js';
 import { SystemClock } from '../infrastructure/system/system-clock.adapter.js';
 import { PostgresLedgerTreeStore } from '../infrastructure/ledger/postgres-ledger-tree-store.adapter.js';
+import { runAloneWithAdvisoryLock } from '../infrastructure/postgres/advisory-lock.js';
 import { scheduleTimer } from '../infrastructure/timers/postgres-timer-store.adapter.js';
 import { WebRtcGateway } from '../interfaces/ws/webrtc.gateway.js';
 import { callTimersProjection } from '../projections/call-timers.projection.js';
@@ -22,7 +25,8 @@ import type { AppRuntime } from './app-runtime.js';
 /**
  * What follows the ledger beside the read models, once the app exists: socket notifications
  * (emitted by the gateway), the Merkle tree and its signed checkpoints, the projection that
- * schedules durable timers, and the worker that fires them. The worker is returned so tests can drive it by hand when `runTimers` is false.
+ * schedules durable timers, the worker that fires them, and the recording storage sweeper. The
+ * worker and the sweeper are returned so tests can drive them by hand when `runTimers` is false.
  */
 export async function startLedgerFollowers(
   runtime: AppRuntime,
@@ -31,7 +35,7 @@ export async function startLedgerFollowers(
   cleanup: CleanupStack,
   logger: Logger,
   runTimers: boolean,
-): Promise<TimerWorker> {
+): Promise<{ timers: TimerWorker; sweeper: RecordingStorageSweeper }> {
   await runtime.notifier.start(app.get(WebRtcGateway));
   cleanup.push(() => runtime.notifier.stop());
 
@@ -89,5 +93,21 @@ export async function startLedgerFollowers(
     timers.start();
     cleanup.push(() => timers.stop());
   }
-  return timers;
+
+  const sweeper = new RecordingStorageSweeper({
+    storage: runtime.recordings.storage,
+    uploads: runtime.recordings.uploads,
+    calls: app.get(CallCommands),
+    runner: app.get(CommandRunner),
+    clock: runtime.clock,
+    ids: runtime.ids,
+    logger: messageLogger(logger),
+    ...runtime.recordings.sweep,
+    runAlone: runAloneWithAdvisoryLock(runtime.pool, 'recording-storage-sweep'),
+  });
+  if (runTimers) {
+    sweeper.start();
+    cleanup.push(() => sweeper.stop());
+  }
+  return { timers, sweeper };
 }

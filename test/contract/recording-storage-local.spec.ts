@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalRecordingStorage } from '../../src/infrastructure/storage/local-recording-storage.adapter.js';
@@ -15,6 +16,12 @@ recordingStorageContract(
         const files = await readdir(root, { recursive: true });
         expect(files.filter((file) => String(file).endsWith('.partial'))).toEqual([]);
         await rm(root, { recursive: true, force: true });
+      },
+      // What a crash during `put` leaves: the temporary file beside the key.
+      leaveUnfinishedWrite: async (key) => {
+        const target = path.join(root, ...key.split('/'));
+        await mkdir(path.dirname(target), { recursive: true });
+        await writeFile(`${target}.${randomUUID()}.partial`, 'sealed bytes so far');
       },
     };
   },

@@ -1,3 +1,4 @@
+import { CreateMultipartUploadCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { S3RecordingStorage } from '../../src/infrastructure/storage/s3-recording-storage.adapter.js';
 import { recordingStorageContract } from './recording-storage.contract.js';
 import { startS3rver } from './recording-storage-s3rver.js';
@@ -14,11 +15,33 @@ recordingStorageContract(
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
       partSize: 5 * 1024 * 1024,
     });
+    const client = new S3Client({
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
     return {
       storage,
       teardown: async () => {
+        client.destroy();
         storage.close();
         await s3.stop();
+      },
+      // What a crash during `put` leaves: a multipart upload begun, a part sent, never completed.
+      leaveUnfinishedWrite: async (key) => {
+        const { UploadId } = await client.send(
+          new CreateMultipartUploadCommand({ Bucket: 'recordings', Key: key }),
+        );
+        await client.send(
+          new UploadPartCommand({
+            Bucket: 'recordings',
+            Key: key,
+            UploadId,
+            PartNumber: 1,
+            Body: Buffer.from('sealed bytes so far'),
+          }),
+        );
       },
     };
   },

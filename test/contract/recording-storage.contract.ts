@@ -27,15 +27,21 @@ const uniqueKey = () => `contract/${process.pid}-${Date.now()}-${counter++}/reco
 /** One contract for every RecordingStorage adapter. */
 export function recordingStorageContract(
   name: string,
-  setup: () => Promise<{ storage: RecordingStorage; teardown: () => Promise<void> }>,
+  setup: () => Promise<{
+    storage: RecordingStorage;
+    teardown: () => Promise<void>;
+    /** Begins a write of `key` the way the adapter does, and leaves it unfinished (a crash). */
+    leaveUnfinishedWrite: (key: string) => Promise<void>;
+  }>,
   options: { largeBytes: number },
 ): void {
   describe(`RecordingStorage contract: ${name}`, () => {
     let storage: RecordingStorage;
     let teardown: () => Promise<void>;
+    let leaveUnfinishedWrite: (key: string) => Promise<void>;
 
     beforeAll(async () => {
-      ({ storage, teardown } = await setup());
+      ({ storage, teardown, leaveUnfinishedWrite } = await setup());
     });
     afterAll(async () => {
       await teardown();
@@ -98,6 +104,48 @@ export function recordingStorageContract(
       await storage.delete(key);
       expect(await storage.exists(key)).toBe(false);
       await expect(storage.delete(key)).resolves.toBeUndefined();
+    });
+
+    it('lists the objects under a prefix, with their size and time', async () => {
+      const prefix = `listing/${process.pid}-${Date.now()}/`;
+      const before = new Date(Date.now() - 5_000);
+      await storage.put(`${prefix}a.vwrc`, Readable.from([randomBytes(10)]));
+      await storage.put(`${prefix}b/c.vwrc`, Readable.from([randomBytes(20)]));
+      await storage.put(`other/${process.pid}-${Date.now()}.vwrc`, Readable.from([randomBytes(1)]));
+      const listed = [];
+      for await (const object of storage.list(prefix)) listed.push(object);
+      expect(
+        listed
+          .map(({ key, sizeBytes }) => ({ key, sizeBytes }))
+          .sort((x, y) => x.key.localeCompare(y.key)),
+      ).toEqual([
+        { key: `${prefix}a.vwrc`, sizeBytes: 10 },
+        { key: `${prefix}b/c.vwrc`, sizeBytes: 20 },
+      ]);
+      for (const object of listed)
+        expect(object.modifiedAt.getTime()).toBeGreaterThan(before.getTime());
+    });
+
+    it('lists an unfinished write apart from the objects, and aborts it', async () => {
+      const key = uniqueKey();
+      await leaveUnfinishedWrite(key);
+      const unfinished = async () => {
+        const writes = [];
+        for await (const write of storage.unfinishedWrites())
+          if (write.key === key) writes.push(write);
+        return writes;
+      };
+      const [write, ...more] = await unfinished();
+      expect(more).toEqual([]);
+      expect(write?.startedAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
+      const keys = [];
+      for await (const object of storage.list('')) keys.push(object.key);
+      expect(keys.some((listed) => listed.startsWith(key))).toBe(false);
+      expect(await storage.exists(key)).toBe(false);
+
+      if (write) await storage.abortUnfinishedWrite(write);
+      expect(await unfinished()).toEqual([]);
+      if (write) await expect(storage.abortUnfinishedWrite(write)).resolves.toBeUndefined();
     });
 
     it('refuses keys that could leave its root', async () => {

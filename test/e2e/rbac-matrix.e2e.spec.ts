@@ -23,6 +23,8 @@ const CALLERS: Readonly<Record<Role, DemoUser>> = {
 const call = randomUUID();
 const recording = randomUUID();
 const user = randomUUID();
+const upload = randomUUID();
+const uploads = `/webrtc/calls/${call}/recordings/${recording}/media/uploads`;
 
 interface Route {
   readonly method: Method;
@@ -64,6 +66,11 @@ const ROUTES: readonly Route[] = [
     body: {},
   },
   { method: 'PUT', path: `/webrtc/calls/${call}/recordings/${recording}/media`, roles: PARTIES },
+  { method: 'POST', path: uploads, roles: PARTIES, body: {} },
+  { method: 'GET', path: `${uploads}/${upload}`, roles: PARTIES },
+  { method: 'PUT', path: `${uploads}/${upload}/parts/0`, roles: PARTIES },
+  { method: 'POST', path: `${uploads}/${upload}/complete`, roles: PARTIES, body: {} },
+  { method: 'DELETE', path: `${uploads}/${upload}`, roles: PARTIES },
   {
     method: 'GET',
     path: `/webrtc/calls/${call}/recordings/${recording}/media`,

@@ -93,6 +93,8 @@ describe('configuration', () => {
     [{ RECORDING_KEK: 'too-short' }, 'RECORDING_KEK'],
     [{ RECORDING_RETENTION_DAYS: '0' }, 'RECORDING_RETENTION_DAYS'],
     [{ RECORDING_MAX_BYTES: 'lots' }, 'RECORDING_MAX_BYTES'],
+    [{ RECORDING_UPLOAD_PART_BYTES: '10' }, 'RECORDING_UPLOAD_PART_BYTES'],
+    [{ RECORDING_SWEEP_DELAY_SECONDS: '1' }, 'RECORDING_SWEEP_DELAY_SECONDS'],
     [{ S3_BUCKET: 'Bad_Bucket' }, 'S3_BUCKET'],
     [{ S3_BUCKET: 'recordings', S3_ACCESS_KEY_ID: 'id' }, 'S3_SECRET_ACCESS_KEY'],
     [{ S3_BUCKET: 'recordings', S3_ENDPOINT: 'ftp://x' }, 'S3_ENDPOINT'],
@@ -126,6 +128,9 @@ describe('configuration', () => {
       retentionDays: 2555,
       maxBytes: 2 * 1024 ** 3,
       uploadTimeoutSeconds: 3600,
+      uploadPartBytes: 8 * 1024 ** 2,
+      uploadLeaseSeconds: 600,
+      sweep: { intervalSeconds: 3600, delaySeconds: 86400 },
     });
     const s3 = loadConfig({
       RECORDING_KEK: Buffer.alloc(32, 7).toString('base64'),

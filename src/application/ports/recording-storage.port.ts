@@ -20,6 +20,29 @@ export interface RecordingStorage {
   /** Idempotent: deleting a missing object is fine. */
   delete(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
+  /** Every stored object whose key starts with `prefix` (`''` for all), page by page. */
+  list(prefix: string): AsyncIterable<StoredObject>;
+  /**
+   * Writes that began and never finished, e.g. a `put` cut by a crash: the local adapter's
+   * temporary files, S3's incomplete multipart uploads. They are not objects: `list` skips them.
+   */
+  unfinishedWrites(): AsyncIterable<UnfinishedWrite>;
+  /** Discards an unfinished write and what it stored so far. Idempotent. */
+  abortUnfinishedWrite(write: UnfinishedWrite): Promise<void>;
+}
+
+export interface StoredObject {
+  readonly key: string;
+  readonly sizeBytes: number;
+  readonly modifiedAt: Date;
+}
+
+export interface UnfinishedWrite {
+  /** The key the write was going to create. */
+  readonly key: string;
+  /** The adapter's own name for the write (a temporary file, a multipart upload id). */
+  readonly writeId: string;
+  readonly startedAt: Date;
 }
 
 export class RecordingObjectNotFoundError extends Error {

@@ -48,3 +48,60 @@ export function recordingKeyUnavailable(recordingId: string, keyId: string): App
     { keyId },
   );
 }
+
+/** Another upload of the recording is running: only one at a time, the second refused at once. */
+export function uploadInProgress(recordingId: string): ApplicationError {
+  return new ApplicationError(
+    'RECORDING.UPLOAD_IN_PROGRESS',
+    'conflict',
+    `Another upload of recording ${recordingId} is in progress; resume that one or wait for it to end`,
+  );
+}
+
+/** No such resumable upload for this recording and user (never begun, finished, or replaced). */
+export function uploadNotFound(uploadId: string): ApplicationError {
+  return new ApplicationError(
+    'RECORDING.UPLOAD_NOT_FOUND',
+    'not_found',
+    `Upload ${uploadId} is not in progress; begin a new one`,
+  );
+}
+
+/** A part number the upload does not have. */
+export function partOutOfRange(part: string, partCount: number): ApplicationError {
+  return new ApplicationError(
+    'RECORDING.PART_OUT_OF_RANGE',
+    'invalid',
+    `Part ${part} is not one of this upload's parts 0..${partCount - 1}`,
+    { partCount },
+  );
+}
+
+/** `Content-Range` (or the bytes sent) do not match the part's own range of the recording. */
+export function contentRangeMismatch(expected: string): ApplicationError {
+  return new ApplicationError(
+    'RECORDING.CONTENT_RANGE_MISMATCH',
+    'invalid',
+    `This part must be sent with Content-Range: ${expected}, and exactly those bytes`,
+    { expected },
+  );
+}
+
+/** Completing before every part is stored. */
+export function uploadIncomplete(missingParts: readonly number[]): ApplicationError {
+  return new ApplicationError(
+    'RECORDING.UPLOAD_INCOMPLETE',
+    'conflict',
+    `${missingParts.length} part(s) are still missing`,
+    { missingParts: missingParts.slice(0, 100) },
+  );
+}
+
+/** A part's body is longer than its range; the partial part was removed. */
+export class PartTooLargeError extends Error {
+  readonly code = 'RECORDING.PART_TOO_LARGE';
+  constructor(readonly partBytes: number) {
+    super(`A part carries at most ${partBytes} bytes`);
+    this.name = 'PartTooLargeError';
+  }
+}

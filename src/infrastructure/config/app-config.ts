@@ -221,6 +221,12 @@ export function readConfig(env: Env): { config: AppConfig; problems: ConfigError
       retentionDays: int('RECORDING_RETENTION_DAYS', 2555, 1, 36500),
       maxBytes: int('RECORDING_MAX_BYTES', 2 * 1024 ** 3, 1, 1024 ** 4),
       uploadTimeoutSeconds: int('RECORDING_UPLOAD_TIMEOUT_SECONDS', 3600, 1, 7 * 86400),
+      uploadPartBytes: int('RECORDING_UPLOAD_PART_BYTES', 8 * 1024 ** 2, 1024, 256 * 1024 ** 2),
+      uploadLeaseSeconds: int('RECORDING_UPLOAD_LEASE_SECONDS', 600, 5, 86400),
+      sweep: {
+        intervalSeconds: int('RECORDING_SWEEP_INTERVAL_SECONDS', 3600, 0, 7 * 86400),
+        delaySeconds: int('RECORDING_SWEEP_DELAY_SECONDS', 86400, 60, 30 * 86400),
+      },
     },
     ledger: ledgerConfig,
     webClientDir: text(env, 'WEB_CLIENT_DIR') ?? 'web/dist',

@@ -21,6 +21,16 @@ export interface RecordingsConfig {
   readonly maxBytes: number;
   /** A stopped recording with no upload after this long fails (`upload_timeout`). */
   readonly uploadTimeoutSeconds: number;
+  /** RECORDING_UPLOAD_PART_BYTES: the plaintext size of a resumable upload's parts. */
+  readonly uploadPartBytes: number;
+  /** RECORDING_UPLOAD_LEASE_SECONDS: how long a silent upload still blocks a second one. */
+  readonly uploadLeaseSeconds: number;
+  /**
+   * The storage sweeper: every RECORDING_SWEEP_INTERVAL_SECONDS (0: never), objects and
+   * unfinished writes older than RECORDING_SWEEP_DELAY_SECONDS that the ledger does not name
+   * are removed, and the removal recorded.
+   */
+  readonly sweep: { readonly intervalSeconds: number; readonly delaySeconds: number };
 }
 
 /** The development key's file when no RECORDING_KEK is set: beside the embedded database. */

@@ -1,7 +1,10 @@
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   NotFound,
   S3Client,
@@ -12,6 +15,8 @@ import {
   RecordingObjectNotFoundError,
   assertStorageKey,
   type RecordingStorage,
+  type StoredObject,
+  type UnfinishedWrite,
 } from '../../application/ports/recording-storage.port.js';
 import { byteCounter } from './local-recording-storage.adapter.js';
 
@@ -99,6 +104,68 @@ export class S3RecordingStorage implements RecordingStorage {
     } catch (error) {
       if (error instanceof NotFound || isNotFound(error)) return false;
       throw error;
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<StoredObject> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.options.bucket,
+          ...(prefix ? { Prefix: prefix } : {}),
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key === undefined) continue;
+        yield {
+          key: object.Key,
+          sizeBytes: object.Size ?? 0,
+          modifiedAt: object.LastModified ?? new Date(0),
+        };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async *unfinishedWrites(): AsyncIterable<UnfinishedWrite> {
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    for (;;) {
+      const page = await this.client.send(
+        new ListMultipartUploadsCommand({
+          Bucket: this.options.bucket,
+          ...(keyMarker ? { KeyMarker: keyMarker } : {}),
+          ...(uploadIdMarker ? { UploadIdMarker: uploadIdMarker } : {}),
+        }),
+      );
+      for (const upload of page.Uploads ?? []) {
+        if (upload.Key === undefined || upload.UploadId === undefined) continue;
+        yield {
+          key: upload.Key,
+          writeId: upload.UploadId,
+          startedAt: upload.Initiated ?? new Date(0),
+        };
+      }
+      if (!page.IsTruncated) return;
+      keyMarker = page.NextKeyMarker;
+      uploadIdMarker = page.NextUploadIdMarker;
+    }
+  }
+
+  async abortUnfinishedWrite(write: UnfinishedWrite): Promise<void> {
+    try {
+      await this.client.send(
+        new AbortMultipartUploadCommand({
+          Bucket: this.options.bucket,
+          Key: write.key,
+          UploadId: write.writeId,
+        }),
+      );
+    } catch (error) {
+      // Already aborted or completed: nothing is left to discard.
+      if (!isNotFound(error)) throw error;
     }
   }
 

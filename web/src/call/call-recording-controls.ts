@@ -2,13 +2,20 @@ import type { ApiClient } from '../api/api-client';
 import { ApiError } from '../api/api-error';
 import type { RecordingCommandResponse } from '../api/contract';
 import type { RecordingStartedNews } from '../api/signaling-contract';
+import { PendingUploadStore } from '../recording-upload/pending-upload-store';
+import {
+  apiUploadTransport,
+  uploadPendingRecording,
+} from '../recording-upload/resumable-recording-upload';
+import { sleep } from '../recording-upload/resume-pending-uploads';
 import { CallRecorder } from './call-recorder';
 import { messageOf, type CallViewStore } from './call-view';
 
 /**
  * The clinician's recording of the call: started and stopped over REST, recorded in this browser,
  * and uploaded once stopped, whoever stopped it (the clinician, or the server when consent was
- * withdrawn or the call ended).
+ * withdrawn or the call ended). The file is kept in IndexedDB and sent in parts that are retried
+ * with backoff, so a cut connection or a reload does not lose it (see resume-pending-uploads.ts).
  */
 export class CallRecordingControls {
   private recorder: { id: string; recorder: CallRecorder } | null = null;
@@ -17,6 +24,7 @@ export class CallRecordingControls {
     private readonly callId: string,
     private readonly view: CallViewStore,
     private readonly api: ApiClient,
+    private readonly pendingUploads = new PendingUploadStore(),
   ) {}
 
   async start(): Promise<void> {
@@ -83,14 +91,25 @@ export class CallRecordingControls {
     const active = this.recorder;
     if (!active || active.id !== recordingId) return;
     this.recorder = null;
-    this.view.update({ upload: 'uploading' });
+    this.view.update({ upload: 'uploading', uploadProgress: 0 });
     try {
       const file = await active.recorder.stop();
-      await this.api.request(
-        'PUT',
-        `/webrtc/calls/${this.callId}/recordings/${recordingId}/media`,
-        { blob: file },
-      );
+      const pending = {
+        recordingId,
+        callId: this.callId,
+        contentType: file.type || 'video/webm',
+        file,
+        uploadId: null,
+      };
+      // Without IndexedDB (a private window, say) the upload still runs; it just cannot outlive
+      // this page.
+      await this.pendingUploads.save(pending).catch(() => undefined);
+      await uploadPendingRecording(pending, {
+        transport: apiUploadTransport(this.api),
+        store: this.pendingUploads,
+        sleep,
+        onProgress: (share) => this.view.update({ uploadProgress: share }),
+      });
       this.view.update({ upload: 'saved' });
     } catch (error) {
       this.view.update({ upload: 'failed' });

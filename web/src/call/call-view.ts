@@ -34,6 +34,8 @@ export interface CallView {
   readonly consents: Readonly<Record<string, boolean>>;
   readonly recording: { readonly id: string; readonly startedAt: string } | null;
   readonly upload: UploadState;
+  /** While uploading: the share of the recording the server holds, 0..1. */
+  readonly uploadProgress: number;
   readonly signalingOnline: boolean;
   /** Devices refused or missing: the call goes on and the user is told why. */
   readonly mediaProblem: string | null;
@@ -57,6 +59,7 @@ const INITIAL_VIEW: CallView = {
   consents: {},
   recording: null,
   upload: 'idle',
+  uploadProgress: 0,
   signalingOnline: true,
   mediaProblem: null,
   notice: null,

@@ -48,7 +48,10 @@ export function InCallScreen({ callId }: { callId: string }) {
         )}
         {view.notice && <Notice tone="warning">{view.notice}</Notice>}
         {view.upload === 'uploading' && (
-          <Notice>Saving the recording… please keep this page open.</Notice>
+          <Notice>
+            Saving the recording… {Math.round(view.uploadProgress * 100)}%, please keep this page
+            open.
+          </Notice>
         )}
         {view.upload === 'saved' && <Notice>The recording was saved.</Notice>}
         <div className="actions">
@@ -157,7 +160,9 @@ export function InCallScreen({ callId }: { callId: string }) {
           onAnswer={(yes) => void session.setConsent(yes)}
         />
       )}
-      {view.upload === 'uploading' && <Notice>Saving the recording…</Notice>}
+      {view.upload === 'uploading' && (
+        <Notice>Saving the recording… {Math.round(view.uploadProgress * 100)}%</Notice>
+      )}
       {view.upload === 'saved' && <Notice>The recording was saved to the call’s record.</Notice>}
 
       <div className="controls" role="toolbar" aria-label="Call controls">

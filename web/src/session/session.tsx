@@ -7,6 +7,7 @@ import {
   useState,
   type ReactNode,
 } from 'react';
+import { resumePendingRecordingUploads } from '../recording-upload/resume-pending-uploads';
 import { ApiClient } from '../api/api-client';
 import { ApiError } from '../api/api-error';
 import type { LoginResponse, RefreshResponse, User } from '../api/contract';
@@ -126,6 +127,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [stored],
   );
   useEffect(() => () => signaling?.close(), [signaling]);
+  // Recordings an earlier page kept (a reload mid-upload): only a clinician's browser has any.
+  useEffect(() => {
+    if (stored?.user.role === 'provider') void resumePendingRecordingUploads(api);
+  }, [api, stored]);
   useEffect(() => signaling?.onEnded(end), [signaling, end]);
 
   useEffect(() => {

@@ -46,7 +46,7 @@ import { presentRecordingResult } from '../calls/call.presenter.js';
 /** The raw-body route: the JSON body parser lets it through untouched (see server.ts). */
 export const RECORDING_MEDIA_ROUTE = /^\/webrtc\/calls\/[^/]+\/recordings\/[^/]+\/media$/;
 
-function mediaType(header: string | undefined): RecordingContentType {
+export function mediaType(header: string | undefined): RecordingContentType {
   const type = header?.split(';')[0]?.trim().toLowerCase();
   if (!type || !(RECORDING_CONTENT_TYPES as readonly string[]).includes(type)) {
     throw new HttpError(
@@ -72,7 +72,12 @@ export class RecordingMediaController {
 
   @Put('media')
   @Roles('provider', 'patient')
-  @ApiOperation({ summary: 'Upload the stopped recording (raw body, e.g. video/webm), once' })
+  @ApiOperation({
+    summary: 'Upload the stopped recording in one request (raw body, e.g. video/webm), once',
+    description:
+      'For small recordings. Large ones, or uploads over unreliable networks, use the resumable ' +
+      'upload (POST media/uploads). 409 RECORDING.UPLOAD_IN_PROGRESS while another upload runs.',
+  })
   async upload(
     @Param(recordingRoute) { callId: id, recordingId }: RecordingRoute,
     @CurrentActor() actor: Actor,
@@ -216,14 +221,23 @@ export class RecordingMediaController {
   }
 
   private recordingResponse(response: Response, result: CallCommandResult, recordingId: string) {
-    const { recording, body } = presentRecordingResult(result, recordingId);
-    response.setHeader('ETag', `"${result.revision}"`);
-    return {
-      ...body,
-      media: recording.media,
-      legalHold: recording.legalHold,
-      failureReason: recording.failureReason,
-      purgedAt: recording.purgedAt,
-    };
+    return recordingResponse(response, result, recordingId);
   }
+}
+
+/** A recording after a command: the call's presenter plus the media facts; `ETag` is the revision. */
+export function recordingResponse(
+  response: Response,
+  result: CallCommandResult,
+  recordingId: string,
+) {
+  const { recording, body } = presentRecordingResult(result, recordingId);
+  response.setHeader('ETag', `"${result.revision}"`);
+  return {
+    ...body,
+    media: recording.media,
+    legalHold: recording.legalHold,
+    failureReason: recording.failureReason,
+    purgedAt: recording.purgedAt,
+  };
 }
