@@ -46,6 +46,13 @@ export const DEFAULT_MEDIA: MediaState = { video: true, audio: true, screenShare
 export type ParticipantLeftReason = 'left' | 'reconnect_grace_expired' | 'call_ended';
 
 /**
+ * Why a participant dropped: their own connection closed (`connection_lost`), or the instance
+ * holding it stopped renewing their presence lease (`instance_lost`: it died or lost the database).
+ */
+export const DISCONNECT_REASONS = ['connection_lost', 'instance_lost'] as const;
+export type DisconnectReason = (typeof DISCONNECT_REASONS)[number];
+
+/**
  * RECORDING -> STOPPED -> COMPLETED (the encrypted file is stored) -> PURGED (retention ended);
  * STOPPED -> FAILED when no upload arrives in time.
  */

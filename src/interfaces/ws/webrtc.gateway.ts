@@ -365,10 +365,12 @@ export class WebRtcGateway
     for (const callId of callIdsOf(socket.rooms)) {
       if (!socket.rooms.has(callUserRoom(callId, userId))) continue;
       const task = this.calls
-        .execute(callId, { type: 'DisconnectParticipant', data: { userId } }, SYSTEM_ACTOR, {
-          correlationId: randomUUID(),
-          causationId: null,
-        })
+        .execute(
+          callId,
+          { type: 'DisconnectParticipant', data: { userId, reason: 'connection_lost' } },
+          SYSTEM_ACTOR,
+          { correlationId: randomUUID(), causationId: null },
+        )
         .catch((error: unknown) => {
           // A broken rule means there is nothing to record (they left, the call ended).
           if (!(error instanceof DomainError)) {
