@@ -178,6 +178,13 @@ describe('given an IN_PROGRESS call', () => {
         );
     });
 
+    it('records why they dropped: their connection, or the instance holding it', () => {
+      spec
+        .given(inProgressWithBothConnected())
+        .when(disconnectParticipant(PATIENT_ID, at(100), undefined, 'instance_lost'))
+        .then([participantDisconnected(PATIENT_ID, at(100), 'instance_lost')]);
+    });
+
     it('refuses someone not JOINING or CONNECTED', () => {
       spec
         .given(patientDisconnected())
