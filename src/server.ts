@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Clock } from './application/ports/clock.port.js';
+import type { PresenceSweeper } from './application/presence/presence-sweeper.js';
 import type { TimerWorker } from './application/timers/timer-worker.js';
 import { buildAppRuntime, type AppRuntime } from './composition/app-runtime.js';
 import { createHttpApp } from './composition/http-app.js';
@@ -35,6 +36,8 @@ export interface RunningServer {
   /** The Nest application, for its providers (LIVE_CONNECTIONS, say). */
   readonly app: INestApplicationContext;
   readonly timers: TimerWorker;
+  /** The sweep of expired presence leases. */
+  readonly presence: PresenceSweeper;
   /** The read-model runners: `lag()` for /health and /metrics, `waitFor()` for read-your-writes. */
   readonly projections: ProjectionMonitor;
   close(): Promise<void>;
@@ -74,7 +77,7 @@ export async function startServer(
     cleanup.push(() => app.close());
     await app.init();
     // 5. Socket notifications and durable timers, driven from the ledger.
-    const timers = await startLedgerFollowers(
+    const { timers, presence } = await startLedgerFollowers(
       runtime,
       app,
       config,
@@ -94,6 +97,7 @@ export async function startServer(
       runtime,
       app,
       timers,
+      presence,
       projections: runtime.projections,
       close,
     };

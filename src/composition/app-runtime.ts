@@ -43,6 +43,7 @@ import type { CleanupStack } from '../infrastructure/system/cleanup-stack.js';
 import { RandomIdGenerator } from '../infrastructure/system/random-id-generator.adapter.js';
 import { SystemClock } from '../infrastructure/system/system-clock.adapter.js';
 import { PostgresTimerStore } from '../infrastructure/timers/postgres-timer-store.adapter.js';
+import { PostgresPresenceLeases } from '../infrastructure/presence/postgres-presence-leases.adapter.js';
 import { KnexUserDirectory } from '../infrastructure/users/knex-user-directory.adapter.js';
 import {
   DEMO_PASSWORD,
@@ -171,12 +172,13 @@ export async function buildAppRuntime(
   });
   cleanup.push(() => readModels.stop());
   const { ice } = config;
+  const ids = new RandomIdGenerator();
   return {
     knex,
     pool,
     eventStore,
     clock,
-    ids: new RandomIdGenerator(),
+    ids,
     metrics,
     users,
     passwords,
@@ -223,6 +225,12 @@ export async function buildAppRuntime(
         settings: ice,
         turnCredentials: new HmacTurnCredentials(ice.turnSecret, ice.turnTtlSeconds, clock),
         liveCalls: new KnexLiveCallFinder(knex),
+      },
+      presence: {
+        leases: new PostgresPresenceLeases(knex),
+        settings: config.presence,
+        instanceId: ids.newId(),
+        logger: messageLogger(logger),
       },
     },
     recordings: {

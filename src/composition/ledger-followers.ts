@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { INestApplication } from '@nestjs/common';
 import { CallCommands } from '../application/call/call-commands.js';
+import { PresenceSweeper } from '../application/presence/presence-sweeper.js';
 import { callTimerHandlers } from '../application/timers/call-timer-handlers.js';
 import { TimerWorker } from '../application/timers/timer-worker.js';
 import type { AppConfig } from '../infrastructure/config/app-config.js';
@@ -19,10 +20,18 @@ import {
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import type { AppRuntime } from './app-runtime.js';
 
+/** The workers a test may drive by hand when `runTimers` is false. */
+export interface LedgerWorkers {
+  readonly timers: TimerWorker;
+  /** Records the participants of lost instances as disconnected (presence leases). */
+  readonly presence: PresenceSweeper;
+}
+
 /**
  * What follows the ledger beside the read models, once the app exists: socket notifications
  * (emitted by the gateway), the Merkle tree and its signed checkpoints, the projection that
- * schedules durable timers, and the worker that fires them. The worker is returned so tests can drive it by hand when `runTimers` is false.
+ * schedules durable timers, the worker that fires them, and the sweep of expired presence leases.
+ * The workers are returned so tests can drive them by hand when `runTimers` is false.
  */
 export async function startLedgerFollowers(
   runtime: AppRuntime,
@@ -31,7 +40,7 @@ export async function startLedgerFollowers(
   cleanup: CleanupStack,
   logger: Logger,
   runTimers: boolean,
-): Promise<TimerWorker> {
+): Promise<LedgerWorkers> {
   await runtime.notifier.start(app.get(WebRtcGateway));
   cleanup.push(() => runtime.notifier.stop());
 
@@ -85,9 +94,17 @@ export async function startLedgerFollowers(
       storage: runtime.recordings.storage,
     }),
   });
+  const presence = new PresenceSweeper(
+    runtime.signaling.presence.leases,
+    app.get(CallCommands),
+    runtime.signaling.presence.settings,
+    messageLogger(logger),
+  );
   if (runTimers) {
     timers.start();
     cleanup.push(() => timers.stop());
+    presence.start();
+    cleanup.push(() => presence.stop());
   }
-  return timers;
+  return { timers, presence };
 }

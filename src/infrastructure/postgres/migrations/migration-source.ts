@@ -10,6 +10,7 @@ import { ledgerTreeMigration } from './008-ledger-tree.js';
 import { ledgerAppendChecksMigration } from './009-ledger-append-checks.js';
 import { sessionsMigration } from './010-sessions.js';
 import { rateLimitsMigration } from './011-rate-limits.js';
+import { presenceLeasesMigration } from './012-presence-leases.js';
 import { grantServicePrivileges } from '../ledger-privileges.js';
 import type { Migration } from './migration.js';
 
@@ -26,6 +27,7 @@ const MIGRATIONS: readonly Migration[] = [
   ledgerAppendChecksMigration,
   sessionsMigration,
   rateLimitsMigration,
+  presenceLeasesMigration,
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
