@@ -49,10 +49,16 @@ async function post(url: string, token: string, route: string, body?: object): P
   return response.json();
 }
 
-/** The provider calls the patient through `restUrl`; both take part over sockets on `socketUrl`. */
+const LINK_UP = { rttMs: 40, jitterMs: 5, packetLossPct: 0, connectionState: 'connected' };
+
+/**
+ * The provider calls the patient through `restUrl`; both take part over sockets on `socketUrl`,
+ * and (with `mediaConnects`) report their peer connection up, as a browser does.
+ */
 async function callOn(
   restUrl: string,
   socketUrl: string,
+  mediaConnects: boolean,
 ): Promise<{ callId: string; clients: SignalingClient[] }> {
   const providerToken = await login(restUrl, 'provider');
   const patientToken = await login(restUrl, 'patient');
@@ -69,6 +75,14 @@ async function callOn(
   await post(restUrl, patientToken, `/webrtc/calls/${callId}/answer`);
   await patient.next('call-answered', (event) => event['callId'] === callId);
   expect(await patient.request('join-call', { callId })).toMatchObject({ ok: true });
+  if (mediaConnects) {
+    for (const client of [provider, patient]) {
+      expect(await client.request('connection-quality', { callId, ...LINK_UP })).toMatchObject({
+        ok: true,
+        connected: true,
+      });
+    }
+  }
   return { callId, clients: [provider, patient] };
 }
 
@@ -86,7 +100,7 @@ async function leasesOf(database: TestDatabase, callId: string): Promise<Array<{
   }
 }
 
-/** Waits for the call to end; answers its events and when the end was seen. */
+/** Waits for the call to finish; answers its events and when the end was seen. */
 async function untilEnded(
   instance: TestServer,
   callId: string,
@@ -94,13 +108,14 @@ async function untilEnded(
 ): Promise<{ events: LedgerEvent[]; endedAt: number }> {
   const events = await eventually(
     () => instance.ledgerEvents(`call-${callId}`),
-    (read) => read.some((event) => event.type === 'CallEnded'),
+    (read) => read.some((event) => event.type === 'CallEnded' || event.type === 'CallFailed'),
     timeoutMs,
   );
   return { events, endedAt: Date.now() };
 }
 
-function expectLostAndEnded(events: LedgerEvent[]): void {
+/** Both recorded lost, then out after the grace, and the call finished with `terminal`. */
+function expectLostThen(events: LedgerEvent[], terminal: object): void {
   const of = (type: string) => events.filter((event) => event.type === type);
   expect(of('ParticipantDisconnected').map((event) => event.data)).toEqual(
     expect.arrayContaining([
@@ -113,11 +128,7 @@ function expectLostAndEnded(events: LedgerEvent[]): void {
     'reconnect_grace_expired',
     'reconnect_grace_expired',
   ]);
-  expect(of('CallEnded')).toEqual([
-    expect.objectContaining({
-      data: expect.objectContaining({ endedBy: 'system', reason: 'all_participants_left' }),
-    }),
-  ]);
+  expect(events.at(-1)).toEqual(terminal);
 }
 
 describe('an instance killed mid-call', () => {
@@ -143,7 +154,7 @@ describe('an instance killed mid-call', () => {
     servers.push(survivor);
     const doomed = await ServerProcess.start(database, SETTINGS);
     processes.push(doomed);
-    const { callId, clients: inCall } = await callOn(survivor.server.url, doomed.url);
+    const { callId, clients: inCall } = await callOn(survivor.server.url, doomed.url, true);
     clients.push(...inCall);
 
     // Renewal keeps live leases alive well past their length, and nobody is taken for lost.
@@ -162,17 +173,20 @@ describe('an instance killed mid-call', () => {
     );
     const elapsed = endedAt - killedAt;
     process.stdout.write(`presence: call ended ${elapsed} ms after SIGKILL of its instance\n`);
-    expectLostAndEnded(events);
+    expectLostThen(events, {
+      type: 'CallEnded',
+      data: expect.objectContaining({ endedBy: 'system', reason: 'all_participants_left' }),
+    });
     expect(elapsed).toBeLessThanOrEqual(LEASE_SWEEP_GRACE_MS + SLACK_MS);
     expect(await leasesOf(database, callId)).toEqual([]);
   }, 90_000);
 
-  it('with no instance left running, the first one back records them lost and ends the call', async () => {
+  it('with no instance left running, the first one back records them lost, and a call whose media never connected fails', async () => {
     const database = await createTestDatabase();
     databases.push(database);
     const only = await ServerProcess.start(database, SETTINGS);
     processes.push(only);
-    const { callId, clients: inCall } = await callOn(only.url, only.url);
+    const { callId, clients: inCall } = await callOn(only.url, only.url, false);
     clients.push(...inCall);
 
     await only.kill();
@@ -184,7 +198,10 @@ describe('an instance killed mid-call', () => {
     const { events, endedAt } = await untilEnded(back, callId, GRACE_SECONDS * 1000 + 15_000);
     const elapsed = endedAt - startedAt;
     process.stdout.write(`presence: call ended ${elapsed} ms after an instance was back\n`);
-    expectLostAndEnded(events);
+    expectLostThen(events, {
+      type: 'CallFailed',
+      data: expect.objectContaining({ reason: 'never_connected', details: null }),
+    });
     expect(elapsed).toBeLessThanOrEqual((RENEW_SECONDS + GRACE_SECONDS) * 1000 + SLACK_MS + 5_000);
   }, 90_000);
 });

@@ -77,6 +77,8 @@ type CallFacts = {
   /** Keyed by recording id. */
   readonly recordings: Readonly<Record<string, RecordingState>>;
   readonly activeRecordingId: string | null;
+  /** When a participant's media first connected (ParticipantConnected); null while none did. */
+  readonly mediaConnectedAt: string | null;
 };
 
 type NotEnded = {
@@ -238,6 +240,7 @@ export function evolve(state: CallState, event: CallEvent): CallState {
       },
       recordings: {},
       activeRecordingId: null,
+      mediaConnectedAt: null,
       startedAt: null,
       endedAt: null,
       endedBy: null,
@@ -322,11 +325,16 @@ export function evolve(state: CallState, event: CallEvent): CallState {
       }));
 
     case 'ParticipantConnected':
-    case 'ParticipantReconnected':
-      return updateParticipant(state, event.data.userId, () => ({
+    case 'ParticipantReconnected': {
+      const connected = updateParticipant(state, event.data.userId, () => ({
         status: 'CONNECTED',
         disconnectedAt: null,
       }));
+      // A reconnect resumes a socket, not media: only the peer connection coming up counts.
+      return event.type === 'ParticipantConnected' && connected.mediaConnectedAt === null
+        ? { ...connected, mediaConnectedAt: event.data.at }
+        : connected;
+    }
 
     case 'ParticipantDisconnected':
       return updateParticipant(state, event.data.userId, () => ({

@@ -73,5 +73,12 @@ export type RecordingStopReason =
 /** The only remedy the quality monitor suggests today. */
 export type QualitySuggestion = 'audio-only';
 
+/**
+ * Why the system marks a call FAILED: nobody's media ever connected and the last participant was
+ * lost; or a participant's connection failed and did not recover within the reconnect grace.
+ */
+export const NEVER_CONNECTED = 'never_connected';
+export const CONNECTION_FAILED = 'connection_failed';
+
 /** `endedBy` / `stoppedBy` when a rule, not a person, ended something. */
 export const SYSTEM_USER_ID = 'system';
