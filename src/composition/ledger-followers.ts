@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { INestApplication } from '@nestjs/common';
 import { CallCommands } from '../application/call/call-commands.js';
+import { CommandRunner } from '../application/command-runner.js';
 import { PresenceSweeper } from '../application/presence/presence-sweeper.js';
 import { callTimerHandlers } from '../application/timers/call-timer-handlers.js';
 import { TimerWorker } from '../application/timers/timer-worker.js';
@@ -91,6 +92,7 @@ export async function startLedgerFollowers(
     logger: messageLogger(logger),
     handlers: callTimerHandlers({
       calls: app.get(CallCommands),
+      runner: app.get(CommandRunner),
       storage: runtime.recordings.storage,
     }),
   });
