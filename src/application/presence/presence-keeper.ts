@@ -21,6 +21,8 @@ export class PresenceKeeper {
   private renewal: NodeJS.Timeout | null = null;
   private stopped = false;
   private readonly pending = new Set<Promise<void>>();
+  /** Per participant and socket: the last step queued. */
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
     private readonly leases: PresenceLeases,
@@ -47,19 +49,19 @@ export class PresenceKeeper {
 
   /** The participant is in the call through this socket: its lease is this instance's. */
   held(holder: PresenceHolder): void {
-    this.untilDone('take a presence lease', () =>
+    this.untilDone(holder, 'take a presence lease', () =>
       this.leases.take(holder, this.instanceId, this.settings.leaseSeconds),
     );
   }
 
   /** The socket left the call with nothing to record (left, or the call ended): lease released. */
   left(holder: PresenceHolder): void {
-    this.untilDone('release a presence lease', () => this.leases.release(holder));
+    this.untilDone(holder, 'release a presence lease', () => this.leases.release(holder));
   }
 
   /** The socket dropped while in the call: the drop is recorded, then the lease released. */
   dropped(holder: PresenceHolder): void {
-    this.untilDone('record a disconnect', async () => {
+    this.untilDone(holder, 'record a disconnect', async () => {
       await disconnectParticipant(this.calls, holder, 'connection_lost');
       await this.leases.release(holder);
     });
@@ -76,9 +78,20 @@ export class PresenceKeeper {
     }
   }
 
-  private untilDone(what: string, step: () => Promise<void>): void {
-    const task = this.retry(what, step).finally(() => this.pending.delete(task));
+  /**
+   * Runs after the steps already queued for the same participant and socket, so a release never
+   * overtakes the take it ends (a socket that drops while its join is being recorded).
+   */
+  private untilDone(holder: PresenceHolder, what: string, step: () => Promise<void>): void {
+    const key = `${holder.callId}|${holder.userId}|${holder.socketId}`;
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const task: Promise<void> = previous.then(() => this.retry(what, step));
+    this.queues.set(key, task);
     this.pending.add(task);
+    void task.finally(() => {
+      this.pending.delete(task);
+      if (this.queues.get(key) === task) this.queues.delete(key);
+    });
   }
 
   private async retry(what: string, step: () => Promise<void>): Promise<void> {
