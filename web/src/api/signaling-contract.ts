@@ -6,6 +6,7 @@
  */
 import type { CallStatus, CallType } from './contract';
 import type {
+  DisconnectReason,
   MediaState,
   ParticipantLeftReason,
   ParticipantRole,
@@ -159,6 +160,11 @@ export interface ParticipantLeftNews extends ParticipantNews {
   readonly reason: ParticipantLeftReason;
 }
 
+/** Their connection closed, or the server instance holding it was lost. */
+export interface ParticipantDisconnectedNews extends ParticipantNews {
+  readonly reason: DisconnectReason;
+}
+
 /** The participant's whole media state after the change. */
 export type ParticipantMediaNews = ParticipantNews & MediaState;
 
@@ -214,7 +220,7 @@ export interface ServerEvents {
   'call-cancelled': CallCancelledNews;
   'participant-joined': ParticipantJoinedNews;
   'participant-left': ParticipantLeftNews;
-  'participant-disconnected': ParticipantNews;
+  'participant-disconnected': ParticipantDisconnectedNews;
   'participant-media-updated': ParticipantMediaNews;
   'room-participants': RoomSnapshot;
   'quality-warning': QualityWarning;
