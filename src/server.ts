@@ -3,6 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Clock } from './application/ports/clock.port.js';
 import type { RecordingStorageSweeper } from './application/recording/storage-sweep/recording-storage-sweeper.js';
+import type { PresenceSweeper } from './application/presence/presence-sweeper.js';
 import type { TimerWorker } from './application/timers/timer-worker.js';
 import { buildAppRuntime, type AppRuntime } from './composition/app-runtime.js';
 import { createHttpApp } from './composition/http-app.js';
@@ -38,6 +39,8 @@ export interface RunningServer {
   readonly timers: TimerWorker;
   /** Reconciles recording storage with the ledger; `sweep()` runs one pass. */
   readonly sweeper: RecordingStorageSweeper;
+  /** The sweep of expired presence leases. */
+  readonly presence: PresenceSweeper;
   /** The read-model runners: `lag()` for /health and /metrics, `waitFor()` for read-your-writes. */
   readonly projections: ProjectionMonitor;
   close(): Promise<void>;
@@ -77,7 +80,7 @@ export async function startServer(
     cleanup.push(() => app.close());
     await app.init();
     // 5. Socket notifications and durable timers, driven from the ledger.
-    const { timers, sweeper } = await startLedgerFollowers(
+    const { timers, sweeper, presence } = await startLedgerFollowers(
       runtime,
       app,
       config,
@@ -98,6 +101,7 @@ export async function startServer(
       app,
       timers,
       sweeper,
+      presence,
       projections: runtime.projections,
       close,
     };

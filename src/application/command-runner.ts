@@ -42,7 +42,7 @@ export type Decision<State, Event extends DomainEvent> = (
 /** How a stream's events fold into its state. */
 export type StreamModel<Event extends DomainEvent, State> = Pick<
   Decider<DomainCommand, Event, State>,
-  'initialState' | 'evolve'
+  'initialState' | 'evolve' | 'schemaVersionOf'
 >;
 
 /** The decision of one command: the decider's `decide` on the loaded state. */
@@ -231,7 +231,9 @@ export class CommandRunner {
       try {
         const appended = await this.store.appendToStream(
           streamId,
-          newEvents.map((event) => this.toAppend(event, stamped)),
+          newEvents.map((event) =>
+            this.toAppend(event, stamped, model.schemaVersionOf?.(event.type) ?? 1),
+          ),
           { expectedRevision: revision === NO_STREAM ? 'no_stream' : revision },
         );
         return {
@@ -251,7 +253,7 @@ export class CommandRunner {
     }
   }
 
-  private toAppend(event: DomainEvent, metadata: EventMetadata): EventToAppend {
-    return { eventId: this.ids.newId(), type: event.type, version: 1, data: event.data, metadata };
+  private toAppend(event: DomainEvent, metadata: EventMetadata, version = 1): EventToAppend {
+    return { eventId: this.ids.newId(), type: event.type, version, data: event.data, metadata };
   }
 }

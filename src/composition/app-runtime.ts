@@ -45,6 +45,7 @@ import { RandomIdGenerator } from '../infrastructure/system/random-id-generator.
 import { SystemClock } from '../infrastructure/system/system-clock.adapter.js';
 import { PostgresTimerStore } from '../infrastructure/timers/postgres-timer-store.adapter.js';
 import { PostgresRecordingUploadStore } from '../infrastructure/uploads/postgres-recording-upload-store.adapter.js';
+import { PostgresPresenceLeases } from '../infrastructure/presence/postgres-presence-leases.adapter.js';
 import { KnexUserDirectory } from '../infrastructure/users/knex-user-directory.adapter.js';
 import {
   DEMO_PASSWORD,
@@ -182,12 +183,13 @@ export async function buildAppRuntime(
   });
   cleanup.push(() => readModels.stop());
   const { ice } = config;
+  const ids = new RandomIdGenerator();
   return {
     knex,
     pool,
     eventStore,
     clock,
-    ids: new RandomIdGenerator(),
+    ids,
     metrics,
     users,
     passwords,
@@ -240,6 +242,12 @@ export async function buildAppRuntime(
         settings: ice,
         turnCredentials: new HmacTurnCredentials(ice.turnSecret, ice.turnTtlSeconds, clock),
         liveCalls: new KnexLiveCallFinder(knex),
+      },
+      presence: {
+        leases: new PostgresPresenceLeases(knex),
+        settings: config.presence,
+        instanceId: ids.newId(),
+        logger: messageLogger(logger),
       },
     },
     recordings: {

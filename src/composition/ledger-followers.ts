@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { CallCommands } from '../application/call/call-commands.js';
 import { CommandRunner } from '../application/command-runner.js';
 import { RecordingStorageSweeper } from '../application/recording/storage-sweep/recording-storage-sweeper.js';
+import { PresenceSweeper } from '../application/presence/presence-sweeper.js';
 import { callTimerHandlers } from '../application/timers/call-timer-handlers.js';
 import { TimerWorker } from '../application/timers/timer-worker.js';
 import type { AppConfig } from '../infrastructure/config/app-config.js';
@@ -22,11 +23,21 @@ import {
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import type { AppRuntime } from './app-runtime.js';
 
+/** The workers a test may drive by hand when `runTimers` is false. */
+export interface LedgerWorkers {
+  readonly timers: TimerWorker;
+  /** Reconciles recording storage with the ledger; `sweep()` runs one pass. */
+  readonly sweeper: RecordingStorageSweeper;
+  /** Records the participants of lost instances as disconnected (presence leases). */
+  readonly presence: PresenceSweeper;
+}
+
 /**
  * What follows the ledger beside the read models, once the app exists: socket notifications
  * (emitted by the gateway), the Merkle tree and its signed checkpoints, the projection that
- * schedules durable timers, the worker that fires them, and the recording storage sweeper. The
- * worker and the sweeper are returned so tests can drive them by hand when `runTimers` is false.
+ * schedules durable timers, the worker that fires them, the recording storage sweeper and the
+ * sweep of expired presence leases. The workers are returned so tests can drive them by hand when
+ * `runTimers` is false.
  */
 export async function startLedgerFollowers(
   runtime: AppRuntime,
@@ -35,7 +46,7 @@ export async function startLedgerFollowers(
   cleanup: CleanupStack,
   logger: Logger,
   runTimers: boolean,
-): Promise<{ timers: TimerWorker; sweeper: RecordingStorageSweeper }> {
+): Promise<LedgerWorkers> {
   await runtime.notifier.start(app.get(WebRtcGateway));
   cleanup.push(() => runtime.notifier.stop());
 
@@ -86,12 +97,21 @@ export async function startLedgerFollowers(
     logger: messageLogger(logger),
     handlers: callTimerHandlers({
       calls: app.get(CallCommands),
+      runner: app.get(CommandRunner),
       storage: runtime.recordings.storage,
     }),
   });
+  const presence = new PresenceSweeper(
+    runtime.signaling.presence.leases,
+    app.get(CallCommands),
+    runtime.signaling.presence.settings,
+    messageLogger(logger),
+  );
   if (runTimers) {
     timers.start();
     cleanup.push(() => timers.stop());
+    presence.start();
+    cleanup.push(() => presence.stop());
   }
 
   const sweeper = new RecordingStorageSweeper({
@@ -109,5 +129,5 @@ export async function startLedgerFollowers(
     sweeper.start();
     cleanup.push(() => sweeper.stop());
   }
-  return { timers, sweeper };
+  return { timers, sweeper, presence };
 }

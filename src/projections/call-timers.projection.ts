@@ -5,6 +5,9 @@ import { CALL_STREAM_PREFIX } from '../domain/call/call.decider.js';
 import type { CallEvent } from '../domain/call/call.events.js';
 import { assertNever } from '../domain/shared/assert-never.js';
 import { parseCallEvent } from '../domain/call/parse-call-event.js';
+import { CALL_QUALITY_STREAM_PREFIX } from '../domain/call-quality/call-quality.decider.js';
+import type { CallQualityEvent } from '../domain/call-quality/call-quality.events.js';
+import { parseCallQualityEvent } from '../domain/call-quality/parse-call-quality-event.js';
 import type { Projection } from './projection.js';
 
 export interface CallTimerSettings {
@@ -126,6 +129,31 @@ export function timersFor(
   }
 }
 
+/** The connection state a browser reports when its peer connection has given up. */
+const FAILED_CONNECTION_STATE = 'failed';
+
+/**
+ * The durable timers one quality sample starts: a report of a failed peer connection is looked at
+ * again once the reconnect grace has passed, and fails the call unless the link came back.
+ */
+export function qualityTimersFor(
+  recorded: RecordedEvent,
+  event: CallQualityEvent,
+  settings: CallTimerSettings,
+): NewTimer[] {
+  const { callId, userId, sampledAt, connectionState } = event.data;
+  if (connectionState !== FAILED_CONNECTION_STATE) return [];
+  return [
+    {
+      id: `connection-failure:${recorded.eventId}`,
+      kind: 'connection-failure',
+      streamId: recorded.streamId,
+      payload: { callId, userId, failedAt: sampledAt },
+      dueAt: new Date(Date.parse(sampledAt) + settings.reconnectGraceSeconds * 1000),
+    },
+  ];
+}
+
 /**
  * Schedules the call's durable timers from the ledger itself, so a timer exists exactly when its
  * event does: a crash between the append and the scheduling cannot lose one.
@@ -136,12 +164,13 @@ export function callTimersProjection(
 ): Projection {
   return {
     name: 'call-timers',
-    streamPrefixes: [CALL_STREAM_PREFIX],
+    streamPrefixes: [CALL_STREAM_PREFIX, CALL_QUALITY_STREAM_PREFIX],
     async apply(trx, events) {
       for (const recorded of events) {
-        for (const timer of timersFor(recorded, parseCallEvent(recorded), settings)) {
-          await scheduleTimer(trx, timer);
-        }
+        const timers = recorded.streamId.startsWith(CALL_QUALITY_STREAM_PREFIX)
+          ? qualityTimersFor(recorded, parseCallQualityEvent(recorded), settings)
+          : timersFor(recorded, parseCallEvent(recorded), settings);
+        for (const timer of timers) await scheduleTimer(trx, timer);
       }
     },
   };

@@ -95,6 +95,12 @@ describe('disconnects and reconnects', () => {
     const patient = await connect('patient');
     const providerOtherTab = await connect('provider');
     const callId = await joinedCall(provider, patient);
+    // Media flowed (the browser says so): losing everyone ends this call rather than fails it.
+    const linkUp = { rttMs: 40, jitterMs: 5, packetLossPct: 0, connectionState: 'connected' };
+    expect(await provider.request('connection-quality', { callId, ...linkUp })).toMatchObject({
+      ok: true,
+      connected: true,
+    });
 
     patient.close();
     expect(await provider.next('participant-disconnected')).toMatchObject({

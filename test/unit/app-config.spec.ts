@@ -16,6 +16,7 @@ describe('configuration', () => {
       reconnectGraceSeconds: 30,
       patientsMayInitiate: false,
     });
+    expect(config.presence).toEqual({ leaseSeconds: 30, renewSeconds: 10 });
     expect(config.ice.turnTtlSeconds).toBe(600);
     expect(config.ice.transportPolicy).toBe('all');
     expect(config.webClientDir).toBe('web/dist');
@@ -57,6 +58,12 @@ describe('configuration', () => {
     [{ RING_TIMEOUT_SECONDS: '0' }, 'RING_TIMEOUT_SECONDS'],
     [{ RING_TIMEOUT_SECONDS: '1.5' }, 'RING_TIMEOUT_SECONDS'],
     [{ RECONNECT_GRACE_SECONDS: '-3' }, 'RECONNECT_GRACE_SECONDS'],
+    [{ PRESENCE_LEASE_SECONDS: '1' }, 'PRESENCE_LEASE_SECONDS'],
+    [{ PRESENCE_LEASE_RENEW_SECONDS: '0' }, 'PRESENCE_LEASE_RENEW_SECONDS'],
+    [
+      { PRESENCE_LEASE_SECONDS: '10', PRESENCE_LEASE_RENEW_SECONDS: '10' },
+      'PRESENCE_LEASE_RENEW_SECONDS',
+    ],
     [{ DEMO_USERS: 'maybe' }, 'DEMO_USERS'],
     [{ ICE_TRANSPORT_POLICY: 'turn-only' }, 'ICE_TRANSPORT_POLICY'],
     [{ DATABASE_URL: 'mysql://x@127.0.0.1/db' }, 'DATABASE_URL'],

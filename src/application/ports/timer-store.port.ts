@@ -12,6 +12,11 @@ export interface TimerPayloads {
     readonly userId: string;
     readonly reconnectGraceSeconds: number;
   };
+  readonly 'connection-failure': {
+    readonly callId: string;
+    readonly userId: string;
+    readonly failedAt: string;
+  };
   readonly 'recording-upload-timeout': { readonly callId: string; readonly recordingId: string };
   readonly 'recording-retention': { readonly callId: string; readonly recordingId: string };
 }

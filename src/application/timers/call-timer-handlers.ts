@@ -1,5 +1,7 @@
 import { SYSTEM_ACTOR } from '../../domain/shared/actor.js';
 import type { CallCommands } from '../call/call-commands.js';
+import { failCallOnConnectionFailure } from '../call/commands/fail-call-on-connection-failure/fail-call-on-connection-failure.js';
+import type { CommandRunner } from '../command-runner.js';
 import type { RecordingStorage } from '../ports/recording-storage.port.js';
 import type { DueTimer, TimerHandlers } from '../ports/timer-store.port.js';
 import { purgeRecording } from '../recording/purge-recording/purge-recording.js';
@@ -7,6 +9,8 @@ import type { RequestContext } from '../request-context.js';
 
 export interface CallTimerDependencies {
   readonly calls: CallCommands;
+  /** Loads the quality stream for the connection-failure timer. */
+  readonly runner: CommandRunner;
   readonly storage: RecordingStorage;
 }
 
@@ -19,7 +23,11 @@ function timerContext(timer: DueTimer): RequestContext {
  * What each durable timer does when it fires, sent as the system. The decider answers a late or
  * repeated timer with nothing, so the outcome label tells which of the two happened.
  */
-export function callTimerHandlers({ calls, storage }: CallTimerDependencies): TimerHandlers {
+export function callTimerHandlers({
+  calls,
+  runner,
+  storage,
+}: CallTimerDependencies): TimerHandlers {
   return {
     // Rung early by its initiator, or cancelled, the call is no longer SCHEDULED: the decider
     // refuses and the worker records the timer as skipped with that code.
@@ -52,6 +60,8 @@ export function callTimerHandlers({ calls, storage }: CallTimerDependencies): Ti
       );
       return 'expired';
     },
+    'connection-failure': (timer) =>
+      failCallOnConnectionFailure(calls, runner, timer.payload, timerContext(timer)),
     'recording-upload-timeout': async (timer) => {
       const { callId, recordingId } = timer.payload;
       const result = await calls.execute(

@@ -1,5 +1,9 @@
 import type { CallQualityEvent, QualitySampleRecorded } from './call-quality.events.js';
-import { DEGRADATION_WINDOW } from './call-quality.values.js';
+import {
+  CONNECTED_STATES,
+  DEGRADATION_WINDOW,
+  type ConnectionState,
+} from './call-quality.values.js';
 
 /** What a degradation warning quotes of a sample. */
 export type WindowSample = Pick<
@@ -15,6 +19,8 @@ export type ParticipantQuality = {
   readonly alerting: boolean;
   /** `sampleCount` when the standing warning was raised; null when none stands. */
   readonly alertRaisedAtSample: number | null;
+  /** When a sample last said their peer connection was up (media flowing); null if none did. */
+  readonly linkUpAt: string | null;
 };
 
 /** Keyed by user id (a Map: ids never meet Object.prototype). */
@@ -29,7 +35,16 @@ const NO_SAMPLES: ParticipantQuality = {
   sampleCount: 0,
   alerting: false,
   alertRaisedAtSample: null,
+  linkUpAt: null,
 };
+
+/** Whether a reported connection state is one in which media flows. */
+export function reportsLinkUp(connectionState: string | null): boolean {
+  return (
+    connectionState !== null &&
+    (CONNECTED_STATES as readonly string[]).includes(connectionState as ConnectionState)
+  );
+}
 
 export function participantQuality(state: CallQualityState, userId: string): ParticipantQuality {
   return state.participants.get(userId) ?? NO_SAMPLES;
@@ -49,7 +64,8 @@ export function evolveCallQuality(
 ): CallQualityState {
   switch (event.type) {
     case 'QualitySampleRecorded': {
-      const { userId, sampledAt, rttMs, jitterMs, packetLossPct, mos, poor } = event.data;
+      const { userId, sampledAt, rttMs, jitterMs, packetLossPct, mos, poor, connectionState } =
+        event.data;
       const before = participantQuality(state, userId);
       const window = [
         ...before.window,
@@ -66,7 +82,8 @@ export function evolveCallQuality(
         alertRaisedAtSample = null;
       }
       const participants = new Map(state.participants);
-      participants.set(userId, { window, sampleCount, alerting, alertRaisedAtSample });
+      const linkUpAt = reportsLinkUp(connectionState) ? sampledAt : before.linkUpAt;
+      participants.set(userId, { window, sampleCount, alerting, alertRaisedAtSample, linkUpAt });
       return { participants };
     }
     default: {

@@ -1,6 +1,7 @@
 import type {
   CallEnded,
   CallEvent,
+  CallFailed,
   CallFinished,
   ParticipantLeft,
   RecordingStopped,
@@ -15,6 +16,7 @@ import {
   type LiveCall,
 } from './call.state.js';
 import {
+  NEVER_CONNECTED,
   SYSTEM_USER_ID,
   type ParticipantLeftReason,
   type RecordingStopReason,
@@ -55,7 +57,9 @@ export function stopActiveRecording(
 
 /**
  * Takes a participant out of the room; if that empties the room of an IN_PROGRESS call, the call
- * ends too (`all_participants_left`).
+ * ends too (`all_participants_left`). When the last one out is lost (their reconnect grace ran
+ * out) and no participant's media ever connected, the call did not work at all: it becomes
+ * FAILED (`never_connected`) instead.
  */
 export function leave(
   call: ExistingCall,
@@ -66,6 +70,13 @@ export function leave(
   const left: ParticipantLeft = { type: 'ParticipantLeft', data: { userId, at: now, reason } };
   const after = evolve(call, left);
   if (after.status !== 'IN_PROGRESS' || participantsOf(after).some(isPresent)) return [left];
+  if (reason === 'reconnect_grace_expired' && after.mediaConnectedAt === null) {
+    const failed: CallFailed = {
+      type: 'CallFailed',
+      data: { reason: NEVER_CONNECTED, details: null, at: now },
+    };
+    return [left, ...closeCall(after, failed, now)];
+  }
   const ended: CallEnded = {
     type: 'CallEnded',
     data: {

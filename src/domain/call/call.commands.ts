@@ -1,5 +1,10 @@
 import type { DomainCommand, JsonObject } from '../shared/event.js';
-import type { CallType, QualitySuggestion, RecordingContentType } from './call.values.js';
+import type {
+  CallType,
+  DisconnectReason,
+  QualitySuggestion,
+  RecordingContentType,
+} from './call.values.js';
 
 /**
  * What can be asked of a call, in the imperative. The call is addressed by its stream
@@ -56,10 +61,13 @@ export type JoinCall = DomainCommand<'JoinCall', NoData>;
 
 export type MarkParticipantConnected = DomainCommand<'MarkParticipantConnected', NoData>;
 
-/** Sent by the gateway when a participant's socket drops. */
+/**
+ * Sent by the gateway when a participant's socket drops, and by the presence sweeper when the
+ * instance holding it stopped renewing its lease.
+ */
 export type DisconnectParticipant = DomainCommand<
   'DisconnectParticipant',
-  { readonly userId: string }
+  { readonly userId: string; readonly reason: DisconnectReason }
 >;
 
 export type ReconnectParticipant = DomainCommand<

@@ -69,7 +69,12 @@ export function disconnectParticipant(
   if (participant.status !== 'JOINING' && participant.status !== 'CONNECTED') {
     throw new ParticipantNotConnectedError(participant.userId, participant.status);
   }
-  return [{ type: 'ParticipantDisconnected', data: { userId: participant.userId, at: now } }];
+  return [
+    {
+      type: 'ParticipantDisconnected',
+      data: { userId: participant.userId, at: now, reason: command.data.reason },
+    },
+  ];
 }
 
 export function reconnectParticipant(

@@ -1,6 +1,7 @@
 import type { DomainEvent, JsonObject } from '../shared/event.js';
 import type {
   CallType,
+  DisconnectReason,
   InitialCallStatus,
   ParticipantLeftReason,
   QualitySuggestion,
@@ -78,9 +79,10 @@ export type ParticipantConnected = DomainEvent<
   { userId: string; at: string }
 >;
 
+/** Version 2 added `reason`; version 1 events were all `connection_lost`. */
 export type ParticipantDisconnected = DomainEvent<
   'ParticipantDisconnected',
-  { userId: string; at: string }
+  { userId: string; at: string; reason: DisconnectReason }
 >;
 
 export type ParticipantReconnected = DomainEvent<

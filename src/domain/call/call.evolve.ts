@@ -86,6 +86,7 @@ export function evolve(state: CallState, event: CallEvent): CallState {
       },
       recordings: {},
       activeRecordingId: null,
+      mediaConnectedAt: null,
       startedAt: null,
       endedAt: null,
       endedBy: null,
@@ -170,11 +171,16 @@ export function evolve(state: CallState, event: CallEvent): CallState {
       }));
 
     case 'ParticipantConnected':
-    case 'ParticipantReconnected':
-      return updateParticipant(state, event.data.userId, () => ({
+    case 'ParticipantReconnected': {
+      const connected = updateParticipant(state, event.data.userId, () => ({
         status: 'CONNECTED',
         disconnectedAt: null,
       }));
+      // A reconnect resumes a socket, not media: only the peer connection coming up counts.
+      return event.type === 'ParticipantConnected' && connected.mediaConnectedAt === null
+        ? { ...connected, mediaConnectedAt: event.data.at }
+        : connected;
+    }
 
     case 'ParticipantDisconnected':
       return updateParticipant(state, event.data.userId, () => ({

@@ -40,3 +40,21 @@ export function assertMayReportQuality(
   }
   return participant;
 }
+
+/**
+ * A participant's peer connection was reported `failed` at `failedAt`; the reconnect grace has
+ * passed since. The failure stands (the call is to be marked FAILED) if the call still runs, the
+ * participant is still in the room, and no report since said their link was up (`linkUpAt`, the
+ * last report that did). A participant who dropped meanwhile is the reconnect grace's to handle.
+ */
+export function connectionFailureStands(
+  state: CallState,
+  userId: string,
+  failedAt: string,
+  linkUpAt: string | null,
+): boolean {
+  if (state.status !== 'IN_PROGRESS') return false;
+  const participant = participantOf(state, userId);
+  if (participant?.status !== 'JOINING' && participant?.status !== 'CONNECTED') return false;
+  return linkUpAt === null || Date.parse(linkUpAt) <= Date.parse(failedAt);
+}

@@ -74,6 +74,8 @@ type CallFacts = {
   /** Keyed by recording id. */
   readonly recordings: Readonly<Record<string, RecordingState>>;
   readonly activeRecordingId: string | null;
+  /** When a participant's media first connected (ParticipantConnected); null while none did. */
+  readonly mediaConnectedAt: string | null;
 };
 
 type NotEnded = {

@@ -46,6 +46,13 @@ export const DEFAULT_MEDIA: MediaState = { video: true, audio: true, screenShare
 export type ParticipantLeftReason = 'left' | 'reconnect_grace_expired' | 'call_ended';
 
 /**
+ * Why a participant dropped: their own connection closed (`connection_lost`), or the instance
+ * holding it stopped renewing their presence lease (`instance_lost`: it died or lost the database).
+ */
+export const DISCONNECT_REASONS = ['connection_lost', 'instance_lost'] as const;
+export type DisconnectReason = (typeof DISCONNECT_REASONS)[number];
+
+/**
  * RECORDING -> STOPPED -> COMPLETED (the encrypted file is stored) -> PURGED (retention ended);
  * STOPPED -> FAILED when no upload arrives in time.
  */
@@ -65,6 +72,13 @@ export type RecordingStopReason =
 
 /** The only remedy the quality monitor suggests today. */
 export type QualitySuggestion = 'audio-only';
+
+/**
+ * Why the system marks a call FAILED: nobody's media ever connected and the last participant was
+ * lost; or a participant's connection failed and did not recover within the reconnect grace.
+ */
+export const NEVER_CONNECTED = 'never_connected';
+export const CONNECTION_FAILED = 'connection_failed';
 
 /** `endedBy` / `stoppedBy` when a rule, not a person, ended something. */
 export const SYSTEM_USER_ID = 'system';

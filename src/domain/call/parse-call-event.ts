@@ -15,7 +15,10 @@ export const CALL_EVENT_SCHEMAS: EventSchemas<CallEvent> = {
   CallFailed: CURRENT,
   ParticipantJoined: CURRENT,
   ParticipantConnected: CURRENT,
-  ParticipantDisconnected: CURRENT,
+  ParticipantDisconnected: {
+    version: 2,
+    upcasters: { 1: (data) => ({ ...data, reason: 'connection_lost' }) },
+  },
   ParticipantReconnected: CURRENT,
   ParticipantLeft: CURRENT,
   ParticipantMediaUpdated: CURRENT,

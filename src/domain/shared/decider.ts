@@ -8,6 +8,8 @@ export interface Decider<Command extends DomainCommand, Event extends DomainEven
   readonly initialState: () => State;
   readonly evolve: (state: State, event: Event) => State;
   readonly decide: (command: Command, state: State) => readonly Event[];
+  /** The schema version each new event is stored with; 1 for a family that never changed shape. */
+  readonly schemaVersionOf?: (type: Event['type']) => number;
 }
 
 export function foldEvents<Event extends DomainEvent, State>(

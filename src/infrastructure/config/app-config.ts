@@ -1,3 +1,4 @@
+import type { PresenceSettings } from '../../application/presence/presence-settings.js';
 import { ConfigError, ConfigRefusals } from './config-error.js';
 import { demoUsers } from './demo-users-config.js';
 import { flag, integer, oneOf, redisKey, text, url, urlList, type Env } from './env-values.js';
@@ -74,6 +75,8 @@ export interface AppConfig {
     /** The Redis stream (and key prefix) of the socket.io scale-out, with REDIS_URL. */
     readonly redisStreamName: string;
   };
+  /** Presence leases: how long one lasts, and how often instances renew and sweep them. */
+  readonly presence: PresenceSettings;
   readonly recordings: RecordingsConfig;
   readonly ledger: LedgerConfig;
   /** The built web client (web/dist), served at /; absent, the API runs alone. */
@@ -143,6 +146,18 @@ export function readConfig(env: Env): { config: AppConfig; problems: ConfigError
   const host = text(env, 'HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
   const int = (name: string, fallback: number, min: number, max: number): number =>
     attempt(() => integer(env, name, fallback, min, max), fallback);
+  const presence: PresenceSettings = {
+    leaseSeconds: int('PRESENCE_LEASE_SECONDS', 30, 2, 3600),
+    renewSeconds: int('PRESENCE_LEASE_RENEW_SECONDS', 10, 1, 3600),
+  };
+  if (presence.renewSeconds >= presence.leaseSeconds) {
+    problems.push(
+      new ConfigError(
+        'PRESENCE_LEASE_RENEW_SECONDS',
+        'must be less than PRESENCE_LEASE_SECONDS, or live leases would expire between renewals',
+      ),
+    );
+  }
   const config: AppConfig = {
     nodeEnv,
     host,
@@ -211,6 +226,7 @@ export function readConfig(env: Env): { config: AppConfig; problems: ConfigError
         'vytalwatch:signaling',
       ),
     },
+    presence,
     recordings: {
       storage: attempt<RecordingsConfig['storage']>(() => recordingStorage(env), {
         kind: 'local',

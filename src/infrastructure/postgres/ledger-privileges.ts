@@ -31,6 +31,8 @@ export const SERVICE_TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePri
   knex_migrations_lock: READ,
   // Rate-limit counters: counted, reset and expired by the service on every instance.
   rate_limit_counters: FULL,
+  // Presence leases: taken, renewed, claimed by a sweep and released by the service.
+  presence_leases: FULL,
 };
 
 /** Every other table (read models, timers, users, projection checkpoints) is the service's to keep. */

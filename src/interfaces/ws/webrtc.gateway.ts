@@ -15,6 +15,7 @@ import {
 } from '@nestjs/websockets';
 import { AccessDenialAudit } from '../../application/audit/access-denial-audit.js';
 import { CallCommands } from '../../application/call/call-commands.js';
+import { PresenceKeeper } from '../../application/presence/presence-keeper.js';
 import { UserRateLimits } from '../../application/rate-limits/user-rate-limits.js';
 import type { RequestContext } from '../../application/request-context.js';
 import { SESSION_STATUS, type SessionStatus } from '../../application/ports/session-status.port.js';
@@ -24,8 +25,6 @@ import type {
   NotificationTarget,
   SignalingEmitter,
 } from '../../application/signaling/signaling-emitter.port.js';
-import { SYSTEM_ACTOR } from '../../domain/shared/actor.js';
-import { DomainError } from '../../domain/shared/domain-error.js';
 import type { JsonObject } from '../../domain/shared/event.js';
 import { AuthenticatedRecovery } from './authenticated-recovery.js';
 import {
@@ -82,7 +81,9 @@ function handshakeError(code: string, message: string): HandshakeError {
  * - Server notifications come from the ledger (LedgerNotifier, active on one instance at a
  *   time): this class is their SignalingEmitter. It sends them to its own sockets, and through
  *   the adapter to the other instances, which send them to theirs (instance-relay.ts).
- * - A socket that drops while in a call records the participant as disconnected.
+ * - A participant in a call over one of its sockets holds a presence lease, which this instance
+ *   renews (PresenceKeeper). A socket that drops while in a call records the participant as
+ *   disconnected, retried until it is recorded, and only then releases the lease.
  */
 @WebSocketGateway({ namespace: '/webrtc' })
 export class WebRtcGateway
@@ -101,7 +102,6 @@ export class WebRtcGateway
     SignalingSocket,
     { bucket: TokenBucket; context: SignalContext }
   >();
-  private readonly pending = new Set<Promise<unknown>>();
   private readonly quality: QualityStatsRequester;
   private readonly access: SocketAccess;
   private readonly expiry = new TokenExpiryTimers((socket) => this.expire(socket));
@@ -118,6 +118,7 @@ export class WebRtcGateway
     private readonly clientAddresses: ClientAddresses,
     private readonly limits: UserRateLimits,
     @Inject(OUTAGE_DETECTOR) private readonly outages: OutageDetector,
+    private readonly presence: PresenceKeeper,
   ) {
     this.quality = new QualityStatsRequester(settings.qualityReportIntervalSeconds * 1000);
     this.access = new SocketAccess(tokens, sessions ?? null);
@@ -170,13 +171,14 @@ export class WebRtcGateway
     const intervalMs = this.settings.qualityReportIntervalSeconds * 1000;
     this.sweeper = setInterval(() => this.quality.sweep(this.server.sockets.values()), intervalMs);
     this.sweeper.unref();
+    this.presence.start();
   }
 
   /** Runs after socket.io closed: lets the disconnects it caused reach the ledger. */
   async onApplicationShutdown(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = null;
-    await Promise.allSettled([...this.pending]);
+    await this.presence.stop();
   }
 
   // --- SignalingEmitter: ledger-driven notifications, to the sockets of every instance --------
@@ -216,9 +218,11 @@ export class WebRtcGateway
         ? socket.data.calls[callId]?.revision
         : undefined;
       if (entered !== undefined && entered >= revision) continue;
+      const tookPart = socket.rooms.has(callUserRoom(callId, socket.data.userId));
       void socket.leave(callRoom(callId));
       void socket.leave(callUserRoom(callId, socket.data.userId));
       delete socket.data.calls[callId];
+      if (tookPart) this.presence.left({ callId, userId: socket.data.userId, socketId: socket.id });
     }
   }
 
@@ -294,6 +298,10 @@ export class WebRtcGateway
         origin,
       }),
       renewToken: (token) => this.renewToken(socket, token),
+      presence: {
+        held: (callId) => this.presence.held({ callId, userId, socketId: socket.id }),
+        left: (callId) => this.presence.left({ callId, userId, socketId: socket.id }),
+      },
     };
   }
 
@@ -400,19 +408,7 @@ export class WebRtcGateway
     const { userId } = socket.data;
     for (const callId of callIdsOf(socket.rooms)) {
       if (!socket.rooms.has(callUserRoom(callId, userId))) continue;
-      const task = this.calls
-        .execute(callId, { type: 'DisconnectParticipant', data: { userId } }, SYSTEM_ACTOR, {
-          correlationId: randomUUID(),
-          causationId: null,
-        })
-        .catch((error: unknown) => {
-          // A broken rule means there is nothing to record (they left, the call ended).
-          if (!(error instanceof DomainError)) {
-            this.logger.warn(`could not record a disconnect: ${(error as Error).message}`);
-          }
-        })
-        .finally(() => this.pending.delete(task));
-      this.pending.add(task);
+      this.presence.dropped({ callId, userId, socketId: socket.id });
     }
   }
 }

@@ -237,6 +237,27 @@ describe('the call-quality decider (stream callquality-<callId>)', () => {
       });
     });
 
+    it('remembers when each participant last reported their link up', () => {
+      const states = [
+        [0, 'connected'],
+        [10, 'failed'],
+        [20, null],
+        [30, 'completed'],
+        [40, 'disconnected'],
+      ] as const;
+      let state = callQualityDecider.initialState();
+      const seen: Array<string | null> = [];
+      for (const [second, connectionState] of states) {
+        state = callQualityDecider.evolve(
+          state,
+          recorded(report(GOOD, second, PATIENT, { connectionState })),
+        );
+        seen.push(participantQuality(state, PATIENT.userId).linkUpAt);
+      }
+      expect(seen).toEqual([at(0), at(0), at(0), at(30), at(30)]);
+      expect(participantQuality(state, PROVIDER.userId).linkUpAt).toBeNull();
+    });
+
     it('a user without samples has no warning', () => {
       expect(warningRaisedByLatestSample(callQualityDecider.initialState(), 'nobody')).toBe(false);
     });

@@ -81,7 +81,11 @@ const commandData: fc.Arbitrary<Step['command']> = fc.oneof(
     weight: 1,
     arbitrary: fc
       .constantFrom(PROVIDER_ID, PATIENT_ID)
-      .map((userId) => ({ type: 'DisconnectParticipant', data: { userId } }) as const),
+      .chain((userId) =>
+        fc
+          .constantFrom('connection_lost', 'instance_lost')
+          .map((reason) => ({ type: 'DisconnectParticipant', data: { userId, reason } }) as const),
+      ),
   },
   {
     weight: 1,

@@ -29,8 +29,15 @@ import {
 } from './call.fixtures.js';
 
 describe('the call decider', () => {
-  it('is initialState, evolve and decide', () => {
-    expect(callDecider).toEqual({ initialState, evolve, decide });
+  it('is initialState, evolve and decide, and stores each event with its current schema version', () => {
+    expect(callDecider).toEqual({
+      initialState,
+      evolve,
+      decide,
+      schemaVersionOf: expect.any(Function),
+    });
+    expect(callDecider.schemaVersionOf?.('CallAnswered')).toBe(1);
+    expect(callDecider.schemaVersionOf?.('ParticipantDisconnected')).toBe(2);
   });
 
   it('starts from NONE', () => {

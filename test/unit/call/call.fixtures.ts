@@ -26,6 +26,7 @@ import type {
 } from '../../../src/domain/call/call.events.js';
 import type { CallState } from '../../../src/domain/call/call.state.js';
 import type {
+  DisconnectReason,
   ParticipantLeftReason,
   RecordingStopReason,
 } from '../../../src/domain/call/call.values.js';
@@ -114,8 +115,12 @@ export const markCallFailed = (
 export const joinCall = (actor: Actor, now = at(1)) => command('JoinCall', {}, actor, now);
 export const markConnected = (actor: Actor, now = at(2)) =>
   command('MarkParticipantConnected', {}, actor, now);
-export const disconnectParticipant = (userId: string, now = at(100), actor: Actor = system) =>
-  command('DisconnectParticipant', { userId }, actor, now);
+export const disconnectParticipant = (
+  userId: string,
+  now = at(100),
+  actor: Actor = system,
+  reason: DisconnectReason = 'connection_lost',
+) => command('DisconnectParticipant', { userId, reason }, actor, now);
 export const reconnectParticipant = (actor: Actor, now = at(110), reconnectGraceSeconds = 30) =>
   command('ReconnectParticipant', { reconnectGraceSeconds }, actor, now);
 export const leaveCall = (actor: Actor, now = at(200)) => command('LeaveCall', {}, actor, now);
@@ -216,7 +221,11 @@ export const participantConnected = (userId: string, time = at(2)): ParticipantC
 export const participantDisconnected = (
   userId: string,
   time = at(100),
-): ParticipantDisconnected => ({ type: 'ParticipantDisconnected', data: { userId, at: time } });
+  reason: DisconnectReason = 'connection_lost',
+): ParticipantDisconnected => ({
+  type: 'ParticipantDisconnected',
+  data: { userId, at: time, reason },
+});
 export const participantReconnected = (userId: string, time = at(110)): ParticipantReconnected => ({
   type: 'ParticipantReconnected',
   data: { userId, at: time },

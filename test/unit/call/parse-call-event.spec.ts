@@ -17,6 +17,19 @@ describe('reading a stored event as the typed union', () => {
     });
   });
 
+  it('reads a drop stored before drops had a reason as a lost connection', () => {
+    const dropped = { userId: 'u-1', at: '2025-03-01T10:00:00.000Z' };
+    expect(parseCallEvent({ type: 'ParticipantDisconnected', version: 1, data: dropped })).toEqual({
+      type: 'ParticipantDisconnected',
+      data: { ...dropped, reason: 'connection_lost' },
+    });
+    const lost = { ...dropped, reason: 'instance_lost' };
+    expect(parseCallEvent({ type: 'ParticipantDisconnected', version: 2, data: lost })).toEqual({
+      type: 'ParticipantDisconnected',
+      data: lost,
+    });
+  });
+
   it('refuses a type that is no call event, naming it', () => {
     const read = () => parseCallEvent({ type: 'CallTeleported', version: 1, data: {} });
     expect(read).toThrow(UnknownEventTypeError);

@@ -23,6 +23,7 @@ import {
   joinCall,
   leaveCall,
   markConnected,
+  callFailed,
   participantConnected,
   participantDisconnected,
   participantJoined,
@@ -176,6 +177,13 @@ describe('given an IN_PROGRESS call', () => {
             disconnectedAt: at(100),
           }),
         );
+    });
+
+    it('records why they dropped: their connection, or the instance holding it', () => {
+      spec
+        .given(inProgressWithBothConnected())
+        .when(disconnectParticipant(PATIENT_ID, at(100), undefined, 'instance_lost'))
+        .then([participantDisconnected(PATIENT_ID, at(100), 'instance_lost')]);
     });
 
     it('refuses someone not JOINING or CONNECTED', () => {
@@ -353,6 +361,44 @@ describe('given an IN_PROGRESS call', () => {
         ])
         .when(expireDisconnected(PATIENT_ID, at(131)))
         .thenNothing();
+    });
+
+    it("fails the call when the last one is lost and nobody's media ever connected", () => {
+      const neverConnected: CallEvent[] = [
+        ...inProgress(),
+        participantJoined(PROVIDER_ID, at(11)),
+        participantJoined(PATIENT_ID, at(11)),
+        participantLeft(PROVIDER_ID, at(90)),
+        participantDisconnected(PATIENT_ID, at(100), 'instance_lost'),
+      ];
+      spec
+        .given(neverConnected)
+        .when(expireDisconnected(PATIENT_ID, at(131)))
+        .then([
+          participantLeft(PATIENT_ID, at(131), 'reconnect_grace_expired'),
+          callFailed(at(131), 'never_connected', null),
+        ]);
+      // A reconnect resumes a socket, not media: still never connected.
+      spec
+        .given([
+          ...neverConnected.slice(0, -1),
+          participantDisconnected(PATIENT_ID, at(95)),
+          participantReconnected(PATIENT_ID, at(97)),
+          participantDisconnected(PATIENT_ID, at(100)),
+        ])
+        .when(expireDisconnected(PATIENT_ID, at(131)))
+        .then([
+          participantLeft(PATIENT_ID, at(131), 'reconnect_grace_expired'),
+          callFailed(at(131), 'never_connected', null),
+        ]);
+      // Leaving on purpose is not a failure.
+      spec
+        .given(neverConnected.slice(0, -1))
+        .when(leaveCall(patient, at(131)))
+        .then([
+          participantLeft(PATIENT_ID, at(131)),
+          callEnded(at(131), 121, 'system', 'all_participants_left'),
+        ]);
     });
 
     it('ends the call when the expired participant was the last one', () => {

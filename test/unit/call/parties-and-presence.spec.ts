@@ -9,7 +9,11 @@ import {
   isCallParty,
   requireCallVisibleTo,
 } from '../../../src/domain/call/call.parties.js';
-import { assertMayReportQuality, resumesInPlace } from '../../../src/domain/call/call.presence.js';
+import {
+  assertMayReportQuality,
+  connectionFailureStands,
+  resumesInPlace,
+} from '../../../src/domain/call/call.presence.js';
 import type { CallEvent } from '../../../src/domain/call/call.events.js';
 import { DomainError } from '../../../src/domain/shared/domain-error.js';
 import {
@@ -198,5 +202,34 @@ describe('assertMayReportQuality', () => {
       assertMayReportQuality(stateAfter(inProgress()), PATIENT_ID, CALL_ID),
     );
     expect(error).toBeInstanceOf(ParticipantNotConnectedError);
+  });
+});
+
+describe('a reported connection failure, once the grace has passed', () => {
+  const running: CallEvent[] = [
+    ...inProgress(),
+    participantJoined(PATIENT_ID, at(11)),
+    participantConnected(PATIENT_ID, at(12)),
+  ];
+  const failedAt = at(20);
+
+  it('stands when nothing since said the link was up again', () => {
+    expect(connectionFailureStands(stateAfter(running), PATIENT_ID, failedAt, null)).toBe(true);
+    expect(connectionFailureStands(stateAfter(running), PATIENT_ID, failedAt, at(12))).toBe(true);
+    expect(connectionFailureStands(stateAfter(running), PATIENT_ID, failedAt, failedAt)).toBe(true);
+  });
+
+  it('does not stand once the link was reported up after the failure', () => {
+    expect(connectionFailureStands(stateAfter(running), PATIENT_ID, failedAt, at(25))).toBe(false);
+  });
+
+  it('is moot for a participant out of the room, or a call no longer in progress', () => {
+    const dropped = [...running, participantDisconnected(PATIENT_ID, at(22))];
+    expect(connectionFailureStands(stateAfter(dropped), PATIENT_ID, failedAt, null)).toBe(false);
+    const left = [...running, participantLeft(PATIENT_ID, at(22))];
+    expect(connectionFailureStands(stateAfter(left), PATIENT_ID, failedAt, null)).toBe(false);
+    for (const history of TERMINAL_STATUSES.map((status) => HISTORIES[status])) {
+      expect(connectionFailureStands(stateAfter(history), PATIENT_ID, failedAt, null)).toBe(false);
+    }
   });
 });

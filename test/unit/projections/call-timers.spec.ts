@@ -1,6 +1,8 @@
 import { parseCallEvent } from '../../../src/domain/call/parse-call-event.js';
+import { parseCallQualityEvent } from '../../../src/domain/call-quality/parse-call-quality-event.js';
 import {
   callTimersProjection,
+  qualityTimersFor,
   timersFor,
   type CallTimerSettings,
 } from '../../../src/projections/call-timers.projection.js';
@@ -122,6 +124,24 @@ describe('call timers: the durable timers each call event starts', () => {
     expect(timers(call.joined(PROVIDER, 4))).toEqual([]);
   });
 
+  it('a report of a failed peer connection is looked at again when the grace has passed', () => {
+    const call = new CallScript(new TestLedger());
+    const failed = call.quality(5, { connectionState: 'failed' });
+    expect(qualityTimersFor(failed, parseCallQualityEvent(failed), settings)).toEqual([
+      {
+        id: `connection-failure:${failed.eventId}`,
+        kind: 'connection-failure',
+        streamId: `callquality-${call.callId}`,
+        payload: { callId: call.callId, userId: PATIENT, failedAt: at(5) },
+        dueAt: new Date(at(35)),
+      },
+    ]);
+    for (const connectionState of ['connected', 'disconnected', 'checking', null]) {
+      const sample = call.quality(6, { connectionState });
+      expect(qualityTimersFor(sample, parseCallQualityEvent(sample), settings)).toEqual([]);
+    }
+  });
+
   it('the projection hands every timer to the scheduler it was given, and refuses unknown events', async () => {
     const ledger = new TestLedger();
     const call = new CallScript(ledger);
@@ -133,8 +153,14 @@ describe('call timers: the durable timers each call event starts', () => {
     await projection.apply(trx, [
       call.initiated(0),
       call.event('ParticipantDisconnected', { userId: PATIENT, at: at(5) }, 5),
+      call.quality(6, { connectionState: 'failed' }),
+      call.quality(7, { connectionState: 'connected' }),
     ]);
-    expect(scheduled.map((timer) => timer.kind)).toEqual(['ring-timeout', 'reconnect-grace']);
+    expect(scheduled.map((timer) => timer.kind)).toEqual([
+      'ring-timeout',
+      'reconnect-grace',
+      'connection-failure',
+    ]);
     await expect(projection.apply(trx, [call.event('CallTeleported', {}, 6)])).rejects.toThrow(
       'CallTeleported is not a call event',
     );

@@ -6,6 +6,7 @@
  */
 import type { CallStatus, CallType } from './contract';
 import type {
+  DisconnectReason,
   MediaState,
   ParticipantLeftReason,
   ParticipantRole,
@@ -159,6 +160,11 @@ export interface ParticipantLeftNews extends ParticipantNews {
   readonly reason: ParticipantLeftReason;
 }
 
+/** Their connection closed, or the server instance holding it was lost. */
+export interface ParticipantDisconnectedNews extends ParticipantNews {
+  readonly reason: DisconnectReason;
+}
+
 /** The participant's whole media state after the change. */
 export type ParticipantMediaNews = ParticipantNews & MediaState;
 
@@ -226,7 +232,7 @@ export interface ServerEvents {
   'call-cancelled': FromLedger<CallCancelledNews>;
   'participant-joined': FromLedger<ParticipantJoinedNews>;
   'participant-left': FromLedger<ParticipantLeftNews>;
-  'participant-disconnected': FromLedger<ParticipantNews>;
+  'participant-disconnected': FromLedger<ParticipantDisconnectedNews>;
   'participant-media-updated': FromLedger<ParticipantMediaNews>;
   'room-participants': FromLedger<RoomSnapshot>;
   'quality-warning': FromLedger<QualityWarning>;

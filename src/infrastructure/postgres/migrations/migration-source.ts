@@ -11,6 +11,7 @@ import { ledgerAppendChecksMigration } from './009-ledger-append-checks.js';
 import { sessionsMigration } from './010-sessions.js';
 import { rateLimitsMigration } from './011-rate-limits.js';
 import { recordingUploadsMigration } from './012-recording-uploads.js';
+import { presenceLeasesMigration } from './013-presence-leases.js';
 import { grantServicePrivileges } from '../ledger-privileges.js';
 import type { Migration } from './migration.js';
 
@@ -28,6 +29,7 @@ const MIGRATIONS: readonly Migration[] = [
   sessionsMigration,
   rateLimitsMigration,
   recordingUploadsMigration,
+  presenceLeasesMigration,
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

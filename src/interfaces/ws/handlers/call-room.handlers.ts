@@ -57,6 +57,7 @@ function enterCall(
     revision,
   };
   context.quality.heardFrom(socket, call.callId);
+  context.presence.held(call.callId);
   return { ok: true, ...roomSnapshot(call) };
 }
 
@@ -65,6 +66,7 @@ export function leaveCallRooms(context: SignalContext, callId: string): void {
   void socket.leave(callRoom(callId));
   void socket.leave(callUserRoom(callId, actor.userId));
   delete socket.data.calls[callId];
+  context.presence.left(callId);
 }
 
 /** join-call {callId}: only a participant, only while the call rings or runs. */

@@ -24,6 +24,11 @@ export interface SignalContext {
   requestContext(): RequestContext;
   /** Makes `token` the connection's access token (same user); resolves with its expiry. */
   renewToken(token: string): Promise<Date>;
+  /** The sender's presence lease in a call: held while this socket takes part, then released. */
+  readonly presence: {
+    held(callId: string): void;
+    left(callId: string): void;
+  };
 }
 
 /**
