@@ -13,6 +13,7 @@ import {
 import type { RecordedEvent } from '../../src/application/ports/event-store.port.js';
 import { awaitCheckpoint } from '../support/ledger-checkpoints.js';
 import { DEMO, TestServer } from '../support/test-server.js';
+import { buildOnce } from '../support/build-once.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -38,7 +39,7 @@ describe('audit: inclusion and consistency proofs, evidence bundles', () => {
 
   beforeAll(async () => {
     // The CLI runs as a child process from the build.
-    await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
+    await buildOnce();
     api = await TestServer.start({ LEDGER_CHECKPOINT_INTERVAL_MS: '1000' });
     verifierKey = api.server.runtime.ledgerTree.publicKey.verifierKey;
     const call = await api.as<{ id: string }>('provider', 'POST', '/webrtc/calls', {

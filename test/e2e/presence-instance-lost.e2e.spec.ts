@@ -1,14 +1,10 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { ServerProcess } from '../support/server-process.js';
 import { SignalingClient, eventually } from '../support/socket-client.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { DEMO, TestServer, type DemoUser } from '../support/test-server.js';
+import { buildOnce } from '../support/build-once.js';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, '../..');
 
 // Short enough for a test, in the proportions of the defaults (30 s lease renewed every 10 s).
 const LEASE_SECONDS = 3;
@@ -138,7 +134,7 @@ describe('an instance killed mid-call', () => {
   const clients: SignalingClient[] = [];
 
   beforeAll(async () => {
-    await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
+    await buildOnce();
   }, 120_000);
   afterEach(async () => {
     for (const client of clients.splice(0)) client.close();

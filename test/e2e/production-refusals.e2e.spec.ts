@@ -1,13 +1,12 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { formatSigningKey, generateSigningKey } from '../../src/application/ledger/signed-note.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { TestServer } from '../support/test-server.js';
+import { buildOnce } from '../support/build-once.js';
 
-const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
 const MAIN = path.join(ROOT, 'dist/src/main.js');
 
@@ -50,7 +49,7 @@ describe('production start-up refuses unsafe settings, all at once', () => {
   const workDir = mkdtempSync(path.join(tmpdir(), 'vw-production-'));
 
   beforeAll(async () => {
-    await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
+    await buildOnce();
     database = await createTestDatabase();
     // Migrated by its owner, as `npm run ledger -- migrate` would, so the service role may start.
     const migrated = await TestServer.start({}, { database });

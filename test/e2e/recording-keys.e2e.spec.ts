@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { kekFingerprint } from '../../src/infrastructure/crypto/aes-gcm-recording-crypto.adapter.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { TestServer } from '../support/test-server.js';
+import { buildOnce } from '../support/build-once.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -29,7 +30,7 @@ describe('recording keys that survive restarts and rotations', () => {
 
   beforeAll(async () => {
     // The CLI runs as a child process from the build.
-    await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
+    await buildOnce();
     database = await createTestDatabase();
     dataDir = await mkdtemp(path.join(tmpdir(), 'vw-e2e-keys-'));
     recordingsDir = path.join(dataDir, 'recordings');

@@ -1,18 +1,15 @@
-import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { startBuiltServer, stopBuiltServer, type BuiltServer } from '../support/built-server.js';
 import { freePort } from '../support/free-port.js';
 import { loginAs, send, type HttpAnswer, type HttpRequest } from '../support/plain-http.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { DEMO, TEST_JWT_SECRET } from '../support/test-server.js';
+import { buildOnce } from '../support/build-once.js';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, '../..');
 const FLOWS = 1000;
 
 interface Load {
@@ -40,7 +37,7 @@ describe('the instance killed with SIGKILL under load', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'vw-fault-kill-'));
 
   beforeAll(async () => {
-    await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
+    await buildOnce();
     database = await createTestDatabase();
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;

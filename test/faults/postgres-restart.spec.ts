@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { startBuiltServer, stopBuiltServer, type BuiltServer } from '../support/built-server.js';
 import { freePort } from '../support/free-port.js';
@@ -13,9 +11,8 @@ import {
 import { SignalingClient, eventually, type Ack } from '../support/socket-client.js';
 import { send, loginAs, type HttpAnswer } from '../support/plain-http.js';
 import { DEMO, TEST_JWT_SECRET } from '../support/test-server.js';
+import { buildOnce } from '../support/build-once.js';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, '../..');
 const WRITERS = 6;
 /** No answer may take longer: a request that waits for the database to come back has hung. */
 const HANG_MS = 10_000;
@@ -36,7 +33,7 @@ describe('PostgreSQL restarted under load', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'vw-fault-pg-'));
 
   beforeAll(async () => {
-    await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
+    await buildOnce();
     cluster = await startOwnPostgresCluster(await freePort());
     server = await startBuiltServer(
       {

@@ -19,6 +19,7 @@ import {
   snapshotTables,
   waitForAll,
 } from '../integration/projections-support.js';
+import { buildOnce } from '../support/build-once.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -45,7 +46,7 @@ describe('projection runners killed at random points', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
+    await buildOnce();
     ledger = await createPostgresLedger({ role: 'service', onError: () => undefined });
     ledger.pool.on('error', () => undefined);
     const { database } = ledger;

@@ -14,6 +14,7 @@ import {
 } from '../support/built-server.js';
 import { startOwnPostgresCluster } from '../support/own-postgres-cluster.js';
 import { freePort } from '../support/free-port.js';
+import { buildOnce } from '../support/build-once.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -43,7 +44,7 @@ describe('the embedded PostgreSQL', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
+    await buildOnce();
     port = await freePort();
     env = {
       HOST: '127.0.0.1',

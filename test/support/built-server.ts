@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
-/** The server as `npm start` runs it; tests build it first (`tsc -p tsconfig.build.json`). */
+/** The server as `npm start` runs it; tests build it first (`buildOnce()` in beforeAll). */
 export const BUILT_MAIN = path.join(ROOT, 'dist/src/main.js');
 
 export interface BuiltServer {

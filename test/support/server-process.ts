@@ -2,12 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { BUILT_MAIN } from './built-server.js';
 import type { TestDatabase } from './test-database.js';
 import { TEST_JWT_SECRET } from './test-server.js';
 
-const ROOT = path.resolve(__dirname, '../..');
-/** The built server (`npx tsc -p tsconfig.build.json` in the test's beforeAll). */
-export const BUILT_MAIN = path.join(ROOT, 'dist/src/main.js');
 
 /**
  * The built server as a child process on a loopback port, on a test database migrated already,
