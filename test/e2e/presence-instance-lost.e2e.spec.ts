@@ -2,9 +2,9 @@ import pg from 'pg';
 import { ServerProcess } from '../support/server-process.js';
 import { SignalingClient, eventually } from '../support/socket-client.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { PrivateRedis, redisServerBinary } from '../support/socket-redis-server.js';
 import { DEMO, TestServer, type DemoUser } from '../support/test-server.js';
 import { buildOnce } from '../support/build-once.js';
-
 
 // Short enough for a test, in the proportions of the defaults (30 s lease renewed every 10 s).
 const LEASE_SECONDS = 3;
@@ -129,6 +129,7 @@ function expectLostThen(events: LedgerEvent[], terminal: object): void {
 
 describe('an instance killed mid-call', () => {
   const databases: TestDatabase[] = [];
+  const redisServers: PrivateRedis[] = [];
   const processes: ServerProcess[] = [];
   const servers: TestServer[] = [];
   const clients: SignalingClient[] = [];
@@ -141,41 +142,52 @@ describe('an instance killed mid-call', () => {
     await Promise.allSettled(processes.splice(0).map((process) => process.stop()));
     await Promise.allSettled(servers.splice(0).map((server) => server.stop()));
     await Promise.allSettled(databases.splice(0).map((database) => database.drop()));
+    await Promise.allSettled(redisServers.splice(0).map((redis) => redis.stop()));
   });
 
-  it('leaves both participants to another instance, which records them lost, and the call ends by itself', async () => {
-    const database = await createTestDatabase();
-    databases.push(database);
-    const survivor = await TestServer.start(SETTINGS, { database });
-    servers.push(survivor);
-    const doomed = await ServerProcess.start(database, SETTINGS);
-    processes.push(doomed);
-    const { callId, clients: inCall } = await callOn(survivor.server.url, doomed.url, true);
-    clients.push(...inCall);
+  // Instances of one deployment share a Redis: it carries the notifications to the other's sockets.
+  const twoInstances = redisServerBinary() ? it : it.skip;
 
-    // Renewal keeps live leases alive well past their length, and nobody is taken for lost.
-    expect(await leasesOf(database, callId)).toEqual([{ live: true }, { live: true }]);
-    await new Promise((resolve) => setTimeout(resolve, 2 * LEASE_SECONDS * 1000));
-    expect(await leasesOf(database, callId)).toEqual([{ live: true }, { live: true }]);
-    const before = await survivor.ledgerEvents(`call-${callId}`);
-    expect(before.filter((event) => event.type === 'ParticipantDisconnected')).toEqual([]);
+  twoInstances(
+    'leaves both participants to another instance, which records them lost, and the call ends by itself',
+    async () => {
+      const database = await createTestDatabase();
+      databases.push(database);
+      const redis = await PrivateRedis.start(redisServerBinary() ?? '');
+      redisServers.push(redis);
+      const shared = { ...SETTINGS, REDIS_URL: redis.url };
+      const survivor = await TestServer.start(shared, { database });
+      servers.push(survivor);
+      const doomed = await ServerProcess.start(database, shared);
+      processes.push(doomed);
+      const { callId, clients: inCall } = await callOn(survivor.server.url, doomed.url, true);
+      clients.push(...inCall);
 
-    const killedAt = Date.now();
-    await doomed.kill();
-    const { events, endedAt } = await untilEnded(
-      survivor,
-      callId,
-      LEASE_SWEEP_GRACE_MS + SLACK_MS + 5_000,
-    );
-    const elapsed = endedAt - killedAt;
-    process.stdout.write(`presence: call ended ${elapsed} ms after SIGKILL of its instance\n`);
-    expectLostThen(events, {
-      type: 'CallEnded',
-      data: expect.objectContaining({ endedBy: 'system', reason: 'all_participants_left' }),
-    });
-    expect(elapsed).toBeLessThanOrEqual(LEASE_SWEEP_GRACE_MS + SLACK_MS);
-    expect(await leasesOf(database, callId)).toEqual([]);
-  }, 90_000);
+      // Renewal keeps live leases alive well past their length, and nobody is taken for lost.
+      expect(await leasesOf(database, callId)).toEqual([{ live: true }, { live: true }]);
+      await new Promise((resolve) => setTimeout(resolve, 2 * LEASE_SECONDS * 1000));
+      expect(await leasesOf(database, callId)).toEqual([{ live: true }, { live: true }]);
+      const before = await survivor.ledgerEvents(`call-${callId}`);
+      expect(before.filter((event) => event.type === 'ParticipantDisconnected')).toEqual([]);
+
+      const killedAt = Date.now();
+      await doomed.kill();
+      const { events, endedAt } = await untilEnded(
+        survivor,
+        callId,
+        LEASE_SWEEP_GRACE_MS + SLACK_MS + 5_000,
+      );
+      const elapsed = endedAt - killedAt;
+      process.stdout.write(`presence: call ended ${elapsed} ms after SIGKILL of its instance\n`);
+      expectLostThen(events, {
+        type: 'CallEnded',
+        data: expect.objectContaining({ endedBy: 'system', reason: 'all_participants_left' }),
+      });
+      expect(elapsed).toBeLessThanOrEqual(LEASE_SWEEP_GRACE_MS + SLACK_MS);
+      expect(await leasesOf(database, callId)).toEqual([]);
+    },
+    90_000,
+  );
 
   it('with no instance left running, the first one back records them lost, and a call whose media never connected fails', async () => {
     const database = await createTestDatabase();
