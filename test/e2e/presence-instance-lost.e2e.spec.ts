@@ -189,6 +189,58 @@ describe('an instance killed mid-call', () => {
     90_000,
   );
 
+  twoInstances(
+    'lets sockets that reconnect to the other instance within the grace continue the call',
+    async () => {
+      const database = await createTestDatabase();
+      databases.push(database);
+      const redis = await PrivateRedis.start(redisServerBinary() ?? '');
+      redisServers.push(redis);
+      const shared = { ...SETTINGS, REDIS_URL: redis.url };
+      const survivor = await TestServer.start(shared, { database });
+      servers.push(survivor);
+      const doomed = await ServerProcess.start(database, shared);
+      processes.push(doomed);
+      const { callId, clients: inCall } = await callOn(survivor.server.url, doomed.url, true);
+      clients.push(...inCall);
+
+      await doomed.kill();
+      // Each client comes back on the survivor at once and picks the call up again.
+      const provider = await SignalingClient.connect(
+        survivor.server.url,
+        await login(survivor.server.url, 'provider'),
+      );
+      const patient = await SignalingClient.connect(
+        survivor.server.url,
+        await login(survivor.server.url, 'patient'),
+      );
+      clients.push(provider, patient);
+      for (const client of [provider, patient]) {
+        expect(await client.request('reconnect-call', { callId })).toMatchObject({
+          ok: true,
+          status: 'IN_PROGRESS',
+        });
+      }
+      // Past the dead instance's leases and the grace after them, the call is still on.
+      await new Promise((resolve) => setTimeout(resolve, LEASE_SWEEP_GRACE_MS + SLACK_MS));
+      const events = await survivor.ledgerEvents(`call-${callId}`);
+      expect(events.map((event) => event.type)).not.toEqual(expect.arrayContaining(['CallEnded']));
+      expect(events.filter((event) => event.type === 'ParticipantDisconnected')).toEqual([]);
+      // And the two reach each other through the survivor.
+      expect(
+        await provider.request('offer', {
+          callId,
+          to: DEMO.patient.id,
+          sdp: { type: 'offer', sdp: 'v=0' },
+        }),
+      ).toEqual({ ok: true });
+      expect(await patient.next('offer', (offer) => offer['callId'] === callId)).toMatchObject({
+        from: DEMO.provider.id,
+      });
+    },
+    90_000,
+  );
+
   it('with no instance left running, the first one back records them lost, and a call whose media never connected fails', async () => {
     const database = await createTestDatabase();
     databases.push(database);

@@ -6,11 +6,18 @@ import pg from 'pg';
 import { startBuiltServer, stopBuiltServer, type BuiltServer } from '../support/built-server.js';
 import { freePort } from '../support/free-port.js';
 import { loginAs, send, type HttpAnswer, type HttpRequest } from '../support/plain-http.js';
+import { SignalingClient, eventually } from '../support/socket-client.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { DEMO, TEST_JWT_SECRET } from '../support/test-server.js';
 import { buildOnce } from '../support/build-once.js';
 
 const FLOWS = 1000;
+/** Calls in progress over sockets when the instance dies: they must end by themselves. */
+const OPEN_CALLS = 5;
+const PRESENCE = { LEASE_SECONDS: 3, RENEW_SECONDS: 1, GRACE_SECONDS: 2 };
+/** Room for the timer worker and the projection that schedules the grace timers. */
+const SLACK_MS = 5_000;
+const LINK_UP = { rttMs: 40, jitterMs: 5, packetLossPct: 0, connectionState: 'connected' };
 
 interface Load {
   /** Commands answered with a success, by kind; the call ids they were for. */
@@ -48,6 +55,9 @@ describe('the instance killed with SIGKILL under load', () => {
       DATABASE_OWNER_URL: database.ownerConnectionString,
       JWT_SECRET: TEST_JWT_SECRET,
       CALLS_PER_USER_PER_MINUTE: '1000000',
+      PRESENCE_LEASE_SECONDS: String(PRESENCE.LEASE_SECONDS),
+      PRESENCE_LEASE_RENEW_SECONDS: String(PRESENCE.RENEW_SECONDS),
+      RECONNECT_GRACE_SECONDS: String(PRESENCE.GRACE_SECONDS),
     };
     server = await startBuiltServer(env, root);
     if (!server.listening) throw new Error(`the server did not start: ${server.stderr()}`);
@@ -106,11 +116,43 @@ describe('the instance killed with SIGKILL under load', () => {
     if (await persist(load, end)) load.acknowledged.ended.add(id);
   }
 
-  it('loses no acknowledged command, and no retried Idempotency-Key starts a second call', async () => {
+  /** A call answered, joined over sockets by both, their media up; left running. */
+  async function openCall(
+    tokens: { provider: string; patient: string },
+    sockets: SignalingClient[],
+  ) {
+    const started = await send(url, {
+      method: 'POST',
+      route: '/webrtc/calls',
+      token: tokens.provider,
+      body: { patientId: DEMO.patient.id, type: 'VIDEO' },
+    });
+    if (typeof started === 'string' || started.status !== 201) throw new Error('no call started');
+    const callId = String(started.body['id']);
+    await send(url, {
+      method: 'POST',
+      route: `/webrtc/calls/${callId}/answer`,
+      token: tokens.patient,
+    });
+    for (const token of [tokens.provider, tokens.patient]) {
+      const socket = await SignalingClient.connect(url, token);
+      sockets.push(socket);
+      expect(await socket.request('join-call', { callId })).toMatchObject({ ok: true });
+      expect(await socket.request('connection-quality', { callId, ...LINK_UP })).toMatchObject({
+        ok: true,
+      });
+    }
+    return callId;
+  }
+
+  it('loses no acknowledged command, no retried Idempotency-Key starts a second call, and calls left open end by themselves', async () => {
     const tokens = {
       provider: await loginAs(url, 'provider'),
       patient: await loginAs(url, 'patient'),
     };
+    const sockets: SignalingClient[] = [];
+    const openCalls: string[] = [];
+    for (let i = 0; i < OPEN_CALLS; i++) openCalls.push(await openCall(tokens, sockets));
     const load: Load = {
       acknowledged: { initiated: new Map(), answered: new Set(), ended: new Set() },
       unexpected: [],
@@ -133,6 +175,7 @@ describe('the instance killed with SIGKILL under load', () => {
     expect(server.listening).toBe(true);
     const backAfterMs = Date.now() - killedAt;
     await Promise.all(flows);
+    for (const socket of sockets) socket.close();
 
     process.stdout.write(
       `kill -9 under ${FLOWS} concurrent call flows: ${acknowledgedBeforeKill} commands acknowledged ` +
@@ -159,8 +202,40 @@ describe('the instance killed with SIGKILL under load', () => {
       }
       for (const id of load.acknowledged.ended)
         expect(recorded.get(`CallEnded call-${id}`)).toBe(1);
-      // No call beyond one per Idempotency-Key.
-      expect(rows.filter((row) => row.type === 'CallInitiated')).toHaveLength(FLOWS);
+      // No call beyond one per Idempotency-Key (and the calls left open).
+      expect(rows.filter((row) => row.type === 'CallInitiated')).toHaveLength(FLOWS + OPEN_CALLS);
+
+      // The calls left open: their participants lost with the instance, ended after the grace.
+      const streams = openCalls.map((id) => `call-${id}`);
+      const finished = await eventually(
+        () =>
+          ledger
+            .query<{ stream_id: string; type: string }>(
+              `SELECT stream_id, type FROM ledger_events
+                WHERE stream_id = ANY($1) AND type IN ('CallEnded', 'CallFailed')`,
+              [streams],
+            )
+            .then((result) => result.rows),
+        (found) => found.length === OPEN_CALLS,
+        60_000,
+      );
+      const endedAfterMs = Date.now() - killedAt;
+      expect(finished.map((row) => row.type)).toEqual(Array(OPEN_CALLS).fill('CallEnded'));
+      const { rows: lost } = await ledger.query<{ n: string }>(
+        `SELECT count(*) AS n FROM ledger_events
+          WHERE stream_id = ANY($1) AND type = 'ParticipantDisconnected'
+            AND data->>'reason' = 'instance_lost'`,
+        [streams],
+      );
+      expect(Number(lost[0]?.n)).toBe(2 * OPEN_CALLS);
+      const bound =
+        backAfterMs +
+        (PRESENCE.LEASE_SECONDS + PRESENCE.RENEW_SECONDS + PRESENCE.GRACE_SECONDS) * 1000 +
+        SLACK_MS;
+      process.stdout.write(
+        `the ${OPEN_CALLS} calls left open ended ${endedAfterMs} ms after the kill (bound ${bound} ms)\n`,
+      );
+      expect(endedAfterMs).toBeLessThanOrEqual(bound);
     } finally {
       await ledger.end();
     }

@@ -17,6 +17,9 @@ const WRITERS = 6;
 /** No answer may take longer: a request that waits for the database to come back has hung. */
 const HANG_MS = 10_000;
 const OUTAGE_MS = 2_000;
+/** Longer than the outage: a participant whose instance is up must not be taken for lost. */
+const LEASE_SECONDS = 8;
+const LINK_UP = { rttMs: 40, jitterMs: 5, packetLossPct: 0, connectionState: 'connected' };
 
 /** What the load saw: every answer that was not a success, and every request that hung. */
 interface Observed {
@@ -42,6 +45,8 @@ describe('PostgreSQL restarted under load', () => {
         DATABASE_URL: cluster.url,
         JWT_SECRET: TEST_JWT_SECRET,
         RING_TIMEOUT_SECONDS: '3',
+        PRESENCE_LEASE_SECONDS: String(LEASE_SECONDS),
+        PRESENCE_LEASE_RENEW_SECONDS: '1',
         LOGIN_ATTEMPTS_PER_MINUTE: '100000',
         LOGIN_ATTEMPTS_PER_ACCOUNT: '100000',
         CALLS_PER_USER_PER_MINUTE: '100000',
@@ -146,6 +151,20 @@ describe('PostgreSQL restarted under load', () => {
       type: 'VIDEO',
     });
     const joinable = typeof created === 'string' ? '' : String(created.body['id']);
+    // A call in progress over sockets all along: its presence leases must live through it.
+    const inProgress = await call('POST', '/webrtc/calls', tokens.provider, {
+      patientId: DEMO.patient.id,
+      type: 'VIDEO',
+    });
+    const liveCall = typeof inProgress === 'string' ? '' : String(inProgress.body['id']);
+    await call('POST', `/webrtc/calls/${liveCall}/answer`, tokens.patient);
+    const providerSocket = await SignalingClient.connect(url, tokens.provider);
+    for (const socket of [providerSocket, patientSocket]) {
+      expect(await socket.request('join-call', { callId: liveCall })).toMatchObject({ ok: true });
+      expect(
+        await socket.request('connection-quality', { callId: liveCall, ...LINK_UP }),
+      ).toMatchObject({ ok: true });
+    }
     let socketAckDuringOutage: Ack | undefined;
     let loadOver = false;
     const writers = Array.from({ length: WRITERS }, (_, index) =>
@@ -206,7 +225,10 @@ describe('PostgreSQL restarted under load', () => {
       for (const id of observed.acknowledged.answered) expect(has('CallAnswered', id)).toBe(true);
       for (const id of observed.acknowledged.ended) expect(has('CallEnded', id)).toBe(true);
       const initiatedByLoad = rows.filter(
-        (row) => row.type === 'CallInitiated' && row.stream_id !== `call-${joinable}`,
+        (row) =>
+          row.type === 'CallInitiated' &&
+          row.stream_id !== `call-${joinable}` &&
+          row.stream_id !== `call-${liveCall}`,
       ).length;
       expect(initiatedByLoad).toBe(new Set(observed.acknowledged.initiated).size);
     } finally {
@@ -237,6 +259,25 @@ describe('PostgreSQL restarted under load', () => {
       30_000,
     );
     expect(typeof missed !== 'string' && missed.body['status']).toBe('MISSED');
+    // Presence: the leases were renewed again once the database was back, nobody was lost.
+    await new Promise((resolve) => setTimeout(resolve, LEASE_SECONDS * 1000));
+    const presence = new pg.Client({ connectionString: cluster.url });
+    await presence.connect();
+    try {
+      const leases = await presence.query<{ live: boolean }>(
+        'SELECT expires_at > now() AS live FROM presence_leases WHERE call_id = $1',
+        [liveCall],
+      );
+      expect(leases.rows).toEqual([{ live: true }, { live: true }]);
+      const drops = await presence.query(
+        "SELECT 1 FROM ledger_events WHERE stream_id = $1 AND type = 'ParticipantDisconnected'",
+        [`call-${liveCall}`],
+      );
+      expect(drops.rows).toEqual([]);
+    } finally {
+      await presence.end();
+    }
+    providerSocket.close();
     patientSocket.close();
 
     // And the ledger's tree: every event is a leaf again.

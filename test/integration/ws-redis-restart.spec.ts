@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { SignalingClient } from '../support/socket-client.js';
 import {
   callAcrossInstances,
@@ -95,6 +96,21 @@ withRedisServer(
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(patient.all('ice-candidate')).toEqual([]);
       expect(provider.all('ice-candidate')).toEqual([]);
+
+      // Presence lives in PostgreSQL: the Redis outage took nobody for lost.
+      const events = await pair.a.ledgerEvents(`call-${callId}`);
+      expect(events.filter((event) => event.type === 'ParticipantDisconnected')).toEqual([]);
+      const leases = new pg.Client({ connectionString: pair.a.database.connectionString });
+      await leases.connect();
+      try {
+        const { rows } = await leases.query<{ live: boolean }>(
+          'SELECT expires_at > now() AS live FROM presence_leases WHERE call_id = $1',
+          [callId],
+        );
+        expect(rows).toEqual([{ live: true }, { live: true }]);
+      } finally {
+        await leases.end();
+      }
     });
   },
 );
