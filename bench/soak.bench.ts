@@ -106,6 +106,27 @@ interface Pair {
   busy: boolean;
 }
 
+/** Logged in, with a socket on /webrtc. */
+async function connectMember(api: Api, base: string, person: { id: string; email: string }) {
+  const login = await api.request('POST', '/auth/login', null, {
+    email: person.email,
+    password: 'demo',
+  });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
+  const token = String(login.body['accessToken']);
+  const socket = io(`${base}/webrtc`, {
+    auth: { token },
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  return { id: person.id, token, socket } satisfies Member;
+}
+
 /** The soak's own providers and patients, with the demo accounts' password. */
 async function createPairs(databaseUrl: string, api: Api, base: string): Promise<Pair[]> {
   const db = new pg.Client({ connectionString: databaseUrl });
@@ -130,27 +151,9 @@ async function createPairs(databaseUrl: string, api: Api, base: string): Promise
   } finally {
     await db.end();
   }
-  const members = await Promise.all(
-    people.map(async (person): Promise<Member> => {
-      const login = await api.request('POST', '/auth/login', null, {
-        email: person.email,
-        password: 'demo',
-      });
-      if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
-      const token = String(login.body['accessToken']);
-      const socket = io(`${base}/webrtc`, {
-        auth: { token },
-        transports: ['websocket'],
-        forceNew: true,
-        reconnection: false,
-      });
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', resolve);
-        socket.once('connect_error', reject);
-      });
-      return { id: person.id, token, socket };
-    }),
-  );
+  // One login at a time: the password hasher refuses a crowd (AUTH.BUSY), as it should.
+  const members: Member[] = [];
+  for (const person of people) members.push(await connectMember(api, base, person));
   const pairs: Pair[] = [];
   for (let i = 0; i < members.length; i += 2) {
     const provider = members[i];
@@ -265,12 +268,37 @@ async function main(): Promise<void> {
     root,
   );
   const base = `http://127.0.0.1:${port}`;
-  const pid = server.pid;
-  if (pid === undefined) throw new Error('the server has no pid');
   const api = apiAt(base);
-  const pairs = await createPairs(database.connectionString, api, base);
   const counters: Counters = { started: 0, ended: 0, qualityReports: 0, failures: new Map() };
   const samples: MinuteSample[] = [];
+  let pairs: Pair[] = [];
+  try {
+    const pid = server.pid;
+    if (pid === undefined) throw new Error('the server has no pid');
+    pairs = await createPairs(database.connectionString, api, base);
+    await soak(api, pid, pairs, counters, samples);
+  } finally {
+    for (const pair of pairs) {
+      pair.provider.socket.close();
+      pair.patient.socket.close();
+    }
+    const exited = once(server, 'exit');
+    server.kill('SIGTERM');
+    await exited;
+    await database.drop();
+    rmSync(root, { recursive: true, force: true });
+  }
+  report(counters, samples);
+}
+
+/** Calls at the steady rate until the time is up, sampled every minute. */
+async function soak(
+  api: Api,
+  pid: number,
+  pairs: Pair[],
+  counters: Counters,
+  samples: MinuteSample[],
+): Promise<void> {
   const calls: Array<Promise<void>> = [];
   const started = Date.now();
   const stopAt = started + MINUTES * 60_000;
@@ -311,19 +339,13 @@ async function main(): Promise<void> {
     samples.push(await sample(api, pid, MINUTES, counters));
   } finally {
     clearInterval(reporter);
-    for (const pair of pairs) {
-      pair.provider.socket.close();
-      pair.patient.socket.close();
-    }
-    const exited = once(server, 'exit');
-    server.kill('SIGTERM');
-    await exited;
-    await database.drop();
-    rmSync(root, { recursive: true, force: true });
   }
+}
 
+/** The halves side by side: memory must stay flat. */
+function report(counters: Counters, samples: readonly MinuteSample[]): void {
   const half = MINUTES / 2;
-  const peak = (rows: MinuteSample[]) => Math.max(...rows.map((row) => row.rssMb));
+  const peak = (rows: readonly MinuteSample[]) => Math.max(...rows.map((row) => row.rssMb));
   const firstHalf = peak(samples.filter((row) => row.minute <= half));
   const secondHalf = peak(samples.filter((row) => row.minute > half));
   process.stdout.write(
