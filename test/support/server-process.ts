@@ -6,7 +6,6 @@ import { BUILT_MAIN } from './built-server.js';
 import type { TestDatabase } from './test-database.js';
 import { TEST_JWT_SECRET } from './test-server.js';
 
-
 /**
  * The built server as a child process on a loopback port, on a test database migrated already,
  * with nothing of the test's environment but PATH: an instance a test can kill with SIGKILL, as
