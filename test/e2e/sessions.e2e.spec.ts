@@ -474,6 +474,63 @@ describe('sessions: login, refresh, logout, deactivation', () => {
   });
 });
 
+describe('the last active admin', () => {
+  let api: TestServer;
+  const second = { id: '00000000-0000-4000-8000-0000000000a2', email: 'admin2@demo.test' };
+
+  beforeAll(async () => {
+    api = await TestServer.start({ LOGIN_ATTEMPTS_PER_MINUTE: '1000' });
+    // A second admin, with the demo accounts' password.
+    const client = new pg.Client({ connectionString: api.database.connectionString });
+    await client.connect();
+    try {
+      await client.query(
+        `INSERT INTO users (id, email, role, display_name, password_hash)
+         SELECT $1, $2, 'admin', 'Second Admin', password_hash FROM users WHERE id = $3`,
+        [second.id, second.email, DEMO.admin.id],
+      );
+    } finally {
+      await client.end();
+    }
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  const tokenOf = async (email: string) => {
+    const response = await api.request<Tokens>('POST', '/auth/login', {
+      body: { email, password: 'demo' },
+    });
+    expect(response.status).toBe(200);
+    return response.body.accessToken;
+  };
+
+  it('cannot be deactivated, even by two admins deactivating each other at once', async () => {
+    const [first, other] = [await tokenOf(DEMO.admin.email), await tokenOf(second.email)];
+    const before = await api.ledgerEventCount();
+    const [one, two] = await Promise.all([
+      api.request('POST', `/admin/users/${second.id}/deactivate`, { token: first }),
+      api.request('POST', `/admin/users/${DEMO.admin.id}/deactivate`, { token: other }),
+    ]);
+    // One of them went through; the other found itself the last admin left.
+    expect([one.status, two.status].sort()).toEqual([200, 409]);
+    const refused = one.status === 409 ? one : two;
+    expect(refused.body).toMatchObject({ code: 'USER.LAST_ADMIN' });
+    // The survivor cannot deactivate itself either, and that refusal appends nothing.
+    const survivorToken = one.status === 200 ? first : other;
+    const survivorId = one.status === 200 ? DEMO.admin.id : second.id;
+    const afterOne = await api.ledgerEventCount();
+    expect(afterOne).toBeGreaterThan(before);
+    const self = await api.request('POST', `/admin/users/${survivorId}/deactivate`, {
+      token: survivorToken,
+    });
+    expect(self.status).toBe(409);
+    expect(self.body).toMatchObject({ code: 'USER.LAST_ADMIN' });
+    expect(await api.ledgerEventCount()).toBe(afterOne);
+    expect((await api.request('GET', '/auth/me', { token: survivorToken })).status).toBe(200);
+  });
+});
+
 describe('failed logins beyond the login limit', () => {
   let api: TestServer;
 

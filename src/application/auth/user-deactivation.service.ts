@@ -44,8 +44,16 @@ export class UserDeactivation {
       throw new ApplicationError('USER.NOT_FOUND', 'not_found', 'No user has this id');
     }
     const { user } = deactivation;
+    if (deactivation.outcome === 'last_admin') {
+      throw new ApplicationError(
+        'USER.LAST_ADMIN',
+        'conflict',
+        'This is the only active admin: make another admin first, or nobody could manage accounts',
+      );
+    }
     const ended = await this.sessions.endAllOfUser(user.id, 'deactivated');
-    if (deactivation.changed) await this.audit.userDeactivated(user, admin, context);
+    if (deactivation.outcome === 'deactivated')
+      await this.audit.userDeactivated(user, admin, context);
     for (const sessionId of ended) {
       await this.audit.sessionRevoked(
         { sessionId, userId: user.id },

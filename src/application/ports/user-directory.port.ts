@@ -17,8 +17,11 @@ export interface UserWithCredentials extends DirectoryUser {
 
 export interface Deactivation {
   readonly user: DirectoryUser;
-  /** False when the user was inactive already. */
-  readonly changed: boolean;
+  /**
+   * `deactivated` now, `already_inactive`, or refused as the `last_admin`: the one active admin
+   * left, without whom nobody could manage accounts any more.
+   */
+  readonly outcome: 'deactivated' | 'already_inactive' | 'last_admin';
 }
 
 export interface UserPage {

@@ -53,13 +53,31 @@ export class KnexUserDirectory implements UserDirectory {
   }
 
   async deactivate(id: string, at: Date): Promise<Deactivation | null> {
-    // The row lock makes concurrent deactivations agree on which one changed it.
+    // The row locks make concurrent deactivations agree on which one changed the user and, for
+    // admins, on who is left: every deactivation of an admin locks the active admins' rows first,
+    // in id order, so two admins deactivating each other at once wait in turn (no deadlock) and
+    // the second sees the first one gone.
     return this.knex.transaction(async (trx) => {
+      const target = await trx<UserRow>('users').where({ id }).first('role');
+      if (!target) return null;
+      const activeAdmins =
+        target.role === 'admin'
+          ? await trx<UserRow>('users')
+              .where({ role: 'admin' })
+              .whereNull('deactivated_at')
+              .orderBy('id')
+              .forUpdate()
+              .select('id')
+          : [];
       const row = await trx<UserRow>('users').where({ id }).forUpdate().first();
       if (!row) return null;
-      if (row.deactivated_at !== null) return { user: toDirectoryUser(row), changed: false };
+      const user = toDirectoryUser(row);
+      if (row.deactivated_at !== null) return { user, outcome: 'already_inactive' };
+      if (row.role === 'admin' && activeAdmins.every((admin) => admin.id === id)) {
+        return { user, outcome: 'last_admin' };
+      }
       await trx('users').where({ id }).update({ deactivated_at: at });
-      return { user: toDirectoryUser(row), changed: true };
+      return { user, outcome: 'deactivated' };
     });
   }
 
