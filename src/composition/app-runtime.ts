@@ -28,6 +28,7 @@ import type { RateLimiter } from '../application/ports/rate-limiter.port.js';
 import type { RateLimitSettings } from '../application/rate-limits/rate-limit-settings.js';
 import { JoseTokenIssuer } from '../infrastructure/auth/jose-token-issuer.adapter.js';
 import { PostgresSessionStore } from '../infrastructure/auth/postgres-session-store.adapter.js';
+import type { SessionStore } from '../application/ports/session-store.port.js';
 import type { AppConfig } from '../infrastructure/config/app-config.js';
 import { isLoopbackHost } from '../infrastructure/config/env-values.js';
 import { openRecordingCrypto } from '../infrastructure/crypto/open-recording-crypto.js';
@@ -151,7 +152,10 @@ export async function buildAppRuntime(
       : { url: config.redisUrl, keyPrefix: `${config.signaling.redisStreamName}:rate-limit:` },
   );
   cleanup.push(() => rateLimiter.close());
-  await applyDemoMode(config, knex, passwords, logger);
+  // Wall-clock time, as for the access tokens' expiry: a test's hand-moved clock must not end (or
+  // prolong) sessions.
+  const sessionStore = new PostgresSessionStore(knex, new SystemClock());
+  await applyDemoMode(config, knex, passwords, sessionStore, logger);
   if (config.auth.jwtSecretGenerated) {
     logger.warn('JWT_SECRET is not set: tokens are signed with a per-process key and die with it');
   }
@@ -199,9 +203,7 @@ export async function buildAppRuntime(
       identityProvider: config.auth.identityProvider,
     }),
     sessions: {
-      // Wall-clock time, as for the access tokens' expiry: a test's hand-moved clock must not
-      // end (or prolong) sessions.
-      store: new PostgresSessionStore(knex, new SystemClock()),
+      store: sessionStore,
       settings: { refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds },
     },
     callPolicy: config.calls,
@@ -278,11 +280,19 @@ async function applyDemoMode(
   config: AppConfig,
   knex: Knex,
   passwords: PasswordHasher,
+  sessions: SessionStore,
   logger: Logger,
 ): Promise<void> {
   if (!config.demoUsers) {
     const disabled = await disableDemoUsers(knex);
-    if (disabled > 0) logger.warn({ disabled }, 'demo mode is off: demo accounts disabled');
+    // A session opened while demo mode was on must not outlive it.
+    let sessionsEnded = 0;
+    for (const user of DEMO_USERS) {
+      sessionsEnded += (await sessions.endAllOfUser(user.id, 'deactivated')).length;
+    }
+    if (disabled > 0 || sessionsEnded > 0) {
+      logger.warn({ disabled, sessionsEnded }, 'demo mode is off: demo accounts disabled');
+    }
     return;
   }
   await seedDemoUsers(knex, passwords);

@@ -37,6 +37,7 @@ describe('demo mode', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
   });
+  let demoSession = { accessToken: '', refreshToken: '' };
   afterAll(async () => {
     await database.drop();
     rmSync(keyDir, { recursive: true, force: true });
@@ -51,7 +52,13 @@ describe('demo mode', () => {
       expect(listed.status).toBe(200);
       expect(listed.body.password).toBe('demo');
       expect(listed.body.users).toHaveLength(DEMO_USERS.length);
-      expect(await adminLogin(api)).toBe(200);
+      const login = await api.request<{ accessToken: string; refreshToken: string }>(
+        'POST',
+        '/auth/login',
+        { body: ADMIN },
+      );
+      expect(login.status).toBe(200);
+      demoSession = login.body;
     });
   });
 
@@ -67,6 +74,16 @@ describe('demo mode', () => {
         });
         expect(login.status).toBe(401);
       }
+      // The session opened while demo mode was on ended with it.
+      expect(
+        (await api.request('GET', '/auth/me', { token: demoSession.accessToken })).body,
+      ).toMatchObject({
+        code: 'AUTH.SESSION_ENDED',
+      });
+      const refreshed = await api.request('POST', '/auth/refresh', {
+        body: { refreshToken: demoSession.refreshToken },
+      });
+      expect(refreshed.status).toBe(401);
     });
   });
 
