@@ -33,3 +33,13 @@ export function databaseUnavailable(retryAfterSeconds: number): RetryLaterError 
     'busy',
   );
 }
+
+/** The shared rate-limit counters cannot be reached: nothing is let through uncounted. */
+export function rateLimitsUnavailable(retryAfterSeconds: number): RetryLaterError {
+  return new RetryLaterError(
+    'SERVICE.RATE_LIMITS_UNAVAILABLE',
+    'The rate limits cannot be checked for a moment; try again shortly',
+    retryAfterSeconds,
+    'busy',
+  );
+}

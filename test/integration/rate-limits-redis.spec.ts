@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { createClient } from 'redis';
 import { startInstancePair, type InstancePair } from '../support/socket-cluster.js';
-import { DEMO } from '../support/test-server.js';
+import { eventually } from '../support/socket-client.js';
+import { PrivateRedis, redisServerBinary } from '../support/socket-redis-server.js';
+import { DEMO, TestServer } from '../support/test-server.js';
 
 const REDIS_URL = process.env.REDIS_URL;
 const withRedis = REDIS_URL ? describe : describe.skip;
@@ -53,5 +55,41 @@ withRedis(`login limits in Redis${REDIS_URL ? '' : ' (skipped: REDIS_URL is not 
     } finally {
       await client.end();
     }
+  });
+});
+
+const redisBinary = redisServerBinary();
+const withRedisServer = redisBinary ? describe : describe.skip;
+
+withRedisServer('login limits while their Redis is away', () => {
+  let redis: PrivateRedis;
+  let api: TestServer;
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.start(redisBinary ?? '');
+    api = await TestServer.start({ REDIS_URL: redis.url });
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await redis?.stop();
+  });
+
+  it('answer 503 with Retry-After at once, record nothing, and count again once it is back', async () => {
+    const login = () =>
+      api.request('POST', '/auth/login', { body: { email: DEMO.analyst.email, password: 'demo' } });
+    expect((await login()).status).toBe(200);
+    await redis.kill();
+    const before = await api.ledgerEventCount();
+    const started = Date.now();
+    const refused = await login();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ code: 'SERVICE.RATE_LIMITS_UNAVAILABLE' });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await api.ledgerEventCount()).toBe(before);
+
+    await redis.run();
+    const back = await eventually(login, (response) => response.status === 200, 15_000);
+    expect(back.status).toBe(200);
   });
 });

@@ -17,6 +17,9 @@ export async function openRateLimiter(
   if (redis === null) return { limiter: new PostgresRateLimiter(knex), close: async () => {} };
   const client = createClient({
     url: redis.url,
+    // While Redis is away a hit fails at once (and the request gets 503) rather than waiting in a
+    // queue for a reconnect that may take long: a login must never hang on its rate limit.
+    disableOfflineQueue: true,
     socket: {
       connectTimeout: 5_000,
       reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 1_000),

@@ -1,5 +1,6 @@
 import type { createClient } from 'redis';
 import type { RateLimitDecision, RateLimiter } from '../../application/ports/rate-limiter.port.js';
+import { rateLimitsUnavailable } from '../../application/retry-later.error.js';
 import { rateLimitKeyDigest } from './rate-limit-key.js';
 
 export type RateLimitRedisClient = ReturnType<typeof createClient>;
@@ -15,6 +16,9 @@ end
 return { hits, ttl }
 `;
 
+/** A reconnect takes a second or two. */
+const RETRY_AFTER_SECONDS = 2;
+
 /** Fixed-window counters in Redis (with REDIS_URL): one atomic script a hit, expired by Redis. */
 export class RedisRateLimiter implements RateLimiter {
   constructor(
@@ -24,10 +28,16 @@ export class RedisRateLimiter implements RateLimiter {
   ) {}
 
   async hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitDecision> {
-    const reply = (await this.redis.eval(HIT, {
-      keys: [this.keyOf(key)],
-      arguments: [String(windowSeconds * 1000)],
-    })) as [number, number];
+    let reply: [number, number];
+    try {
+      reply = (await this.redis.eval(HIT, {
+        keys: [this.keyOf(key)],
+        arguments: [String(windowSeconds * 1000)],
+      })) as [number, number];
+    } catch {
+      // Redis away (or refusing): no count, so no request goes through uncounted.
+      throw rateLimitsUnavailable(RETRY_AFTER_SECONDS);
+    }
     const [hits, ttlMs] = reply;
     return {
       allowed: hits <= limit,
