@@ -248,6 +248,8 @@ describe('an instance killed mid-call', () => {
     processes.push(only);
     const { callId, clients: inCall } = await callOn(only.url, only.url, false);
     clients.push(...inCall);
+    // A join is acknowledged once its lease is taken: killed right after, the lease is there.
+    expect(await leasesOf(database, callId)).toEqual([{ live: true }, { live: true }]);
 
     await only.kill();
     // The leases run out while nothing runs at all.

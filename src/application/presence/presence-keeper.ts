@@ -47,21 +47,26 @@ export class PresenceKeeper {
     await Promise.allSettled([...this.pending]);
   }
 
-  /** The participant is in the call through this socket: its lease is this instance's. */
-  held(holder: PresenceHolder): void {
-    this.untilDone(holder, 'take a presence lease', () =>
+  /**
+   * The participant is in the call through this socket: its lease is this instance's. Resolves
+   * once the first attempt to take it has ended, so the join is acknowledged only once presence
+   * is tracked (an instance that dies right after still leaves a lease to expire); a failed first
+   * attempt is retried behind, and resolves too rather than hold the join up.
+   */
+  held(holder: PresenceHolder): Promise<void> {
+    return this.untilDone(holder, 'take a presence lease', () =>
       this.leases.take(holder, this.instanceId, this.settings.leaseSeconds),
     );
   }
 
   /** The socket left the call with nothing to record (left, or the call ended): lease released. */
   left(holder: PresenceHolder): void {
-    this.untilDone(holder, 'release a presence lease', () => this.leases.release(holder));
+    void this.untilDone(holder, 'release a presence lease', () => this.leases.release(holder));
   }
 
   /** The socket dropped while in the call: the drop is recorded, then the lease released. */
   dropped(holder: PresenceHolder): void {
-    this.untilDone(holder, 'record a disconnect', async () => {
+    void this.untilDone(holder, 'record a disconnect', async () => {
       await disconnectParticipant(this.calls, holder, 'connection_lost');
       await this.leases.release(holder);
     });
@@ -80,27 +85,41 @@ export class PresenceKeeper {
 
   /**
    * Runs after the steps already queued for the same participant and socket, so a release never
-   * overtakes the take it ends (a socket that drops while its join is being recorded).
+   * overtakes the take it ends (a socket that drops while its join is being recorded). Resolves
+   * when the step's first attempt has ended, whether it succeeded or is being retried.
    */
-  private untilDone(holder: PresenceHolder, what: string, step: () => Promise<void>): void {
+  private untilDone(
+    holder: PresenceHolder,
+    what: string,
+    step: () => Promise<void>,
+  ): Promise<void> {
     const key = `${holder.callId}|${holder.userId}|${holder.socketId}`;
     const previous = this.queues.get(key) ?? Promise.resolve();
-    const task: Promise<void> = previous.then(() => this.retry(what, step));
+    let firstAttemptEnded: () => void = () => undefined;
+    const firstAttempt = new Promise<void>((resolve) => (firstAttemptEnded = resolve));
+    const task: Promise<void> = previous.then(() => this.retry(what, step, firstAttemptEnded));
     this.queues.set(key, task);
     this.pending.add(task);
     void task.finally(() => {
       this.pending.delete(task);
       if (this.queues.get(key) === task) this.queues.delete(key);
+      firstAttemptEnded();
     });
+    return firstAttempt;
   }
 
-  private async retry(what: string, step: () => Promise<void>): Promise<void> {
+  private async retry(
+    what: string,
+    step: () => Promise<void>,
+    firstAttemptEnded: () => void,
+  ): Promise<void> {
     const longestWaitMs = this.settings.renewSeconds * 1000;
     for (let attempt = 1, waitMs = FIRST_RETRY_MS; ; attempt++) {
       try {
         await step();
         return;
       } catch (error) {
+        firstAttemptEnded();
         if (this.stopped) {
           this.logger.warn(`could not ${what} before shutdown; the lease's expiry covers it`, {
             attempts: attempt,

@@ -41,11 +41,11 @@ async function withOwnCallRoomJoined<Result extends CallCommandResult>(
  * instance it lives): the newest connection is the one that takes part, and the old one's
  * eventual disconnect then records nothing.
  */
-function enterCall(
+async function enterCall(
   context: SignalContext,
   { state: call, revision }: CallCommandResult,
   evictOthers: boolean,
-): AckSuccess {
+): Promise<AckSuccess> {
   if (call.status === 'NONE') throw new Error('a call command left no call behind');
   const { socket, actor, server } = context;
   const rooms = roomsOf(call.callId, actor.userId);
@@ -57,7 +57,7 @@ function enterCall(
     revision,
   };
   context.quality.heardFrom(socket, call.callId);
-  context.presence.held(call.callId);
+  await context.presence.held(call.callId);
   return { ok: true, ...roomSnapshot(call) };
 }
 
@@ -109,6 +109,6 @@ export const reconnectCall = defineHandler({
         new ReconnectCallCommand(callId, context.actor, context.requestContext()),
       ),
     );
-    return { ...enterCall(context, result, true), resumed: result.resumed };
+    return { ...(await enterCall(context, result, true)), resumed: result.resumed };
   },
 });

@@ -26,7 +26,8 @@ export interface SignalContext {
   renewToken(token: string): Promise<Date>;
   /** The sender's presence lease in a call: held while this socket takes part, then released. */
   readonly presence: {
-    held(callId: string): void;
+    /** Resolves once the lease is taken (or its first attempt failed and is being retried). */
+    held(callId: string): Promise<void>;
     left(callId: string): void;
   };
 }
