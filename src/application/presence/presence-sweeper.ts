@@ -1,3 +1,5 @@
+import { claimUntilNoneLeft } from '../background/claim-until-none-left.js';
+import { PeriodicLoop } from '../background/periodic-loop.js';
 import type { CallCommands } from '../call/call-commands.js';
 import type { PresenceHolder, PresenceLeases } from '../ports/presence-leases.port.js';
 import { disconnectParticipant } from './disconnect-participant.js';
@@ -16,9 +18,7 @@ const CLAIM_BATCH = 20;
  * reconnect grace then runs as for any drop.
  */
 export class PresenceSweeper {
-  private timeout: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
+  private readonly loop = new PeriodicLoop(() => this.tick());
 
   constructor(
     private readonly leases: PresenceLeases,
@@ -28,26 +28,19 @@ export class PresenceSweeper {
   ) {}
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timeout) clearTimeout(this.timeout);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Handles every lease expired now; answers how many disconnects it recorded or found moot. */
-  async sweep(): Promise<number> {
-    let handled = 0;
-    for (;;) {
-      const expired = await this.leases.claimExpired(CLAIM_BATCH, this.settings.renewSeconds);
-      if (expired.length === 0) return handled;
-      for (const holder of expired) {
-        if (await this.disconnect(holder)) handled++;
-      }
-    }
+  sweep(): Promise<number> {
+    return claimUntilNoneLeft(
+      () => this.leases.claimExpired(CLAIM_BATCH, this.settings.renewSeconds),
+      (holder) => this.disconnect(holder),
+    );
   }
 
   private async disconnect(holder: PresenceHolder): Promise<boolean> {
@@ -63,19 +56,13 @@ export class PresenceSweeper {
     }
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timeout = setTimeout(() => {
-      this.running = this.tick().finally(() => (this.running = null));
-    }, delayMs);
-  }
-
-  private async tick(): Promise<void> {
+  /** One sweep; answers the delay until the next. */
+  private async tick(): Promise<number> {
     try {
       await this.sweep();
     } catch (error) {
       this.logger.warn('presence sweep failed', { error: (error as Error).message });
     }
-    this.schedule(this.settings.renewSeconds * 1000);
+    return this.settings.renewSeconds * 1000;
   }
 }

@@ -1,4 +1,6 @@
 import { DomainError } from '../../domain/shared/domain-error.js';
+import { claimUntilNoneLeft } from '../background/claim-until-none-left.js';
+import { PeriodicLoop } from '../background/periodic-loop.js';
 import type { Clock } from '../ports/clock.port.js';
 import type {
   DueTimer,
@@ -28,37 +30,25 @@ export interface TimerWorkerOptions {
  * to run out so that this or another instance tries again.
  */
 export class TimerWorker {
-  private timeout: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
+  private readonly loop = new PeriodicLoop(() => this.tick());
 
   constructor(private readonly options: TimerWorkerOptions) {}
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timeout) clearTimeout(this.timeout);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Fires every timer due now; exposed so tests and the CLI can drive it deterministically. */
-  async fireDue(): Promise<number> {
-    let fired = 0;
-    for (;;) {
-      const due = await this.options.store.claimDue(
-        this.options.clock.now(),
-        20,
-        this.options.leaseSeconds ?? 30,
-      );
-      if (due.length === 0) return fired;
-      for (const timer of due) {
-        if (await this.fire(timer)) fired++;
-      }
-    }
+  fireDue(): Promise<number> {
+    return claimUntilNoneLeft(
+      () =>
+        this.options.store.claimDue(this.options.clock.now(), 20, this.options.leaseSeconds ?? 30),
+      (timer) => this.fire(timer),
+    );
   }
 
   private async fire(timer: DueTimer): Promise<boolean> {
@@ -85,14 +75,8 @@ export class TimerWorker {
     return this.options.handlers[kind] as TimerHandler<Kind>;
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timeout = setTimeout(() => {
-      this.running = this.tick().finally(() => (this.running = null));
-    }, delayMs);
-  }
-
-  private async tick(): Promise<void> {
+  /** One check; answers the delay until the next, sooner when a timer falls due before it. */
+  private async tick(): Promise<number> {
     const maxIdle = this.options.maxIdleMs ?? 1000;
     let delay = maxIdle;
     try {
@@ -107,6 +91,6 @@ export class TimerWorker {
     } catch (error) {
       this.options.logger.warn('timer check failed', { error: (error as Error).message });
     }
-    this.schedule(delay);
+    return delay;
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   RecordingObjectNotFoundError,
@@ -11,18 +11,7 @@ import {
   type StoredObject,
   type UnfinishedWrite,
 } from '../../application/ports/recording-storage.port.js';
-
-/** Counts the bytes that pass through. */
-export function byteCounter(): Transform & { bytes: number } {
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      counter.bytes += chunk.length;
-      done(null, chunk);
-    },
-  }) as Transform & { bytes: number };
-  counter.bytes = 0;
-  return counter;
-}
+import { byteCounter } from './byte-counter.js';
 
 const PARTIAL_SUFFIX = '.partial';
 /** `<key>.<uuid>.partial`: a file still being written (or left by a crash while it was). */

@@ -18,7 +18,8 @@ import {
   type StoredObject,
   type UnfinishedWrite,
 } from '../../application/ports/recording-storage.port.js';
-import { byteCounter } from './local-recording-storage.adapter.js';
+import { allPages } from './all-pages.js';
+import { byteCounter } from './byte-counter.js';
 
 export interface S3RecordingStorageOptions {
   readonly bucket: string;
@@ -108,15 +109,18 @@ export class S3RecordingStorage implements RecordingStorage {
   }
 
   async *list(prefix: string): AsyncIterable<StoredObject> {
-    let token: string | undefined;
-    do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({
-          Bucket: this.options.bucket,
-          ...(prefix ? { Prefix: prefix } : {}),
-          ...(token ? { ContinuationToken: token } : {}),
-        }),
-      );
+    const pages = allPages(
+      (token: string | undefined) =>
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.options.bucket,
+            ...(prefix ? { Prefix: prefix } : {}),
+            ...(token ? { ContinuationToken: token } : {}),
+          }),
+        ),
+      (page) => (page.IsTruncated ? page.NextContinuationToken : undefined),
+    );
+    for await (const page of pages) {
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined) continue;
         yield {
@@ -125,21 +129,25 @@ export class S3RecordingStorage implements RecordingStorage {
           modifiedAt: object.LastModified ?? new Date(0),
         };
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    }
   }
 
   async *unfinishedWrites(): AsyncIterable<UnfinishedWrite> {
-    let keyMarker: string | undefined;
-    let uploadIdMarker: string | undefined;
-    for (;;) {
-      const page = await this.client.send(
-        new ListMultipartUploadsCommand({
-          Bucket: this.options.bucket,
-          ...(keyMarker ? { KeyMarker: keyMarker } : {}),
-          ...(uploadIdMarker ? { UploadIdMarker: uploadIdMarker } : {}),
-        }),
-      );
+    const pages = allPages(
+      (markers: { keyMarker?: string; uploadIdMarker?: string } | undefined) =>
+        this.client.send(
+          new ListMultipartUploadsCommand({
+            Bucket: this.options.bucket,
+            ...(markers?.keyMarker ? { KeyMarker: markers.keyMarker } : {}),
+            ...(markers?.uploadIdMarker ? { UploadIdMarker: markers.uploadIdMarker } : {}),
+          }),
+        ),
+      (page) =>
+        page.IsTruncated
+          ? { keyMarker: page.NextKeyMarker, uploadIdMarker: page.NextUploadIdMarker }
+          : undefined,
+    );
+    for await (const page of pages) {
       for (const upload of page.Uploads ?? []) {
         if (upload.Key === undefined || upload.UploadId === undefined) continue;
         yield {
@@ -148,9 +156,6 @@ export class S3RecordingStorage implements RecordingStorage {
           startedAt: upload.Initiated ?? new Date(0),
         };
       }
-      if (!page.IsTruncated) return;
-      keyMarker = page.NextKeyMarker;
-      uploadIdMarker = page.NextUploadIdMarker;
     }
   }
 

@@ -26,11 +26,11 @@ import {
 import { RECORDING_SETTINGS, type RecordingSettings } from '../recording-settings.js';
 import {
   assertMayUpload,
-  completionCommand,
   keepUploadAlive,
   leaseStaleBefore,
   recordingObjectKey,
 } from '../recording-upload-rules.js';
+import { appendRecordingUploaded } from '../append-recording-uploaded.js';
 import { sealIntoStorage } from '../seal-into-storage.js';
 
 /** Where a resumable upload's parts live until it completes: each part sealed on its own. */
@@ -211,22 +211,13 @@ export class ResumableRecordingUploads {
           `bytes 0-${sizeBytes - 1}/${sizeBytes} in parts of ${partBytes}`,
         );
       }
-      let result: CallCommandResult;
-      try {
-        const { type, data } = completionCommand(
-          upload.recordingId,
-          contentType,
-          sealed,
-          storageKey,
-          target.actor,
-          this.clock,
-          this.settings,
-        );
-        result = await this.calls.execute(upload.callId, { type, data }, target.actor, context);
-      } catch (error) {
-        await this.storage.delete(storageKey).catch(() => undefined);
-        throw error;
-      }
+      const { callId, recordingId } = upload;
+      const result = await appendRecordingUploaded(
+        { calls: this.calls, storage: this.storage, clock: this.clock, settings: this.settings },
+        { callId, recordingId, contentType, sealed, storageKey },
+        target.actor,
+        context,
+      );
       await this.uploads.release(uploadId);
       // Left behind if this fails: the sweeper removes parts of uploads that no longer exist.
       await this.deleteParts(upload).catch(() => undefined);

@@ -14,11 +14,11 @@ import { RecordingTooLargeError, uploadInProgress } from '../recording.errors.js
 import { RECORDING_SETTINGS, type RecordingSettings } from '../recording-settings.js';
 import {
   assertMayUpload,
-  completionCommand,
   keepUploadAlive,
   leaseStaleBefore,
   recordingObjectKey,
 } from '../recording-upload-rules.js';
+import { appendRecordingUploaded } from '../append-recording-uploaded.js';
 import { sealIntoStorage } from '../seal-into-storage.js';
 import { UploadRecordingMediaCommand } from './upload-recording-media.command.js';
 
@@ -81,21 +81,12 @@ export class UploadRecordingMediaHandler implements ICommandHandler<UploadRecord
         this.settings.maxBytes,
         () => new RecordingTooLargeError(this.settings.maxBytes),
       );
-      try {
-        const { type, data } = completionCommand(
-          recordingId,
-          contentType,
-          sealed,
-          storageKey,
-          actor,
-          this.clock,
-          this.settings,
-        );
-        return await this.calls.execute(callId, { type, data }, actor, command.context);
-      } catch (error) {
-        await this.storage.delete(storageKey).catch(() => undefined);
-        throw error;
-      }
+      return await appendRecordingUploaded(
+        { calls: this.calls, storage: this.storage, clock: this.clock, settings: this.settings },
+        { callId, recordingId, contentType, sealed, storageKey },
+        actor,
+        command.context,
+      );
     } finally {
       stopRenewing();
       await this.uploads.release(uploadId);

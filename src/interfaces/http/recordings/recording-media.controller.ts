@@ -41,7 +41,8 @@ import { noFields } from '../dto/empty.dto.js';
 import { HttpError } from '../http-error.js';
 import { RateLimitedPerUser } from '../user-rate-limit.guard.js';
 import { recordingRoute, type RecordingRoute } from '../validation.js';
-import { presentRecordingResult } from '../calls/call.presenter.js';
+import { recordingResponse } from './recording.response.js';
+import { refusalClosingConnection } from './refusal-closing-connection.js';
 
 /** The raw-body route: the JSON body parser lets it through untouched (see server.ts). */
 export const RECORDING_MEDIA_ROUTE = /^\/webrtc\/calls\/[^/]+\/recordings\/[^/]+\/media$/;
@@ -94,12 +95,10 @@ export class RecordingMediaController {
       const result: CallCommandResult = await this.commands.execute(
         new UploadRecordingMediaCommand(id, actor, context, recordingId, contentType, request),
       );
-      return this.recordingResponse(response, result, recordingId);
+      return recordingResponse(response, result, recordingId);
     } catch (error) {
       if (error instanceof RecordingTooLargeError) {
-        // Stop reading: the client gets its answer and the connection closes.
-        response.setHeader('Connection', 'close');
-        throw this.tooLarge();
+        throw refusalClosingConnection(response, this.tooLarge());
       }
       throw error;
     }
@@ -209,7 +208,7 @@ export class RecordingMediaController {
       actor,
       context,
     );
-    return this.recordingResponse(response, result, recordingId);
+    return recordingResponse(response, result, recordingId);
   }
 
   private tooLarge(): HttpError {
@@ -219,25 +218,4 @@ export class RecordingMediaController {
       `The recording exceeds the limit of ${this.settings.maxBytes} bytes`,
     );
   }
-
-  private recordingResponse(response: Response, result: CallCommandResult, recordingId: string) {
-    return recordingResponse(response, result, recordingId);
-  }
-}
-
-/** A recording after a command: the call's presenter plus the media facts; `ETag` is the revision. */
-export function recordingResponse(
-  response: Response,
-  result: CallCommandResult,
-  recordingId: string,
-) {
-  const { recording, body } = presentRecordingResult(result, recordingId);
-  response.setHeader('ETag', `"${result.revision}"`);
-  return {
-    ...body,
-    media: recording.media,
-    legalHold: recording.legalHold,
-    failureReason: recording.failureReason,
-    purgedAt: recording.purgedAt,
-  };
 }

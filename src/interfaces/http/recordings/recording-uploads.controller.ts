@@ -29,7 +29,8 @@ import { noFields } from '../dto/empty.dto.js';
 import { HttpError } from '../http-error.js';
 import { recordingRoute, type RecordingRoute } from '../validation.js';
 import { BeginRecordingUploadDto } from './begin-recording-upload.dto.js';
-import { recordingResponse } from './recording-media.controller.js';
+import { recordingResponse } from './recording.response.js';
+import { refusalClosingConnection } from './refusal-closing-connection.js';
 
 /** The part route takes a raw body: the JSON body parser lets it through untouched. */
 export const RECORDING_PART_ROUTE =
@@ -106,9 +107,10 @@ export class RecordingUploadsController {
       });
     } catch (error) {
       if (error instanceof PartTooLargeError) {
-        // Stop reading: the client gets its answer and the connection closes.
-        response.setHeader('Connection', 'close');
-        throw new HttpError(413, error.code, error.message, { partBytes: error.partBytes });
+        throw refusalClosingConnection(
+          response,
+          new HttpError(413, error.code, error.message, { partBytes: error.partBytes }),
+        );
       }
       throw error;
     }
