@@ -11,6 +11,7 @@ import { AUDIT_LOG_PROJECTION } from '../../src/projections/audit-log.projection
 import { BUILT_MAIN, stopBuiltServer } from '../support/built-server.js';
 import { createPostgresLedger, type PostgresLedger } from '../support/event-store-postgres.js';
 import { acceptAnyOccurredAt } from '../support/occurred-at-window.js';
+import { eventually } from '../support/socket-client.js';
 import { TEST_JWT_SECRET } from '../support/test-server.js';
 import {
   headOf,
@@ -116,7 +117,20 @@ describe('projection runners killed at random points', () => {
     const runners = readModelRunners({ store: ledger.store, knex, lockPool: ledger.pool });
     for (const runner of runners) runner.start();
     try {
-      await waitForAll(runners, await headOf(ledger.store), 120_000);
+      // Every event in the audit log, which takes every stream (the feed's head can lag behind
+      // while other transactions on the server are open), then the read models as far.
+      const rows = (table: string) =>
+        knex(table)
+          .count<Array<{ count: string }>>('* as count')
+          .then((result) => Number(result[0]?.count));
+      await eventually(
+        async () => [await rows('audit_log'), await rows('ledger_events')],
+        ([projected, appended]) => projected === appended,
+        120_000,
+      );
+      const everything = await checkpoint();
+      if (everything === null) throw new Error('the audit log has no checkpoint');
+      await waitForAll(runners, everything, 120_000);
     } finally {
       for (const runner of runners) await runner.stop();
     }
