@@ -3,8 +3,9 @@ import { ServerProcess } from '../support/server-process.js';
 import { SignalingClient, eventually } from '../support/socket-client.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { PrivateRedis, redisServerBinary } from '../support/socket-redis-server.js';
-import { DEMO, TestServer, type DemoUser } from '../support/test-server.js';
+import { DEMO, TestServer } from '../support/test-server.js';
 import { buildOnce } from '../support/build-once.js';
+import { loginAs } from '../support/plain-http.js';
 
 // Short enough for a test, in the proportions of the defaults (30 s lease renewed every 10 s).
 const LEASE_SECONDS = 3;
@@ -24,16 +25,6 @@ const LEASE_SWEEP_GRACE_MS = (LEASE_SECONDS + RENEW_SECONDS + GRACE_SECONDS) * 1
 const SLACK_MS = 3_000;
 
 type LedgerEvent = { type: string; data: Record<string, unknown> };
-
-async function login(url: string, user: DemoUser): Promise<string> {
-  const response = await fetch(`${url}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: DEMO[user].email, password: 'demo' }),
-  });
-  if (response.status !== 200) throw new Error(`login as ${user}: ${response.status}`);
-  return ((await response.json()) as { accessToken: string }).accessToken;
-}
 
 async function post(url: string, token: string, route: string, body?: object): Promise<unknown> {
   const response = await fetch(`${url}${route}`, {
@@ -56,8 +47,8 @@ async function callOn(
   socketUrl: string,
   mediaConnects: boolean,
 ): Promise<{ callId: string; clients: SignalingClient[] }> {
-  const providerToken = await login(restUrl, 'provider');
-  const patientToken = await login(restUrl, 'patient');
+  const providerToken = await loginAs(restUrl, 'provider');
+  const patientToken = await loginAs(restUrl, 'patient');
   const provider = await SignalingClient.connect(socketUrl, providerToken);
   const patient = await SignalingClient.connect(socketUrl, patientToken);
   const call = (await post(restUrl, providerToken, '/webrtc/calls', {
@@ -148,20 +139,26 @@ describe('an instance killed mid-call', () => {
   // Instances of one deployment share a Redis: it carries the notifications to the other's sockets.
   const twoInstances = redisServerBinary() ? it : it.skip;
 
+  /** Two instances of one deployment; both participants in a call over the doomed one's sockets. */
+  async function callOnDoomedInstance() {
+    const database = await createTestDatabase();
+    databases.push(database);
+    const redis = await PrivateRedis.start(redisServerBinary() ?? '');
+    redisServers.push(redis);
+    const shared = { ...SETTINGS, REDIS_URL: redis.url };
+    const survivor = await TestServer.start(shared, { database });
+    servers.push(survivor);
+    const doomed = await ServerProcess.start(database, shared);
+    processes.push(doomed);
+    const { callId, clients: inCall } = await callOn(survivor.server.url, doomed.url, true);
+    clients.push(...inCall);
+    return { database, survivor, doomed, callId };
+  }
+
   twoInstances(
     'leaves both participants to another instance, which records them lost, and the call ends by itself',
     async () => {
-      const database = await createTestDatabase();
-      databases.push(database);
-      const redis = await PrivateRedis.start(redisServerBinary() ?? '');
-      redisServers.push(redis);
-      const shared = { ...SETTINGS, REDIS_URL: redis.url };
-      const survivor = await TestServer.start(shared, { database });
-      servers.push(survivor);
-      const doomed = await ServerProcess.start(database, shared);
-      processes.push(doomed);
-      const { callId, clients: inCall } = await callOn(survivor.server.url, doomed.url, true);
-      clients.push(...inCall);
+      const { database, survivor, doomed, callId } = await callOnDoomedInstance();
 
       // Renewal keeps live leases alive well past their length, and nobody is taken for lost.
       expect(await leasesOf(database, callId)).toEqual([{ live: true }, { live: true }]);
@@ -192,27 +189,17 @@ describe('an instance killed mid-call', () => {
   twoInstances(
     'lets sockets that reconnect to the other instance within the grace continue the call',
     async () => {
-      const database = await createTestDatabase();
-      databases.push(database);
-      const redis = await PrivateRedis.start(redisServerBinary() ?? '');
-      redisServers.push(redis);
-      const shared = { ...SETTINGS, REDIS_URL: redis.url };
-      const survivor = await TestServer.start(shared, { database });
-      servers.push(survivor);
-      const doomed = await ServerProcess.start(database, shared);
-      processes.push(doomed);
-      const { callId, clients: inCall } = await callOn(survivor.server.url, doomed.url, true);
-      clients.push(...inCall);
+      const { survivor, doomed, callId } = await callOnDoomedInstance();
 
       await doomed.kill();
       // Each client comes back on the survivor at once and picks the call up again.
       const provider = await SignalingClient.connect(
         survivor.server.url,
-        await login(survivor.server.url, 'provider'),
+        await loginAs(survivor.server.url, 'provider'),
       );
       const patient = await SignalingClient.connect(
         survivor.server.url,
-        await login(survivor.server.url, 'patient'),
+        await loginAs(survivor.server.url, 'patient'),
       );
       clients.push(provider, patient);
       for (const client of [provider, patient]) {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { S3RecordingStorage } from '../../src/infrastructure/storage/s3-recording-storage.adapter.js';
 import { startS3rver } from '../contract/recording-storage-s3rver.js';
-import { DEMO, TestServer } from '../support/test-server.js';
+import { TestServer } from '../support/test-server.js';
+import { stoppedRecording } from '../support/recording-upload-client.js';
 
 /** The whole media path with S3_* configured: upload, download, and the object in the bucket. */
 describe('recordings stored in S3 (s3rver)', () => {
@@ -26,21 +27,8 @@ describe('recordings stored in S3 (s3rver)', () => {
   });
 
   it('uploads encrypted to the bucket and streams it back decrypted', async () => {
-    const call = await api.as<{ id: string }>('provider', 'POST', '/webrtc/calls', {
-      body: { patientId: DEMO.patient.id, type: 'VIDEO' },
-    });
-    const callId = call.body.id;
-    await api.as('patient', 'POST', `/webrtc/calls/${callId}/answer`);
-    for (const user of ['provider', 'patient'] as const) {
-      await api.as(user, 'POST', `/webrtc/calls/${callId}/consent`, { body: { consented: true } });
-    }
-    const started = await api.as<{ id: string }>(
-      'provider',
-      'POST',
-      `/webrtc/calls/${callId}/record`,
-    );
-    const media = `/webrtc/calls/${callId}/recordings/${started.body.id}/media`;
-    await api.as('provider', 'POST', `/webrtc/calls/${callId}/recordings/${started.body.id}/stop`);
+    const { callId, recordingId } = await stoppedRecording(api);
+    const media = `/webrtc/calls/${callId}/recordings/${recordingId}/media`;
 
     const body = randomBytes(6 * 1024 * 1024 + 123);
     const uploaded = await fetch(`${api.server.url}${media}`, {

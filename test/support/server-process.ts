@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BUILT_MAIN } from './built-server.js';
+import { startBuiltServer, type BuiltServer } from './built-server.js';
 import type { TestDatabase } from './test-database.js';
 import { TEST_JWT_SECRET } from './test-server.js';
 
@@ -12,74 +11,48 @@ import { TEST_JWT_SECRET } from './test-server.js';
  * a crash or a lost machine would end it.
  */
 export class ServerProcess {
-  private output = '';
-
   private constructor(
-    private readonly child: ChildProcess,
+    private readonly server: BuiltServer,
     private readonly dir: string,
     readonly url: string,
   ) {}
 
   static async start(database: TestDatabase, env: Record<string, string>): Promise<ServerProcess> {
     const dir = mkdtempSync(path.join(tmpdir(), 'vw-process-'));
-    const child = spawn(process.execPath, [BUILT_MAIN], {
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH,
+    const server = await startBuiltServer(
+      {
         NODE_ENV: 'test',
         HOST: '127.0.0.1',
         PORT: '0',
-        LOG_LEVEL: 'info',
-        LOG_FORMAT: 'json',
         DATABASE_URL: database.serviceConnectionString,
         DATABASE_OWNER_URL: database.ownerConnectionString,
         JWT_SECRET: TEST_JWT_SECRET,
         CALLS_PER_USER_PER_MINUTE: '10000',
         ...env,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`the server did not listen within 60 s:\n${output.slice(-2000)}`));
-      }, 60_000);
-      const onData = (chunk: Buffer): void => {
-        output += chunk.toString();
-        for (const line of output.split('\n')) {
-          if (!line.includes('call ledger listening')) continue;
-          const parsed = JSON.parse(line) as { port?: number };
-          if (typeof parsed.port !== 'number') continue;
-          clearTimeout(timer);
-          resolve(parsed.port);
-          return;
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the server exited (${code}) before listening:\n${output.slice(-2000)}`));
-      });
-    });
-    const server = new ServerProcess(child, dir, `http://127.0.0.1:${port}`);
-    server.output = output;
-    child.stdout?.on('data', (chunk: Buffer) => (server.output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (server.output += chunk.toString()));
-    return server;
+      dir,
+    );
+    if (!server.listening) {
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(
+        `the server exited (${server.child.exitCode}) before listening:\n` +
+          `${(server.stdout() + server.stderr()).slice(-2000)}`,
+      );
+    }
+    return new ServerProcess(server, dir, `http://127.0.0.1:${server.port}`);
   }
 
   /** What it logged so far, for a failing test's message. */
   get log(): string {
-    return this.output;
+    return this.server.stdout() + this.server.stderr();
   }
 
   /** SIGKILL: no shutdown step runs, no socket says goodbye; resolves once it is gone. */
   async kill(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGKILL');
+    const { child } = this.server;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
     await exited;
   }
 
