@@ -1,5 +1,5 @@
 import { claimUntilNoneLeft } from '../background/claim-until-none-left.js';
-import { PeriodicLoop } from '../background/periodic-loop.js';
+import { PeriodicWorker } from '../background/periodic-worker.js';
 import type { CallCommands } from '../call/call-commands.js';
 import type { PresenceHolder, PresenceLeases } from '../ports/presence-leases.port.js';
 import { disconnectParticipant } from './disconnect-participant.js';
@@ -17,22 +17,14 @@ const CLAIM_BATCH = 20;
  * disconnect could not be recorded stays, and is claimed again once its claim runs out. The
  * reconnect grace then runs as for any drop.
  */
-export class PresenceSweeper {
-  private readonly loop = new PeriodicLoop(() => this.tick());
-
+export class PresenceSweeper extends PeriodicWorker {
   constructor(
     private readonly leases: PresenceLeases,
     private readonly calls: CallCommands,
     private readonly settings: PresenceSettings,
     private readonly logger: PresenceLogger,
-  ) {}
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
+  ) {
+    super();
   }
 
   /** Handles every lease expired now; answers how many disconnects it recorded or found moot. */
@@ -57,7 +49,7 @@ export class PresenceSweeper {
   }
 
   /** One sweep; answers the delay until the next. */
-  private async tick(): Promise<number> {
+  protected override async tick(): Promise<number> {
     try {
       await this.sweep();
     } catch (error) {

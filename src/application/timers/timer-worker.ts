@@ -1,6 +1,6 @@
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { claimUntilNoneLeft } from '../background/claim-until-none-left.js';
-import { PeriodicLoop } from '../background/periodic-loop.js';
+import { PeriodicWorker } from '../background/periodic-worker.js';
 import type { Clock } from '../ports/clock.port.js';
 import type {
   DueTimer,
@@ -29,17 +29,9 @@ export interface TimerWorkerOptions {
  * way a timer becomes moot: it completes with the rule's code. Any other failure leaves the lease
  * to run out so that this or another instance tries again.
  */
-export class TimerWorker {
-  private readonly loop = new PeriodicLoop(() => this.tick());
-
-  constructor(private readonly options: TimerWorkerOptions) {}
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
+export class TimerWorker extends PeriodicWorker {
+  constructor(private readonly options: TimerWorkerOptions) {
+    super();
   }
 
   /** Fires every timer due now; exposed so tests and the CLI can drive it deterministically. */
@@ -76,7 +68,7 @@ export class TimerWorker {
   }
 
   /** One check; answers the delay until the next, sooner when a timer falls due before it. */
-  private async tick(): Promise<number> {
+  protected override async tick(): Promise<number> {
     const maxIdle = this.options.maxIdleMs ?? 1000;
     let delay = maxIdle;
     try {
