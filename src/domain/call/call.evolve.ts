@@ -6,7 +6,6 @@ import {
   type CallState,
   type ExistingCall,
   type ParticipantState,
-  type RecordingState,
 } from './call.state.js';
 import { DEFAULT_MEDIA, SYSTEM_USER_ID, type ParticipantRole } from './call.values.js';
 
@@ -23,43 +22,28 @@ function invited(userId: string, role: ParticipantRole): ParticipantState {
   };
 }
 
-/** `entries` with the one under `id` changed, or null when its lookup (`current`) found none. */
-function changedEntry<T>(
-  entries: Readonly<Record<string, T>>,
-  id: string,
-  current: T | undefined,
-  change: (entry: T) => Partial<T>,
-): Readonly<Record<string, T>> | null {
-  return current === undefined ? null : { ...entries, [id]: { ...current, ...change(current) } };
+/**
+ * An update of one entry of the call (a participant by user id, a recording by id): the state
+ * with the entry's fields changed, or unchanged when `lookup` finds no entry under that id.
+ */
+function entryUpdater<Entries extends 'participants' | 'recordings'>(
+  entries: Entries,
+  lookup: (call: ExistingCall, id: string) => ExistingCall[Entries][string] | undefined,
+) {
+  type Entry = ExistingCall[Entries][string];
+  return <S extends ExistingCall>(
+    state: S,
+    id: string,
+    change: (entry: Entry) => Partial<Entry>,
+  ): S => {
+    const current = lookup(state, id);
+    if (current === undefined) return state;
+    return { ...state, [entries]: { ...state[entries], [id]: { ...current, ...change(current) } } };
+  };
 }
 
-function updateParticipant<S extends ExistingCall>(
-  state: S,
-  userId: string,
-  change: (participant: ParticipantState) => Partial<ParticipantState>,
-): S {
-  const participants = changedEntry(
-    state.participants,
-    userId,
-    participantOf(state, userId),
-    change,
-  );
-  return participants === null ? state : { ...state, participants };
-}
-
-function updateRecording<S extends ExistingCall>(
-  state: S,
-  recordingId: string,
-  change: (recording: RecordingState) => Partial<RecordingState>,
-): S {
-  const recordings = changedEntry(
-    state.recordings,
-    recordingId,
-    recordingOf(state, recordingId),
-    change,
-  );
-  return recordings === null ? state : { ...state, recordings };
-}
+const updateParticipant = entryUpdater('participants', participantOf);
+const updateRecording = entryUpdater('recordings', recordingOf);
 
 /**
  * Applies one event. Events are facts, so evolve never throws; an event that cannot apply to the
