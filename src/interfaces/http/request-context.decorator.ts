@@ -40,13 +40,16 @@ export function requestContextOf(request: Request): RequestContext {
 }
 
 /** The request's context (see `requestContextOf`) with the If-Match revision. */
+export function pinnedRequestContextOf(request: Request): RequestContext {
+  const expectedRevision = parseIfMatch(request.header('if-match'));
+  return {
+    ...requestContextOf(request),
+    ...(expectedRevision !== undefined ? { expectedRevision } : {}),
+  };
+}
+
+/** The request's context with the If-Match revision (see `pinnedRequestContextOf`). */
 export const CurrentRequestContext = createParamDecorator(
-  (_: unknown, execution: ExecutionContext): RequestContext => {
-    const request = execution.switchToHttp().getRequest<Request>();
-    const expectedRevision = parseIfMatch(request.header('if-match'));
-    return {
-      ...requestContextOf(request),
-      ...(expectedRevision !== undefined ? { expectedRevision } : {}),
-    };
-  },
+  (_: unknown, execution: ExecutionContext): RequestContext =>
+    pinnedRequestContextOf(execution.switchToHttp().getRequest<Request>()),
 );

@@ -1,10 +1,8 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UserDeactivation } from '../../../application/auth/user-deactivation.service.js';
-import type { RequestContext } from '../../../application/request-context.js';
-import type { Actor } from '../../../domain/shared/actor.js';
-import { CurrentActor, Roles } from '../auth/auth.decorators.js';
-import { CurrentRequestContext } from '../request-context.decorator.js';
+import { Roles } from '../auth/auth.decorators.js';
+import { CurrentRequester, type Requester } from '../requester.decorator.js';
 import { uuidParam } from '../validation.js';
 
 /** Administration of accounts. */
@@ -22,8 +20,7 @@ export class AdminUsersController {
   })
   async deactivate(
     @Param('id', uuidParam) id: string,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
   ) {
     const { user, sessionsEnded } = await this.deactivation.deactivate(actor, id, context);
     return { id: user.id, role: user.role, active: false, sessionsEnded };

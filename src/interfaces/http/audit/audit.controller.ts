@@ -2,14 +2,12 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Actor } from '../../../domain/shared/actor.js';
-import type { RequestContext } from '../../../application/request-context.js';
 import { GetCallStateAtQuery } from '../../../application/call/queries/get-call-state-at/get-call-state-at.query.js';
 import { GetCallTimelineQuery } from '../../../application/call/queries/get-call-timeline/get-call-timeline.query.js';
 import { SearchAuditLogQuery } from '../../../application/call/queries/search-audit-log/search-audit-log.query.js';
-import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { Roles } from '../auth/auth.decorators.js';
 import { isExistingCall, presentCall } from '../calls/call.presenter.js';
-import { CurrentRequestContext } from '../request-context.decorator.js';
+import { CurrentRequester, type Requester } from '../requester.decorator.js';
 import { AuditEventsQueryDto, StateAtQueryDto } from '../dto/query-params.dto.js';
 import { requestedPage } from '../dto/page-query.dto.js';
 import { Freshness } from '../freshness.js';
@@ -30,8 +28,7 @@ export class AuditController {
   @ApiOperation({ summary: "The call's events in order, with the hash chain verified" })
   async timeline(
     @Param('id', uuidParam) id: string,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
   ) {
     const timeline = await this.queries.execute(new GetCallTimelineQuery(actor, id, context));
     return {
@@ -53,8 +50,7 @@ export class AuditController {
   @ApiOperation({ summary: 'The call as it stood at an instant (folded from the ledger)' })
   async stateAt(
     @Param('id', uuidParam) id: string,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
     @Query() query: StateAtQueryDto,
   ) {
     const result = await this.queries.execute(
@@ -74,8 +70,7 @@ export class AuditController {
       'Search the audit log (one entry per ledger event), oldest first; the search is audited',
   })
   async events(
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
     @Query() query: AuditEventsQueryDto,
     @Res({ passthrough: true }) response: Response,
   ) {

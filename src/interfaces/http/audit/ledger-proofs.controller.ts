@@ -4,11 +4,9 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GetCallEvidenceQuery } from '../../../application/call/queries/get-call-evidence/get-call-evidence.query.js';
 import { LedgerAudit } from '../../../application/ledger/ledger-audit.js';
 import type { StoredCheckpoint } from '../../../application/ports/ledger-tree.port.js';
-import type { RequestContext } from '../../../application/request-context.js';
-import type { Actor } from '../../../domain/shared/actor.js';
-import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { Roles } from '../auth/auth.decorators.js';
 import { ConsistencyQueryDto } from '../dto/consistency-query.dto.js';
-import { CurrentRequestContext } from '../request-context.decorator.js';
+import { CurrentRequester, type Requester } from '../requester.decorator.js';
 import { uuidParam } from '../validation.js';
 
 const base64 = (hashes: readonly Buffer[]): string[] =>
@@ -62,11 +60,7 @@ export class LedgerProofsController {
 
   @Get('calls/:id/evidence')
   @ApiOperation({ summary: "The call's evidence bundle: events, proofs, checkpoint, public key" })
-  evidence(
-    @Param('id', uuidParam) id: string,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
-  ) {
+  evidence(@Param('id', uuidParam) id: string, @CurrentRequester() { actor, context }: Requester) {
     return this.queries.execute(new GetCallEvidenceQuery(actor, id, context));
   }
 }

@@ -34,8 +34,12 @@ export const CurrentSession = createParamDecorator(
 );
 
 /** The authenticated caller, set by the auth guard. */
-export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext) => {
-  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+export function authenticatedActorOf(request: AuthenticatedRequest): Actor & { role: UserRole } {
   if (!request.actor) throw new Error('CurrentActor used on a public route');
   return request.actor;
-});
+}
+
+/** The authenticated caller (see `authenticatedActorOf`). */
+export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext) =>
+  authenticatedActorOf(context.switchToHttp().getRequest<AuthenticatedRequest>()),
+);

@@ -3,13 +3,12 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../../../domain/shared/actor.js';
-import type { RequestContext } from '../../../application/request-context.js';
 import { GetCallDetailsQuery } from '../../../application/call/queries/get-call-details/get-call-details.query.js';
 import { GetCallHistoryQuery } from '../../../application/call/queries/get-call-history/get-call-history.query.js';
 import { GetRecordingQuery } from '../../../application/call/queries/get-recording/get-recording.query.js';
 import { ListRecordingsQuery } from '../../../application/call/queries/list-recordings/list-recordings.query.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
-import { CurrentRequestContext } from '../request-context.decorator.js';
+import { CurrentRequester, type Requester } from '../requester.decorator.js';
 import {
   CallHistoryQueryDto,
   FreshnessQueryDto,
@@ -54,8 +53,7 @@ export class CallQueriesController {
   @ApiOperation({ summary: 'One call with participants, consent, recordings and quality' })
   async details(
     @Param('id', uuidParam) id: string,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
     @Query() query: FreshnessQueryDto,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -69,8 +67,7 @@ export class CallQueriesController {
   @Roles('provider', 'patient', 'auditor', 'admin')
   async recordings(
     @Param('id', uuidParam) id: string,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
     @Query() query: PagedFreshnessQueryDto,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -85,8 +82,7 @@ export class CallQueriesController {
   @Roles('provider', 'patient', 'auditor', 'admin')
   async recording(
     @Param(recordingRoute) { callId: id, recordingId }: RecordingRoute,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
     @Query() query: FreshnessQueryDto,
     @Res({ passthrough: true }) response: Response,
   ) {

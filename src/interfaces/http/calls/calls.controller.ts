@@ -8,8 +8,8 @@ import type { CallCommandResult } from '../../../application/call/call-command.r
 import { CallCommands, type CallRequest } from '../../../application/call/call-commands.js';
 import { InitiateCallCommand } from '../../../application/call/commands/initiate-call/initiate-call.command.js';
 import { StartRecordingCommand } from '../../../application/call/commands/start-recording/start-recording.command.js';
-import { CurrentActor, Roles } from '../auth/auth.decorators.js';
-import { CurrentRequestContext } from '../request-context.decorator.js';
+import { Roles } from '../auth/auth.decorators.js';
+import { CurrentRequester, type Requester } from '../requester.decorator.js';
 import { ConsentDto } from '../dto/consent.dto.js';
 import { noFields } from '../dto/empty.dto.js';
 import { InitiateCallDto } from '../dto/initiate-call.dto.js';
@@ -48,8 +48,7 @@ export class CallsController {
   @ApiOperation({ summary: 'Call a patient (RINGING now, or SCHEDULED for later)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async initiate(
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
     @Body() body: InitiateCallDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
@@ -88,8 +87,7 @@ export class CallsController {
   })
   async ring(
     @Param('id', uuidParam) id: string,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
     @Body(noFields) _body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -100,8 +98,7 @@ export class CallsController {
   @HttpCode(200)
   async answer(
     @Param('id', uuidParam) id: string,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
     @Body(noFields) _body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -112,8 +109,7 @@ export class CallsController {
   @HttpCode(200)
   async decline(
     @Param('id', uuidParam) id: string,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
     @Body() body: ReasonDto,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -124,8 +120,7 @@ export class CallsController {
   @HttpCode(200)
   async cancel(
     @Param('id', uuidParam) id: string,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
     @Body() body: ReasonDto,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -136,8 +131,7 @@ export class CallsController {
   @HttpCode(200)
   async end(
     @Param('id', uuidParam) id: string,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
     @Body() body: ReasonDto,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -149,8 +143,7 @@ export class CallsController {
   @ApiOperation({ summary: 'Give or withdraw your own consent to recording' })
   async consent(
     @Param('id', uuidParam) id: string,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
     @Body() body: ConsentDto,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -162,8 +155,7 @@ export class CallsController {
   @ApiOperation({ summary: 'Start recording (the provider; needs every participant’s consent)' })
   async record(
     @Param('id', uuidParam) id: string,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
     @Body(noFields) _body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -176,8 +168,7 @@ export class CallsController {
   @HttpCode(200)
   async stopRecording(
     @Param(recordingRoute) { callId: id, recordingId }: RecordingRoute,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
     @Body(noFields) _body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {

@@ -35,8 +35,8 @@ import {
   type RecordingSettings,
 } from '../../../application/recording/recording-settings.js';
 import { UploadRecordingMediaCommand } from '../../../application/recording/upload-recording-media/upload-recording-media.command.js';
-import { CurrentActor, Roles } from '../auth/auth.decorators.js';
-import { CurrentRequestContext } from '../request-context.decorator.js';
+import { Roles } from '../auth/auth.decorators.js';
+import { CurrentRequester, type Requester } from '../requester.decorator.js';
 import { noFields } from '../dto/empty.dto.js';
 import { HttpError } from '../http-error.js';
 import { RateLimitedPerUser } from '../user-rate-limit.guard.js';
@@ -81,8 +81,7 @@ export class RecordingMediaController {
   })
   async upload(
     @Param(recordingRoute) { callId: id, recordingId }: RecordingRoute,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -110,8 +109,7 @@ export class RecordingMediaController {
   @ApiOperation({ summary: 'Stream the decrypted recording (Range supported; audited)' })
   async download(
     @Param(recordingRoute) { callId: id, recordingId }: RecordingRoute,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
     @Headers('range') range: string | undefined,
     @Res() response: Response,
   ): Promise<void> {
@@ -173,8 +171,7 @@ export class RecordingMediaController {
   @ApiOperation({ summary: 'Place the recording under legal hold (admins): it is never purged' })
   setHold(
     @Param(recordingRoute) { callId: id, recordingId }: RecordingRoute,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
     @Body(noFields) _body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -187,8 +184,7 @@ export class RecordingMediaController {
   @ApiOperation({ summary: 'Release the legal hold (admins)' })
   releaseHold(
     @Param(recordingRoute) { callId: id, recordingId }: RecordingRoute,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
     @Res({ passthrough: true }) response: Response,
   ) {
     return this.hold(response, id, recordingId, 'ReleaseRecordingLegalHold', actor, context);

@@ -13,7 +13,6 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Actor } from '../../../domain/shared/actor.js';
-import type { RequestContext } from '../../../application/request-context.js';
 import {
   PartTooLargeError,
   RecordingTooLargeError,
@@ -24,7 +23,7 @@ import {
   type UploadTarget,
 } from '../../../application/recording/resumable-upload/resumable-recording-uploads.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
-import { CurrentRequestContext } from '../request-context.decorator.js';
+import { CurrentRequester, type Requester } from '../requester.decorator.js';
 import { noFields } from '../dto/empty.dto.js';
 import { HttpError } from '../http-error.js';
 import { recordingRoute, type RecordingRoute } from '../validation.js';
@@ -126,8 +125,7 @@ export class RecordingUploadsController {
   async complete(
     @Param(recordingRoute) route: RecordingRoute,
     @Param('uploadId') uploadId: string,
-    @CurrentActor() actor: Actor,
-    @CurrentRequestContext() context: RequestContext,
+    @CurrentRequester() { actor, context }: Requester,
     @Body(noFields) _body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
