@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Controller,
   Delete,
   Get,
@@ -57,6 +58,16 @@ export function mediaType(header: string | undefined): RecordingContentType {
     );
   }
   return type as RecordingContentType;
+}
+
+/** A legal-hold route: admins only, answered 200 (a hold is set on the recording, not created). */
+function LegalHoldRoute(method: typeof Post | typeof Delete, summary: string): MethodDecorator {
+  return applyDecorators(
+    method('legal-hold'),
+    HttpCode(200),
+    Roles('admin'),
+    ApiOperation({ summary }),
+  );
 }
 
 /** The recording's media (upload, download) and its legal hold. */
@@ -165,10 +176,7 @@ export class RecordingMediaController {
     }
   }
 
-  @Post('legal-hold')
-  @HttpCode(200)
-  @Roles('admin')
-  @ApiOperation({ summary: 'Place the recording under legal hold (admins): it is never purged' })
+  @LegalHoldRoute(Post, 'Place the recording under legal hold (admins): it is never purged')
   setHold(
     @Param(recordingRoute) { callId: id, recordingId }: RecordingRoute,
     @CurrentRequester() { actor, context }: Requester,
@@ -178,10 +186,7 @@ export class RecordingMediaController {
     return this.hold(response, id, recordingId, 'SetRecordingLegalHold', actor, context);
   }
 
-  @Delete('legal-hold')
-  @HttpCode(200)
-  @Roles('admin')
-  @ApiOperation({ summary: 'Release the legal hold (admins)' })
+  @LegalHoldRoute(Delete, 'Release the legal hold (admins)')
   releaseHold(
     @Param(recordingRoute) { callId: id, recordingId }: RecordingRoute,
     @CurrentRequester() { actor, context }: Requester,
