@@ -128,7 +128,7 @@ export class ResumableRecordingUploads {
   }
 
   async status(target: UploadTarget, uploadId: string): Promise<UploadProgress> {
-    const upload = await this.ownUpload(target, uploadId);
+    const { upload } = await this.ownUpload(target, uploadId);
     await this.uploads.renew(uploadId, this.clock.now());
     return this.progress(upload, await this.uploads.parts(uploadId));
   }
@@ -138,8 +138,7 @@ export class ResumableRecordingUploads {
     uploadId: string,
     received: ReceivedPart,
   ): Promise<UploadProgress> {
-    const upload = await this.ownUpload(target, uploadId);
-    const { partBytes, sizeBytes, partCount } = shape(upload);
+    const { upload, partBytes, sizeBytes, partCount } = await this.ownUpload(target, uploadId);
     const part = /^\d{1,9}$/.test(received.part) ? Number(received.part) : -1;
     if (part < 0 || part >= partCount) throw partOutOfRange(received.part, partCount);
     const start = part * partBytes;
@@ -177,8 +176,7 @@ export class ResumableRecordingUploads {
     uploadId: string,
     context: RequestContext,
   ): Promise<CallCommandResult> {
-    const upload = await this.ownUpload(target, uploadId);
-    const { partCount, partBytes, sizeBytes } = shape(upload);
+    const { upload, partCount, partBytes, sizeBytes } = await this.ownUpload(target, uploadId);
     const contentType = upload.contentType ?? 'video/webm';
     const parts = await this.uploads.parts(uploadId);
     const missing = range(partCount).filter((part) => !parts.has(part));
@@ -228,13 +226,19 @@ export class ResumableRecordingUploads {
   }
 
   async abort(target: UploadTarget, uploadId: string): Promise<void> {
-    const upload = await this.ownUpload(target, uploadId);
+    const { upload } = await this.ownUpload(target, uploadId);
     await this.uploads.release(uploadId);
     await this.deleteParts(upload);
   }
 
-  /** The upload, if it is this user's upload of this recording; else UPLOAD_NOT_FOUND. */
-  private async ownUpload(target: UploadTarget, uploadId: string): Promise<RecordingUpload> {
+  /**
+   * The upload with the layout of its parts, if it is this user's upload of this recording; else
+   * UPLOAD_NOT_FOUND.
+   */
+  private async ownUpload(
+    target: UploadTarget,
+    uploadId: string,
+  ): Promise<PartLayout & { readonly upload: RecordingUpload }> {
     const upload = /^[0-9a-f-]{36}$/.test(uploadId) ? await this.uploads.find(uploadId) : null;
     if (
       upload === null ||
@@ -245,7 +249,7 @@ export class ResumableRecordingUploads {
     ) {
       throw uploadNotFound(uploadId);
     }
-    return upload;
+    return { upload, ...shape(upload) };
   }
 
   /** Each part decrypted (and so authenticated) in turn: the recording's plaintext in order. */
@@ -282,11 +286,14 @@ export class ResumableRecordingUploads {
   }
 }
 
-function shape(upload: RecordingUpload): {
-  partBytes: number;
-  sizeBytes: number;
-  partCount: number;
-} {
+/** How an upload's bytes are cut into parts. */
+interface PartLayout {
+  readonly partBytes: number;
+  readonly sizeBytes: number;
+  readonly partCount: number;
+}
+
+function shape(upload: RecordingUpload): PartLayout {
   const partBytes = upload.partBytes ?? 1;
   const sizeBytes = upload.sizeBytes ?? 0;
   return { partBytes, sizeBytes, partCount: Math.max(1, Math.ceil(sizeBytes / partBytes)) };
