@@ -14,6 +14,7 @@ import { LoginDto } from '../dto/login.dto.js';
 import { RefreshDto } from '../dto/refresh.dto.js';
 import { HttpError } from '../http-error.js';
 import { CurrentRequestContext } from '../request-context.decorator.js';
+import { CurrentRequester, type Requester } from '../requester.decorator.js';
 import { CurrentActor, CurrentSession, Public, type TokenSession } from './auth.decorators.js';
 import { LoginThrottleInterceptor } from './login-throttle.interceptor.js';
 
@@ -73,9 +74,8 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({ summary: "End the token's session everywhere (its sockets too)" })
   async logout(
-    @CurrentActor() actor: Actor,
+    @CurrentRequester() { actor, context }: Requester,
     @CurrentSession() session: TokenSession,
-    @CurrentRequestContext() context: RequestContext,
   ): Promise<void> {
     await this.sessions.logout(actor, session.sessionId, context);
   }
