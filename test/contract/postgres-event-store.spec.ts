@@ -27,6 +27,17 @@ describe('PostgresEventStore', () => {
     });
   });
 
+  describe('contract, with every concurrent append batched (one statement in flight)', () => {
+    eventStoreContract(async () => {
+      const ledger = await createPostgresLedger({
+        onError: () => undefined,
+        role: 'service',
+        maxConcurrentAppends: 1,
+      });
+      return { store: ledger.store, cleanup: () => ledger.cleanup(), tamper: ledger.tamper };
+    });
+  });
+
   describe('ledger integrity contract', () => {
     ledgerIntegrityContract(
       async () => {

@@ -341,28 +341,222 @@ describe('ledger_append checks what it is given (migration 009)', () => {
     ]);
   });
 
-  it('leaves the service no way around the checks: the append without them is the owner’s alone', async () => {
+  it('leaves the service no way around the checks: the parts of the append are the owner’s alone', async () => {
     const streamId = `call-${randomUUID()}`;
+    const unchecked = JSON.stringify(
+      payload(streamId, [testEvent()]).map((event) => withMetadata(event, { occurredAt: 'epoch' })),
+    );
     await expect(
-      service.query('SELECT * FROM ledger_append_unchecked($1, -2, $2)', [
-        streamId,
-        JSON.stringify(
-          payload(streamId, [testEvent()]).map((event) =>
-            withMetadata(event, { occurredAt: 'epoch' }),
-          ),
-        ),
-      ]),
+      service.query('SELECT * FROM ledger_append_locked($1, -2, $2)', [streamId, unchecked]),
     ).rejects.toMatchObject({ code: PERMISSION_DENIED });
     expect(await eventsIn(streamId)).toBe(0);
-    const { rows } = await owner.query(
-      `SELECT p.prosecdef AS definer, p.proconfig AS config,
+    const { rows } = await owner.query<{ name: string; definer: boolean; service: boolean }>(
+      `SELECT p.proname AS name, p.prosecdef AS definer,
               has_function_privilege($1, p.oid, 'EXECUTE') AS service
-         FROM pg_proc p WHERE p.oid = 'ledger_append_unchecked(text, bigint, jsonb)'::regprocedure`,
+         FROM pg_proc p
+        WHERE p.proname LIKE 'ledger_append%' AND p.pronamespace = current_schema()::regnamespace
+        ORDER BY p.proname`,
       [TEST_ROLES.service],
     );
     expect(rows).toEqual([
-      { definer: true, config: ['search_path=public, pg_temp'], service: false },
+      { name: 'ledger_append', definer: true, service: true },
+      { name: 'ledger_append_batch', definer: true, service: true },
+      { name: 'ledger_append_locked', definer: false, service: false },
+      { name: 'ledger_append_problem', definer: false, service: false },
     ]);
+  });
+});
+
+describe('ledger_append_batch appends many streams in one transaction (migration 014)', () => {
+  let database: TestDatabase;
+  let service: pg.Client;
+  let owner: pg.Client;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await prepareSchema({
+      serviceUrl: database.serviceConnectionString,
+      ownerUrl: database.ownerConnectionString,
+      production: false,
+    });
+    service = await connect(database.serviceConnectionString);
+    owner = await connect(database.ownerConnectionString);
+  });
+
+  afterAll(async () => {
+    await service?.end();
+    await owner?.end();
+    await database?.drop();
+  });
+
+  interface BatchRow {
+    item: number;
+    appended: boolean;
+    revision: number | null;
+    transaction: string | null;
+  }
+
+  const batch = (
+    appends: ReadonlyArray<{ streamId: string; expectedRevision: number; events: unknown }>,
+  ) =>
+    service.query<BatchRow>(
+      `SELECT item, appended, out_revision::int AS revision, out_transaction_id::text AS transaction
+         FROM ledger_append_batch($1) ORDER BY item`,
+      [JSON.stringify(appends)],
+    );
+
+  const newStream = (events = [testEvent()]) => {
+    const streamId = `${uniquePrefix()}call`;
+    return { streamId, expectedRevision: -1, events: payload(streamId, events) };
+  };
+
+  it('appends each stream in one shared transaction, chained as ledger_append chains them', async () => {
+    const first = newStream([testEvent(), testEvent()]);
+    const second = newStream();
+    const { rows } = await batch([first, second]);
+    expect(rows.map(({ item, appended, revision }) => ({ item, appended, revision }))).toEqual([
+      { item: 0, appended: true, revision: 1 },
+      { item: 1, appended: true, revision: 0 },
+    ]);
+    expect(rows[0]?.transaction).toBe(rows[1]?.transaction);
+    const stored = await owner.query<{ stream_id: string; hash: string; previous: string | null }>(
+      `SELECT stream_id, metadata->>'hash' AS hash, metadata->>'previousHash' AS previous
+         FROM ledger_events WHERE stream_id IN ($1, $2) ORDER BY position`,
+      [first.streamId, second.streamId],
+    );
+    const [a, b, c] = stored.rows;
+    expect(a?.previous).toBeNull();
+    expect(a?.hash).toBe(chainHash(null, first.events[0]?.contentHash ?? ''));
+    expect(b?.hash).toBe(chainHash(a?.hash ?? null, first.events[1]?.contentHash ?? ''));
+    expect(c?.hash).toBe(chainHash(null, second.events[0]?.contentHash ?? ''));
+  });
+
+  it('leaves out what ledger_append would refuse, and appends the rest', async () => {
+    const good = newStream();
+    const badInstant = newStream();
+    const existing = newStream();
+    await batch([existing]);
+    const conflicting = { ...newStream(), streamId: existing.streamId, expectedRevision: -1 };
+    const retried = existing;
+    const { rows } = await batch([
+      good,
+      {
+        ...badInstant,
+        events: badInstant.events.map((event) => withMetadata(event, { occurredAt: 'today' })),
+      },
+      conflicting,
+      retried,
+      { streamId: 'not-events', expectedRevision: -1, events: 'none' },
+    ]);
+    expect(rows.map(({ appended, revision }) => ({ appended, revision }))).toEqual([
+      { appended: true, revision: 0 },
+      { appended: false, revision: null },
+      { appended: false, revision: null },
+      { appended: true, revision: 0 }, // an idempotent retry answers where it landed
+      { appended: false, revision: null },
+    ]);
+    const counts = await owner.query<{ stream_id: string; count: number }>(
+      `SELECT stream_id, count(*)::int AS count FROM ledger_events
+        WHERE stream_id IN ($1, $2, $3) GROUP BY stream_id`,
+      [good.streamId, badInstant.streamId, existing.streamId],
+    );
+    expect(Object.fromEntries(counts.rows.map((row) => [row.stream_id, row.count]))).toEqual({
+      [good.streamId]: 1,
+      [existing.streamId]: 1,
+    });
+  });
+
+  it('reads an occurredAt exactly as ledger_occurred_at does, on its fast path too', async () => {
+    const texts = [
+      '2024-02-29T12:00:00.000Z',
+      '2026-02-29T12:00:00.000Z',
+      '2026-01-31T23:59:59.999Z',
+      '2026-04-31T00:00:00Z',
+      '2026-04-30T00:00:00.5+15:59',
+      '2026-06-01T00:00:00-16:00',
+      '2026-06-01T00:00:00.123456-09:30',
+      '0000-01-01T00:00:00Z',
+      '0001-01-01T00:00:00Z',
+      '9999-12-31T23:59:59.999999-15:59',
+      '2026-06-01T24:00:00Z',
+      '2026-06-01T12:60:00Z',
+      '2026-06-01T12:00:60Z',
+    ];
+    for (const text of texts) {
+      const { rows } = await owner.query<{ refused: boolean; unreadable: boolean }>(
+        `SELECT (ledger_append_problem($1, now(), interval '6000 years', interval '6000 years')).code = 'LG002' AS refused,
+                ledger_occurred_at($2) IS NULL AS unreadable`,
+        [
+          JSON.stringify([
+            withMetadata(payload('s', [testEvent()])[0] as LedgerAppendEvent, { occurredAt: text }),
+          ]),
+          text,
+        ],
+      );
+      expect({ text, refused: rows[0]?.refused ?? false }).toEqual({
+        text,
+        refused: rows[0]?.unreadable,
+      });
+    }
+  });
+
+  it('appends twice to one stream in order within a batch', async () => {
+    const stream = newStream();
+    const next = {
+      ...stream,
+      expectedRevision: 0,
+      events: payload(stream.streamId, [testEvent()]),
+    };
+    const { rows } = await batch([stream, next]);
+    expect(rows.map((row) => row.revision)).toEqual([0, 1]);
+  });
+
+  it('is refused inside a transaction that already has an id (LG005)', async () => {
+    const stream = newStream();
+    await service.query('BEGIN');
+    try {
+      await service.query('SELECT pg_current_xact_id()');
+      await expect(batch([stream])).rejects.toMatchObject({ code: WROTE_BEFORE_APPENDING });
+    } finally {
+      await service.query('ROLLBACK');
+    }
+    const { rows } = await owner.query('SELECT 1 FROM ledger_events WHERE stream_id = $1', [
+      stream.streamId,
+    ]);
+    expect(rows).toEqual([]);
+  });
+
+  it('never deadlocks: batches that share streams in opposite orders all commit', async () => {
+    const streams = Array.from({ length: 6 }, () => `${uniquePrefix()}call`);
+    const clients = await Promise.all(
+      Array.from({ length: 4 }, () => connect(database.serviceConnectionString)),
+    );
+    try {
+      const rounds = 10;
+      await Promise.all(
+        clients.map(async (client, c) => {
+          for (let round = 0; round < rounds; round++) {
+            const order = c % 2 === 0 ? streams : [...streams].reverse();
+            await client.query('SELECT * FROM ledger_append_batch($1)', [
+              JSON.stringify(
+                order.map((streamId) => ({
+                  streamId,
+                  expectedRevision: -2,
+                  events: payload(streamId, [testEvent()]),
+                })),
+              ),
+            ]);
+          }
+        }),
+      );
+    } finally {
+      await Promise.all(clients.map((client) => client.end()));
+    }
+    const { rows } = await owner.query<{ count: number }>(
+      'SELECT count(*)::int AS count FROM ledger_events WHERE stream_id = ANY($1)',
+      [streams],
+    );
+    expect(rows[0]?.count).toBe(4 * 10 * streams.length);
   });
 });
 

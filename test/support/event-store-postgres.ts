@@ -57,9 +57,11 @@ export async function createPostgresLedger(
   // An idle client whose connection dies must not crash the test process. (Dropping the
   // database right after pool.end() can still catch sockets that are closing: not worth a word.)
   let cleaningUp = false;
-  pool.on('error', (error) => {
+  const reportIdleFailure = (error: Error): void => {
     if (!cleaningUp) process.stderr.write(`[test pool] idle client failed: ${error.message}\n`);
-  });
+  };
+  pool.on('error', reportIdleFailure);
+  if (tamperPool !== pool) tamperPool.on('error', reportIdleFailure);
   const store = new PostgresEventStore(pool, storeOptions);
 
   /** Runs `sql` with the append-only trigger disabled, as someone with table rights could. */

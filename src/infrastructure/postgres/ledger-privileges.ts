@@ -13,7 +13,8 @@ const FULL: readonly TablePrivilege[] = ['SELECT', 'INSERT', 'UPDATE', 'DELETE']
  * trigger control or REFERENCES.
  */
 export const SERVICE_TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePrivilege[]>> = {
-  // The ledger: read here, appended to only through ledger_append, which runs as the owner.
+  // The ledger: read here, appended to only through ledger_append and ledger_append_batch, which
+  // run as the owner.
   ledger_events: READ,
   ledger_streams: READ,
   // The Merkle tree over the ledger and its signed checkpoints: they grow and never change.
@@ -39,7 +40,10 @@ export const SERVICE_TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePri
 const OTHER_TABLES = FULL;
 
 /** The only functions the service calls with the owner's rights. */
-const SERVICE_FUNCTIONS = ['ledger_append(text, bigint, jsonb)'] as const;
+const SERVICE_FUNCTIONS = [
+  'ledger_append(text, bigint, jsonb)',
+  'ledger_append_batch(jsonb)',
+] as const;
 
 export function servicePrivilegesOf(table: string): readonly TablePrivilege[] {
   return SERVICE_TABLE_PRIVILEGES[table] ?? OTHER_TABLES;

@@ -25,6 +25,7 @@ import {
   type BatchHandler,
   type SubscriptionOptions,
 } from '../subscription-support.js';
+import { AppendBatcher, type AppendedAt, type PendingAppend } from './append-batcher.js';
 import { CommitNotifier, LEDGER_CHANNEL } from './postgres-commit-notifier.js';
 import { PostgresEventSubscriber } from './postgres-event-subscription.adapter.js';
 
@@ -46,6 +47,11 @@ export interface PostgresEventStoreOptions extends SubscriptionOptions {
    * NOTIFYs, while another process hears of a commit at most 20 ms late (this process at once).
    */
   readonly notifyIntervalMs?: number;
+  /**
+   * Append statements in flight at once (AppendBatcher). Appends beyond them wait and go together
+   * in one transaction. Default 4.
+   */
+  readonly maxConcurrentAppends?: number;
 }
 
 /** The JSON `ledger_append` receives for each event. */
@@ -85,6 +91,12 @@ export function ledgerAppendArguments(
 
 const APPEND_SQL =
   'SELECT out_revision, out_transaction_id::text AS tx_id, out_position FROM ledger_append($1, $2, $3)';
+
+const APPEND_BATCH_SQL = `SELECT appended, out_revision, out_transaction_id::text AS tx_id, out_position
+  FROM ledger_append_batch($1) ORDER BY item`;
+
+/** The most appends one `ledger_append_batch` carries. */
+const MAX_APPENDS_PER_BATCH = 64;
 
 // The transaction id travels as text (no JS type for xid8) under another name: an output column
 // named transaction_id would make ORDER BY transaction_id sort the text, so '1000' < '998'.
@@ -136,6 +148,26 @@ interface AppendRow {
   out_position: string;
 }
 
+interface BatchAppendRow {
+  appended: boolean;
+  out_revision: string | null;
+  tx_id: string | null;
+  out_position: string | null;
+}
+
+function appendedAt(row: AppendRow): AppendedAt {
+  return { revision: row.out_revision, transactionId: row.tx_id, position: row.out_position };
+}
+
+/** `[{ streamId, expectedRevision, events }]`, the events spliced in as they were serialised. */
+function batchJson(appends: readonly PendingAppend[]): string {
+  const items = appends.map(
+    (append) =>
+      `{"streamId":${JSON.stringify(append.streamId)},"expectedRevision":${append.expectedRevision},"events":${append.eventsJson}}`,
+  );
+  return `[${items.join(',')}]`;
+}
+
 export function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
     eventId: row.event_id,
@@ -171,6 +203,7 @@ function sqlState(error: unknown): string | undefined {
 export class PostgresEventStore implements EventStore {
   private readonly subscriber: PostgresEventSubscriber;
   private readonly notifier: CommitNotifier;
+  private readonly appends: AppendBatcher;
   private closed = false;
 
   constructor(
@@ -200,6 +233,12 @@ export class PostgresEventStore implements EventStore {
       options.notifyIntervalMs ?? 20,
       onError,
     );
+    this.appends = new AppendBatcher({
+      appendAlone: (append) => this.appendAlone(append),
+      appendTogether: (appends) => this.appendTogether(appends),
+      maxInFlight: options.maxConcurrentAppends ?? 4,
+      maxBatch: MAX_APPENDS_PER_BATCH,
+    });
   }
 
   /** A store with a pool of its own, ended by `close()`. */
@@ -221,15 +260,10 @@ export class PostgresEventStore implements EventStore {
   ): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('appendToStream needs at least one event');
     const { expectedRevision } = options;
-    let row: AppendRow | undefined;
+    const [, expected, eventsJson] = ledgerAppendArguments(streamId, events, expectedRevision);
+    let at: AppendedAt;
     try {
-      // One autocommit statement: one round trip, atomic.
-      const result = await this.pool.query<AppendRow>({
-        name: 'ledger_append',
-        text: APPEND_SQL,
-        values: ledgerAppendArguments(streamId, events, expectedRevision),
-      });
-      row = result.rows[0];
+      at = await this.appends.append({ streamId, expectedRevision: expected, eventsJson });
     } catch (error) {
       if (sqlState(error) === SQLSTATE_WRONG_EXPECTED_REVISION) {
         const actual = Number((error as { detail?: string }).detail ?? '-1');
@@ -241,17 +275,42 @@ export class PostgresEventStore implements EventStore {
       }
       throw error;
     }
-    if (!row) throw new Error(`ledger_append returned nothing for stream ${streamId}`);
     // Committed: tell other processes, and wake local subscribers without a round trip.
-    const transactionId = BigInt(row.tx_id);
+    const transactionId = BigInt(at.transactionId);
     this.notifier.announce(transactionId, streamId);
     this.subscriber.wake(transactionId, [streamId]);
     return {
-      revision: Number(row.out_revision),
-      position: encodePositionPair(row.tx_id, row.out_position),
+      revision: Number(at.revision),
+      position: encodePositionPair(at.transactionId, at.position),
     };
   }
 
+  /** One autocommit statement: one round trip, atomic. */
+  private async appendAlone(append: PendingAppend): Promise<AppendedAt> {
+    const result = await this.pool.query<AppendRow>({
+      name: 'ledger_append',
+      text: APPEND_SQL,
+      values: [append.streamId, append.expectedRevision, append.eventsJson],
+    });
+    const row = result.rows[0];
+    if (!row) throw new Error(`ledger_append returned nothing for stream ${append.streamId}`);
+    return appendedAt(row);
+  }
+
+  private async appendTogether(
+    appends: readonly PendingAppend[],
+  ): Promise<ReadonlyArray<AppendedAt | null>> {
+    const result = await this.pool.query<BatchAppendRow>({
+      name: 'ledger_append_batch',
+      text: APPEND_BATCH_SQL,
+      values: [batchJson(appends)],
+    });
+    return result.rows.map((row) =>
+      row.appended && row.out_revision !== null && row.tx_id !== null && row.out_position !== null
+        ? { revision: row.out_revision, transactionId: row.tx_id, position: row.out_position }
+        : null,
+    );
+  }
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     if (options.fromRevision !== undefined && options.fromRevision > 0) {
       const result = await this.pool.query<EventRow>({

@@ -69,8 +69,82 @@ export const ledgerEventsMigration: Migration = {
     // No NOTIFY in here: a notifying transaction takes a database-wide lock through its commit,
     // which serialises all appending commits (measured: 32 appenders fell to half of Emmett's
     // rate). The adapter notifies after the commit instead, coalescing concurrent appends.
-    await knex.raw(`
-      CREATE FUNCTION ledger_append(
+    await knex.raw(ledgerAppendFunction('ledger_append'));
+  },
+
+  async down(knex: Knex): Promise<void> {
+    await knex.raw('DROP FUNCTION IF EXISTS ledger_append(text, bigint, jsonb)');
+    await knex.schema.dropTableIfExists('ledger_events');
+    await knex.schema.dropTableIfExists('ledger_streams');
+    await knex.raw('DROP FUNCTION IF EXISTS ledger_events_refuse_change()');
+  },
+};
+
+/**
+ * The append itself, once the stream's revision and last hash are in `v_current` and `v_hash` and
+ * the expectation is met: chains the events, inserts them and moves the stream's head. Shared with
+ * the append of 014-ledger-append-batch, so both chain and store events alike.
+ */
+export const CHAIN_AND_INSERT = `
+        FOR i IN 0 .. v_count - 1 LOOP
+          v_previous := v_previous || v_hash;
+          v_hash := encode(sha256(convert_to(
+            coalesce(v_hash, '') || ':' || (p_events->i->>'contentHash'), 'UTF8')), 'hex');
+          v_hashes := v_hashes || v_hash;
+        END LOOP;
+
+        IF v_count = 1 THEN
+          -- The common case, without the set-returning machinery.
+          v_event := p_events->0;
+          INSERT INTO ledger_events
+            (event_id, stream_id, stream_revision, type, version, data, metadata, occurred_at)
+          VALUES ((v_event->>'eventId')::uuid,
+                  p_stream_id,
+                  v_current + 1,
+                  v_event->>'type',
+                  (v_event->>'version')::integer,
+                  v_event->'data',
+                  (v_event->'metadata')
+                    || jsonb_build_object('hash', v_hashes[1], 'previousHash', v_previous[1]),
+                  (v_event->'metadata'->>'occurredAt')::timestamptz)
+          RETURNING position INTO out_position;
+        ELSE
+          WITH inserted AS (
+            INSERT INTO ledger_events
+              (event_id, stream_id, stream_revision, type, version, data, metadata, occurred_at)
+            SELECT (x->>'eventId')::uuid,
+                   p_stream_id,
+                   v_current + n,
+                   x->>'type',
+                   (x->>'version')::integer,
+                   x->'data',
+                   (x->'metadata')
+                     || jsonb_build_object('hash', v_hashes[n], 'previousHash', v_previous[n]),
+                   (x->'metadata'->>'occurredAt')::timestamptz
+              FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(x, n)
+             ORDER BY n
+            RETURNING position
+          )
+          SELECT max(position) INTO out_position FROM inserted;
+        END IF;
+
+        v_revision := v_current + v_count;
+        IF v_current < 0 THEN
+          INSERT INTO ledger_streams (stream_id, revision, last_hash)
+            VALUES (p_stream_id, v_revision, v_hash);
+        ELSE
+          UPDATE ledger_streams
+             SET revision = v_revision, last_hash = v_hash, updated_at = now()
+           WHERE stream_id = p_stream_id;
+        END IF;
+
+        out_revision := v_revision;
+        out_transaction_id := pg_current_xact_id();`;
+
+/** `ledger_append` as this migration creates it, under `name`. */
+export function ledgerAppendFunction(name: string): string {
+  return `
+      CREATE FUNCTION ${name}(
         p_stream_id text,
         p_expected_revision bigint,
         p_events jsonb,
@@ -134,69 +208,7 @@ export const ledgerEventsMigration: Migration = {
             p_stream_id, v_current, p_expected_revision
             USING ERRCODE = 'LG409', DETAIL = v_current::text;
         END IF;
-
-        FOR i IN 0 .. v_count - 1 LOOP
-          v_previous := v_previous || v_hash;
-          v_hash := encode(sha256(convert_to(
-            coalesce(v_hash, '') || ':' || (p_events->i->>'contentHash'), 'UTF8')), 'hex');
-          v_hashes := v_hashes || v_hash;
-        END LOOP;
-
-        IF v_count = 1 THEN
-          -- The common case, without the set-returning machinery.
-          v_event := p_events->0;
-          INSERT INTO ledger_events
-            (event_id, stream_id, stream_revision, type, version, data, metadata, occurred_at)
-          VALUES ((v_event->>'eventId')::uuid,
-                  p_stream_id,
-                  v_current + 1,
-                  v_event->>'type',
-                  (v_event->>'version')::integer,
-                  v_event->'data',
-                  (v_event->'metadata')
-                    || jsonb_build_object('hash', v_hashes[1], 'previousHash', v_previous[1]),
-                  (v_event->'metadata'->>'occurredAt')::timestamptz)
-          RETURNING position INTO out_position;
-        ELSE
-          WITH inserted AS (
-            INSERT INTO ledger_events
-              (event_id, stream_id, stream_revision, type, version, data, metadata, occurred_at)
-            SELECT (x->>'eventId')::uuid,
-                   p_stream_id,
-                   v_current + n,
-                   x->>'type',
-                   (x->>'version')::integer,
-                   x->'data',
-                   (x->'metadata')
-                     || jsonb_build_object('hash', v_hashes[n], 'previousHash', v_previous[n]),
-                   (x->'metadata'->>'occurredAt')::timestamptz
-              FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(x, n)
-             ORDER BY n
-            RETURNING position
-          )
-          SELECT max(position) INTO out_position FROM inserted;
-        END IF;
-
-        v_revision := v_current + v_count;
-        IF v_current < 0 THEN
-          INSERT INTO ledger_streams (stream_id, revision, last_hash)
-            VALUES (p_stream_id, v_revision, v_hash);
-        ELSE
-          UPDATE ledger_streams
-             SET revision = v_revision, last_hash = v_hash, updated_at = now()
-           WHERE stream_id = p_stream_id;
-        END IF;
-
-        out_revision := v_revision;
-        out_transaction_id := pg_current_xact_id();
+${CHAIN_AND_INSERT}
       END;
-      $$`);
-  },
-
-  async down(knex: Knex): Promise<void> {
-    await knex.raw('DROP FUNCTION IF EXISTS ledger_append(text, bigint, jsonb)');
-    await knex.schema.dropTableIfExists('ledger_events');
-    await knex.schema.dropTableIfExists('ledger_streams');
-    await knex.raw('DROP FUNCTION IF EXISTS ledger_events_refuse_change()');
-  },
-};
+      $$`;
+}

@@ -136,8 +136,22 @@ function refusalTriggers(table: string, rowChanges: string): string {
 const ISO_TIMESTAMP =
   "'^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,6}){0,1}(Z|[+-][0-9]{2}:[0-9]{2})$'";
 
+/**
+ * LG005: refuses a transaction that already has an id, unless an append to the same stream gave it.
+ * Shared with the append of 014-ledger-append-batch.
+ */
+export const TRANSACTION_ID_CHECK = `
+        -- Only an append to this stream earlier in this transaction may have given it its id.
+        IF v_transaction_before IS NOT NULL AND NOT EXISTS (
+             SELECT 1 FROM ledger_events e
+              WHERE e.transaction_id = v_transaction_before AND e.stream_id = p_stream_id) THEN
+          RAISE EXCEPTION 'ledger_append: the transaction already has a transaction id (it wrote, or appended to another stream) before appending to stream %: that id is older than the stream lock, and the feed could deliver the events out of order; append first, in a transaction of its own',
+            p_stream_id
+            USING ERRCODE = 'LG005';
+        END IF;`;
+
 /** Checks every event, and the transaction, before the append of 001 runs. */
-const CHECKED_APPEND = `
+export const CHECKED_APPEND = `
       -- The signature and result of the append it guards.
       CREATE FUNCTION ledger_append(p_stream_id text, p_expected_revision bigint, p_events jsonb,
         OUT out_revision bigint, OUT out_transaction_id xid8, OUT out_position bigint)
@@ -176,14 +190,7 @@ const CHECKED_APPEND = `
           END IF;
         END LOOP;
 
-        -- Only an append to this stream earlier in this transaction may have given it its id.
-        IF v_transaction_before IS NOT NULL AND NOT EXISTS (
-             SELECT 1 FROM ledger_events e
-              WHERE e.transaction_id = v_transaction_before AND e.stream_id = p_stream_id) THEN
-          RAISE EXCEPTION 'ledger_append: the transaction already has a transaction id (it wrote, or appended to another stream) before appending to stream %: that id is older than the stream lock, and the feed could deliver the events out of order; append first, in a transaction of its own',
-            p_stream_id
-            USING ERRCODE = 'LG005';
-        END IF;
+${TRANSACTION_ID_CHECK}
 
         SELECT a.out_revision, a.out_transaction_id, a.out_position
           INTO out_revision, out_transaction_id, out_position

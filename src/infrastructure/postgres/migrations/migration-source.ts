@@ -12,6 +12,7 @@ import { sessionsMigration } from './010-sessions.js';
 import { rateLimitsMigration } from './011-rate-limits.js';
 import { recordingUploadsMigration } from './012-recording-uploads.js';
 import { presenceLeasesMigration } from './013-presence-leases.js';
+import { ledgerAppendBatchMigration } from './014-ledger-append-batch.js';
 import { grantServicePrivileges } from '../ledger-privileges.js';
 import type { Migration } from './migration.js';
 
@@ -30,6 +31,7 @@ const MIGRATIONS: readonly Migration[] = [
   rateLimitsMigration,
   recordingUploadsMigration,
   presenceLeasesMigration,
+  ledgerAppendBatchMigration,
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
