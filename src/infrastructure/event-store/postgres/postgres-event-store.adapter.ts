@@ -49,7 +49,7 @@ export interface PostgresEventStoreOptions extends SubscriptionOptions {
   readonly notifyIntervalMs?: number;
   /**
    * Append statements in flight at once (AppendBatcher). Appends beyond them wait and go together
-   * in one transaction. Default 4.
+   * in one transaction. Default 2.
    */
   readonly maxConcurrentAppends?: number;
 }
@@ -236,7 +236,7 @@ export class PostgresEventStore implements EventStore {
     this.appends = new AppendBatcher({
       appendAlone: (append) => this.appendAlone(append),
       appendTogether: (appends) => this.appendTogether(appends),
-      maxInFlight: options.maxConcurrentAppends ?? 4,
+      maxInFlight: options.maxConcurrentAppends ?? 2,
       maxBatch: MAX_APPENDS_PER_BATCH,
     });
   }

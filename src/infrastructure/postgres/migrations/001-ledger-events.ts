@@ -81,10 +81,38 @@ export const ledgerEventsMigration: Migration = {
 };
 
 /**
- * The append itself, once the stream's revision and last hash are in `v_current` and `v_hash` and
+ * The append itself (with the variables it declares, besides `v_count` and `v_event`), once the stream's revision and last hash are in `v_current` and `v_hash` and
  * the expectation is met: chains the events, inserts them and moves the stream's head. Shared with
  * the append of 014-ledger-append-batch, so both chain and store events alike.
  */
+/**
+ * Reads the stream's revision and last hash into `v_current` and `v_hash` (-1 and null for a new
+ * stream), and counts in `v_found` the events of `p_events` already in the stream, the newest at
+ * `v_revision`: an idempotent retry, only possible when the stream exists and the caller's
+ * expectation does not match (or there is none); 0 otherwise. Shared with 014-ledger-append-batch.
+ */
+export const READ_STREAM_AND_COUNT_PRESENT = `
+        SELECT s.revision, s.last_hash INTO v_current, v_hash
+          FROM ledger_streams s WHERE s.stream_id = p_stream_id;
+        IF NOT FOUND THEN
+          v_current := -1;
+          v_hash := NULL;
+        END IF;
+        v_found := 0;
+        IF v_current >= 0 AND (p_expected_revision = -2 OR p_expected_revision <> v_current) THEN
+          SELECT count(*)::integer, max(e.stream_revision) INTO v_found, v_revision
+            FROM ledger_events e
+           WHERE e.event_id IN (SELECT (x->>'eventId')::uuid FROM jsonb_array_elements(p_events) x)
+             AND e.stream_id = p_stream_id;
+        END IF;`;
+
+export const CHAIN_AND_INSERT_VARIABLES = `
+        v_current bigint;
+        v_hash text;
+        v_previous text[] := '{}';
+        v_hashes text[] := '{}';
+        v_revision bigint;`;
+
 export const CHAIN_AND_INSERT = `
         FOR i IN 0 .. v_count - 1 LOOP
           v_previous := v_previous || v_hash;
@@ -154,13 +182,8 @@ export function ledgerAppendFunction(name: string): string {
       )
       LANGUAGE plpgsql AS $$
       DECLARE
-        v_count integer := jsonb_array_length(p_events);
-        v_current bigint;
-        v_hash text;
-        v_previous text[] := '{}';
-        v_hashes text[] := '{}';
+        v_count integer := jsonb_array_length(p_events);${CHAIN_AND_INSERT_VARIABLES}
         v_found integer;
-        v_revision bigint;
         v_event jsonb;
       BEGIN
         IF v_count = 0 THEN
@@ -176,27 +199,15 @@ export function ledgerAppendFunction(name: string): string {
         -- locks; 1279607879 is 'LEDG'. Unrelated streams that share a hash merely queue together.
         PERFORM pg_advisory_xact_lock(1279607879, hashtext(p_stream_id));
 
-        SELECT s.revision, s.last_hash INTO v_current, v_hash
-          FROM ledger_streams s WHERE s.stream_id = p_stream_id;
-        IF NOT FOUND THEN
-          v_current := -1;
-          v_hash := NULL;
-        END IF;
-
-        -- An idempotent retry: the batch's ids are already in this stream. Only possible when the
-        -- stream exists and the caller's expectation does not match (or there is none).
-        IF v_current >= 0 AND (p_expected_revision = -2 OR p_expected_revision <> v_current) THEN
-          SELECT count(*)::integer, max(e.stream_revision) INTO v_found, v_revision
-            FROM ledger_events e
-           WHERE e.event_id IN (SELECT (x->>'eventId')::uuid FROM jsonb_array_elements(p_events) x)
-             AND e.stream_id = p_stream_id;
+${READ_STREAM_AND_COUNT_PRESENT}
+        IF v_found > 0 THEN
           IF v_found = v_count THEN
             SELECT e.stream_revision, e.transaction_id, e.position
               INTO out_revision, out_transaction_id, out_position
               FROM ledger_events e
              WHERE e.stream_id = p_stream_id AND e.stream_revision = v_revision;
             RETURN;
-          ELSIF v_found > 0 THEN
+          ELSE
             RAISE EXCEPTION 'ledger_append: % of % events are already in stream %',
               v_found, v_count, p_stream_id
               USING ERRCODE = 'LG410';

@@ -150,10 +150,11 @@ export const TRANSACTION_ID_CHECK = `
             USING ERRCODE = 'LG005';
         END IF;`;
 
-/** Checks every event, and the transaction, before the append of 001 runs. */
-export const CHECKED_APPEND = `
-      -- The signature and result of the append it guards.
-      CREATE FUNCTION ledger_append(p_stream_id text, p_expected_revision bigint, p_events jsonb,
+/**
+ * The checked append's signature, as the owner with the pinned search path, and the variables
+ * its checks use. Shared with the append of 014-ledger-append-batch, which replaces it.
+ */
+export const CHECKED_APPEND_HEAD = `ledger_append(p_stream_id text, p_expected_revision bigint, p_events jsonb,
         OUT out_revision bigint, OUT out_transaction_id xid8, OUT out_position bigint)
       LANGUAGE plpgsql SECURITY DEFINER SET search_path = ??, pg_temp AS $$
       DECLARE
@@ -161,7 +162,12 @@ export const CHECKED_APPEND = `
         v_count integer := coalesce(jsonb_array_length(p_events), 0);
         v_now timestamptz := clock_timestamp();
         v_ahead interval;
-        v_behind interval;
+        v_behind interval;`;
+
+/** Checks every event, and the transaction, before the append of 001 runs. */
+export const CHECKED_APPEND = `
+      -- The signature and result of the append it guards.
+      CREATE FUNCTION ${CHECKED_APPEND_HEAD}
         v_occurred_at timestamptz;
         v_event jsonb;
       BEGIN

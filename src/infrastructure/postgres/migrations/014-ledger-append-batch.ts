@@ -1,55 +1,61 @@
+import type { Knex } from 'knex';
+import pg from 'pg';
 import { currentSchema } from '../current-schema.js';
-import { CHAIN_AND_INSERT, ledgerAppendFunction } from './001-ledger-events.js';
-import { CHECKED_APPEND, TRANSACTION_ID_CHECK } from './009-ledger-append-checks.js';
+import {
+  CHAIN_AND_INSERT,
+  CHAIN_AND_INSERT_VARIABLES,
+  ledgerAppendFunction,
+  READ_STREAM_AND_COUNT_PRESENT,
+} from './001-ledger-events.js';
+import {
+  CHECKED_APPEND,
+  CHECKED_APPEND_HEAD,
+  TRANSACTION_ID_CHECK,
+} from './009-ledger-append-checks.js';
 import type { Migration } from './migration.js';
 
 /**
  * Appends that arrive together share one transaction (docs/architecture.md, "The event store"):
  * `ledger_append_batch` appends to many streams in one statement and one commit, with exactly the
- * checks and the chain of `ledger_append`, whose single-stream form stays as it was. The two are
- * built from the same parts, so there is one set of rules:
+ * checks and the chain of `ledger_append`. Both are written from the same parts (FIND_PROBLEM,
+ * APPEND_TO_LOCKED_STREAM, and CHAIN_AND_INSERT of 001-ledger-events), so there is one set of
+ * rules; each is one PL/pgSQL function with the parts written out in it rather than called,
+ * since a call costs its set-up again in every transaction.
  *
- * - `ledger_append_problem(events, now, ahead, behind)` answers the first refusal the events earn
- *   (LG002, LG003, LG004 of 009-ledger-append-checks) as (SQLSTATE, message), or nulls. An
- *   `occurredAt` as `Date.toISOString` writes it, in range, is cast directly; anything else goes
- *   through `ledger_occurred_at`, whose exception handler (a subtransaction) is then only paid for
- *   the unusual forms.
- * - `ledger_append_locked(stream, expected, events)` is the append of 001-ledger-events for a
- *   stream whose lock the transaction holds. It answers its outcome instead of raising: appended,
- *   present (an idempotent retry), wrong_revision or partly_present, so a batch can carry on.
- * - `ledger_append` raises the outcome's SQLSTATE as before (LG409 with the actual revision as
- *   DETAIL, LG410), and keeps LG005.
+ * - `ledger_append` behaves as 009-ledger-append-checks made it: LG002, LG003, LG004, LG005, then
+ *   the stream lock, then LG409 (with the actual revision as DETAIL) or LG410. An `occurredAt` as
+ *   `Date.toISOString` writes it, in range, is now cast directly; any other form still goes
+ *   through `ledger_occurred_at`, whose exception handler (a subtransaction) is only paid for
+ *   unusual forms.
  * - `ledger_append_batch(appends)` takes `[{ streamId, expectedRevision, events }]` and answers one
  *   row per append, in order: appended (with its revision and position) or not. It must run in a
  *   transaction of its own (LG005 otherwise). It takes every stream's lock before anything gives
  *   the transaction its id, so the id is newer than each stream's previous append, as the feed's
  *   order needs; and it takes them in one global order (by lock key), so two batches never wait
- *   for each other. An append it does not append (refused by a check, a wrong revision, some of
- *   its events already there) is simply left out: the caller appends it alone through
+ *   for each other. An append it leaves out (refused by a check, a wrong revision, some of its
+ *   events already there, or not an append at all) is the caller's to append alone through
  *   `ledger_append`, which raises what it would have raised anyway.
  *
- * Both entry points run as the owner with the pinned search path; the parts are the owner's alone.
- * `ledger_append_unchecked` of 009 is dropped: `ledger_append_locked` replaces it.
+ * Both run as the owner with the pinned search path. `ledger_append_unchecked` of 009 is dropped:
+ * nothing calls it any more.
  */
 export const ledgerAppendBatchMigration: Migration = {
   name: '014-ledger-append-batch',
 
   async up(knex) {
     const schema = await currentSchema(knex);
-    await knex.raw(APPEND_PROBLEM);
-    await knex.raw(APPEND_LOCKED);
+    await replaceOccurredAtWindow(knex, 'plpgsql');
     await knex.raw(SINGLE_APPEND, [schema]);
     await knex.raw(BATCH_APPEND, [schema]);
     await knex.raw(`
       DROP FUNCTION ledger_append_unchecked(text, bigint, jsonb);
-      REVOKE ALL ON FUNCTION ${PROBLEM_SIGNATURE} FROM PUBLIC;
-      REVOKE ALL ON FUNCTION ${LOCKED_SIGNATURE} FROM PUBLIC;
       REVOKE ALL ON FUNCTION ledger_append_batch(jsonb) FROM PUBLIC;
     `);
   },
 
   async down(knex) {
     const schema = await currentSchema(knex);
+    await replaceOccurredAtWindow(knex, 'sql');
     // Back to 009: the append of 001 as the owner's unchecked one, the checked one in front of it.
     await knex.raw(`
       DROP FUNCTION ledger_append_batch(jsonb);
@@ -64,14 +70,32 @@ export const ledgerAppendBatchMigration: Migration = {
     await knex.raw(CHECKED_APPEND, [schema]);
     await knex.raw(`
       REVOKE ALL ON FUNCTION ledger_append(text, bigint, jsonb) FROM PUBLIC;
-      DROP FUNCTION ${LOCKED_SIGNATURE};
-      DROP FUNCTION ${PROBLEM_SIGNATURE};
     `);
   },
 };
 
-const PROBLEM_SIGNATURE = 'ledger_append_problem(jsonb, timestamptz, interval, interval)';
-const LOCKED_SIGNATURE = 'ledger_append_locked(text, bigint, jsonb)';
+/**
+ * `ledger_occurred_at_window()` again, with the bounds it answers now (its owner may have widened
+ * them), in `language`. A SQL function called from PL/pgSQL is parsed again on every call; a
+ * PL/pgSQL one is compiled once per connection, which a lone append notices.
+ */
+async function replaceOccurredAtWindow(knex: Knex, language: 'sql' | 'plpgsql'): Promise<void> {
+  const { rows } = await knex.raw<{ rows: Array<{ ahead: string; behind: string }> }>(
+    'SELECT w.ahead::text AS ahead, w.behind::text AS behind FROM ledger_occurred_at_window() w',
+  );
+  const bounds = rows[0];
+  if (!bounds) throw new Error('ledger_occurred_at_window() answered nothing');
+  // DDL takes no bind parameters: the bounds go in as quoted literals.
+  const ahead = `${pg.escapeLiteral(bounds.ahead)}::interval`;
+  const behind = `${pg.escapeLiteral(bounds.behind)}::interval`;
+  const body =
+    language === 'sql'
+      ? `SELECT ${ahead}, ${behind}`
+      : `BEGIN ahead := ${ahead}; behind := ${behind}; END`;
+  await knex.raw(`
+      CREATE OR REPLACE FUNCTION ledger_occurred_at_window(OUT ahead interval, OUT behind interval)
+      LANGUAGE ${language} STABLE AS $$ ${body} $$`);
+}
 
 // SQL string literals. No "?" in them: knex would read one as a binding.
 /** The form `Date.toISOString` writes, each field in range, a zone PostgreSQL accepts. */
@@ -134,86 +158,29 @@ const FIND_PROBLEM_VARIABLES = `
  * wrong_revision or partly_present. Sets `v_current` and `v_found`, and the out_ parameters when
  * appended or present.
  */
-const APPEND_TO_LOCKED_STREAM = `
-        SELECT s.revision, s.last_hash INTO v_current, v_hash
-          FROM ledger_streams s WHERE s.stream_id = p_stream_id;
-        IF NOT FOUND THEN
-          v_current := -1;
-          v_hash := NULL;
-        END IF;
+const APPEND_TO_LOCKED_STREAM = `${READ_STREAM_AND_COUNT_PRESENT}
         v_outcome := NULL;
-        IF v_current >= 0 AND (p_expected_revision = -2 OR p_expected_revision <> v_current) THEN
-          SELECT count(*)::integer, max(e.stream_revision) INTO v_found, v_revision
+        IF v_found = v_count THEN
+          v_outcome := 'present';
+          SELECT e.stream_revision, e.transaction_id, e.position
+            INTO out_revision, out_transaction_id, out_position
             FROM ledger_events e
-           WHERE e.event_id IN (SELECT (x->>'eventId')::uuid FROM jsonb_array_elements(p_events) x)
-             AND e.stream_id = p_stream_id;
-          IF v_found = v_count THEN
-            v_outcome := 'present';
-            SELECT e.stream_revision, e.transaction_id, e.position
-              INTO out_revision, out_transaction_id, out_position
-              FROM ledger_events e
-             WHERE e.stream_id = p_stream_id AND e.stream_revision = v_revision;
-          ELSIF v_found > 0 THEN
-            v_outcome := 'partly_present';
-          END IF;
-        END IF;
-        IF v_outcome IS NULL AND p_expected_revision <> -2 AND p_expected_revision <> v_current THEN
+           WHERE e.stream_id = p_stream_id AND e.stream_revision = v_revision;
+        ELSIF v_found > 0 THEN
+          v_outcome := 'partly_present';
+        ELSIF p_expected_revision <> -2 AND p_expected_revision <> v_current THEN
           v_outcome := 'wrong_revision';
-        END IF;
-        IF v_outcome IS NULL THEN
+        ELSE
           v_outcome := 'appended';
 ${CHAIN_AND_INSERT}
         END IF;`;
 
 const APPEND_TO_LOCKED_STREAM_VARIABLES = `
         v_outcome text;
-        v_current bigint;
-        v_hash text;
-        v_previous text[] := '{}';
-        v_hashes text[] := '{}';
-        v_found integer;
-        v_revision bigint;`;
+        v_found integer;${CHAIN_AND_INSERT_VARIABLES}`;
 
-// Its parameters carry the names FIND_PROBLEM reads.
-const APPEND_PROBLEM = `
-      CREATE FUNCTION ledger_append_problem(p_events jsonb, v_now timestamptz,
-        v_ahead interval, v_behind interval, OUT code text, OUT message text)
-      LANGUAGE plpgsql STABLE AS $$
-      DECLARE
-        v_count integer := jsonb_array_length(p_events);${FIND_PROBLEM_VARIABLES}
-      BEGIN${FIND_PROBLEM}
-        code := v_code;
-        message := v_message;
-      END;
-      $$`;
-
-const APPEND_LOCKED = `
-      CREATE FUNCTION ledger_append_locked(p_stream_id text, p_expected_revision bigint,
-        p_events jsonb, OUT outcome text, OUT out_revision bigint, OUT out_transaction_id xid8,
-        OUT out_position bigint)
-      LANGUAGE plpgsql AS $$
-      DECLARE
-        v_count integer := jsonb_array_length(p_events);
-        v_event jsonb;${APPEND_TO_LOCKED_STREAM_VARIABLES}
-      BEGIN${APPEND_TO_LOCKED_STREAM}
-        outcome := v_outcome;
-      END;
-      $$`;
-
-/**
- * One function with the parts written out in it rather than called: a call from PL/pgSQL costs
- * its set-up again in every transaction, and a lone append is a transaction of its own.
- */
 const SINGLE_APPEND = `
-      CREATE OR REPLACE FUNCTION ledger_append(p_stream_id text, p_expected_revision bigint,
-        p_events jsonb, OUT out_revision bigint, OUT out_transaction_id xid8, OUT out_position bigint)
-      LANGUAGE plpgsql SECURITY DEFINER SET search_path = ??, pg_temp AS $$
-      DECLARE
-        v_transaction_before xid8 := pg_current_xact_id_if_assigned();
-        v_count integer := coalesce(jsonb_array_length(p_events), 0);
-        v_now timestamptz := clock_timestamp();
-        v_ahead interval;
-        v_behind interval;${FIND_PROBLEM_VARIABLES}${APPEND_TO_LOCKED_STREAM_VARIABLES}
+      CREATE OR REPLACE FUNCTION ${CHECKED_APPEND_HEAD}${FIND_PROBLEM_VARIABLES}${APPEND_TO_LOCKED_STREAM_VARIABLES}
       BEGIN
         IF v_count = 0 THEN
           RAISE EXCEPTION 'ledger_append: no events' USING ERRCODE = 'invalid_parameter_value';
@@ -251,31 +218,33 @@ const BATCH_APPEND = `
         v_accepted boolean[] := '{}';
         v_streams text[] := '{}';
         v_append jsonb;
-        v_events jsonb;
-        v_ok boolean;
         v_key integer;
-        v_result record;
       BEGIN
         IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
           RAISE EXCEPTION 'ledger_append_batch: the transaction already has a transaction id: it would be older than the stream locks, and the feed could deliver events out of order; call it in a transaction of its own'
             USING ERRCODE = 'LG005';
         END IF;
         SELECT w.ahead, w.behind INTO v_ahead, v_behind FROM ledger_occurred_at_window() w;
-        FOR i IN 0 .. v_total - 1 LOOP
-          v_append := p_appends->i;
-          v_events := v_append->'events';
-          v_ok := false;
-          IF jsonb_typeof(v_append->'streamId') = 'string'
-             AND jsonb_typeof(v_append->'expectedRevision') = 'number'
-             AND jsonb_typeof(v_events) = 'array' THEN
-            IF jsonb_array_length(v_events) > 0 THEN
-              v_ok := (ledger_append_problem(v_events, v_now, v_ahead, v_behind)).code IS NULL;
+        FOR v_item IN 0 .. v_total - 1 LOOP
+          v_append := p_appends->v_item;
+          DECLARE
+            -- Named as ledger_append's parameters, which the parts it shares with it read.
+            p_events jsonb := v_append->'events';
+            v_count integer;${FIND_PROBLEM_VARIABLES}
+          BEGIN
+            v_code := 'malformed';
+            IF jsonb_typeof(v_append->'streamId') = 'string'
+               AND jsonb_typeof(v_append->'expectedRevision') = 'number'
+               AND jsonb_typeof(p_events) = 'array' THEN
+              v_count := jsonb_array_length(p_events);
+              IF v_count > 0 THEN${FIND_PROBLEM}
+              END IF;
             END IF;
-          END IF;
-          v_accepted := v_accepted || v_ok;
-          IF v_ok THEN
-            v_streams := v_streams || (v_append->>'streamId');
-          END IF;
+            v_accepted := v_accepted || (v_code IS NULL);
+            IF v_code IS NULL THEN
+              v_streams := v_streams || (v_append->>'streamId');
+            END IF;
+          END;
         END LOOP;
 
         -- Every lock before the transaction has an id, in the order of their keys.
@@ -283,22 +252,23 @@ const BATCH_APPEND = `
           PERFORM pg_advisory_xact_lock(1279607879, v_key);
         END LOOP;
 
-        FOR i IN 0 .. v_total - 1 LOOP
-          item := i;
+        FOR v_item IN 0 .. v_total - 1 LOOP
+          item := v_item;
           appended := false;
           out_revision := NULL;
           out_transaction_id := NULL;
           out_position := NULL;
-          IF v_accepted[i + 1] THEN
-            v_append := p_appends->i;
-            v_result := ledger_append_locked(v_append->>'streamId',
-              (v_append->>'expectedRevision')::bigint, v_append->'events');
-            IF v_result.outcome IN ('appended', 'present') THEN
-              appended := true;
-              out_revision := v_result.out_revision;
-              out_transaction_id := v_result.out_transaction_id;
-              out_position := v_result.out_position;
-            END IF;
+          IF v_accepted[v_item + 1] THEN
+            v_append := p_appends->v_item;
+            DECLARE
+              p_stream_id text := v_append->>'streamId';
+              p_expected_revision bigint := (v_append->>'expectedRevision')::bigint;
+              p_events jsonb := v_append->'events';
+              v_count integer := jsonb_array_length(p_events);
+              v_event jsonb;${APPEND_TO_LOCKED_STREAM_VARIABLES}
+            BEGIN${APPEND_TO_LOCKED_STREAM}
+              appended := v_outcome IN ('appended', 'present');
+            END;
           END IF;
           RETURN NEXT;
         END LOOP;
