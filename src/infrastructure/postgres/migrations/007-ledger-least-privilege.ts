@@ -1,3 +1,4 @@
+import { headMovesForwardFunction } from './head-moves-forward.js';
 import { sqlMigration } from './migration.js';
 
 /**
@@ -20,17 +21,12 @@ export const ledgerLeastPrivilegeMigration = sqlMigration('007-ledger-least-priv
       END;
       $$;
 
-      CREATE FUNCTION ledger_streams_head_moves_forward() RETURNS trigger
-      LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.stream_id IS DISTINCT FROM OLD.stream_id
-           OR NEW.revision IS NULL OR NEW.revision <= OLD.revision THEN
-          RAISE EXCEPTION 'ledger_streams is append-only: only a head moving forward may change'
-            USING ERRCODE = 'LG001';
-        END IF;
-        RETURN NEW;
-      END;
-      $$;
+${headMovesForwardFunction({
+  name: 'ledger_streams_head_moves_forward',
+  fixedColumns: ['stream_id'],
+  revisionColumn: 'revision',
+  refusal: 'ledger_streams is append-only: only a head moving forward may change',
+})}
 
       CREATE TRIGGER ledger_streams_head_only
         BEFORE UPDATE ON ledger_streams

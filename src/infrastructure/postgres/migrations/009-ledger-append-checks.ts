@@ -1,4 +1,5 @@
 import { currentSchema } from '../current-schema.js';
+import { headMovesForwardFunction } from './head-moves-forward.js';
 import type { Migration } from './migration.js';
 
 /**
@@ -73,19 +74,12 @@ export const ledgerAppendChecksMigration: Migration = {
     await knex.raw(CHECKED_APPEND, [await currentSchema(knex)]);
     await knex.raw('REVOKE ALL ON FUNCTION ledger_append(text, bigint, jsonb) FROM PUBLIC');
 
-    await knex.raw(`
-      CREATE FUNCTION ledger_tree_heads_move_forward() RETURNS trigger
-      LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.slot IS DISTINCT FROM OLD.slot
-           OR NEW.stream_id IS DISTINCT FROM OLD.stream_id
-           OR NEW.stream_revision IS NULL OR NEW.stream_revision <= OLD.stream_revision THEN
-          RAISE EXCEPTION 'ledger_tree_heads is append-only: a head may only move forward in its stream'
-            USING ERRCODE = 'LG001';
-        END IF;
-        RETURN NEW;
-      END;
-      $$;
+    await knex.raw(`${headMovesForwardFunction({
+      name: 'ledger_tree_heads_move_forward',
+      fixedColumns: ['slot', 'stream_id'],
+      revisionColumn: 'stream_revision',
+      refusal: 'ledger_tree_heads is append-only: a head may only move forward in its stream',
+    })}
 
       CREATE TRIGGER ledger_tree_heads_head_only BEFORE UPDATE ON ledger_tree_heads
         FOR EACH ROW EXECUTE FUNCTION ledger_tree_heads_move_forward();
