@@ -8,9 +8,13 @@ import {
   type LedgerAppendEvent,
 } from '../../src/infrastructure/event-store/postgres/postgres-event-store.adapter.js';
 import { PostgresLedgerTreeStore } from '../../src/infrastructure/ledger/postgres-ledger-tree-store.adapter.js';
-import { prepareSchema } from '../../src/infrastructure/postgres/prepare-schema.js';
 import { testEvent, uniquePrefix } from '../support/event-store-fixtures.js';
-import { TEST_ROLES, createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import {
+  ledgerRoleConnections,
+  openLedgerRoleConnections,
+  type OpenLedgerRoleConnections,
+} from '../support/ledger-role-connections.js';
+import { TEST_ROLES, type TestDatabase } from '../support/test-database.js';
 
 const PERMISSION_DENIED = '42501';
 const UNDEFINED_FUNCTION = '42883';
@@ -38,26 +42,7 @@ function withMetadata(event: LedgerAppendEvent, metadata: Record<string, unknown
 }
 
 describe('ledger_append checks what it is given (migration 009)', () => {
-  let database: TestDatabase;
-  let service: pg.Client;
-  let owner: pg.Client;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    await prepareSchema({
-      serviceUrl: database.serviceConnectionString,
-      ownerUrl: database.ownerConnectionString,
-      production: false,
-    });
-    service = await connect(database.serviceConnectionString);
-    owner = await connect(database.ownerConnectionString);
-  });
-
-  afterAll(async () => {
-    await service?.end();
-    await owner?.end();
-    await database?.drop();
-  });
+  const roles = ledgerRoleConnections();
 
   const append = (
     client: pg.Client,
@@ -72,7 +57,7 @@ describe('ledger_append checks what it is given (migration 009)', () => {
     ]);
 
   async function eventsIn(streamId: string): Promise<number> {
-    const { rows } = await owner.query<{ count: number }>(
+    const { rows } = await roles.owner.query<{ count: number }>(
       'SELECT count(*)::int AS count FROM ledger_events WHERE stream_id = $1',
       [streamId],
     );
@@ -87,7 +72,7 @@ describe('ledger_append checks what it is given (migration 009)', () => {
     message: RegExp,
   ): Promise<void> {
     const before = await eventsIn(streamId);
-    await expect(append(service, streamId, events)).rejects.toMatchObject({
+    await expect(append(roles.service, streamId, events)).rejects.toMatchObject({
       code,
       message: expect.stringMatching(message),
     });
@@ -95,7 +80,7 @@ describe('ledger_append checks what it is given (migration 009)', () => {
   }
 
   async function databaseNow(): Promise<number> {
-    const { rows } = await service.query<{ now: Date }>('SELECT clock_timestamp() AS now');
+    const { rows } = await roles.service.query<{ now: Date }>('SELECT clock_timestamp() AS now');
     return (rows[0] as { now: Date }).now.getTime();
   }
 
@@ -169,10 +154,10 @@ describe('ledger_append checks what it is given (migration 009)', () => {
         at(-23 * 3_600_000),
         testEvent({ metadata: { occurredAt: inTokyo } }),
       ]);
-      await expect(append(service, streamId, batch)).resolves.toMatchObject({
+      await expect(append(roles.service, streamId, batch)).resolves.toMatchObject({
         rows: [{ revision: 2 }],
       });
-      const { rows } = await owner.query<{ occurred_at: Date }>(
+      const { rows } = await roles.owner.query<{ occurred_at: Date }>(
         'SELECT occurred_at FROM ledger_events WHERE stream_id = $1 AND stream_revision = 2',
         [streamId],
       );
@@ -186,20 +171,22 @@ describe('ledger_append checks what it is given (migration 009)', () => {
         client.query(`
           CREATE OR REPLACE FUNCTION ledger_occurred_at_window(OUT ahead interval, OUT behind interval)
           LANGUAGE sql STABLE AS $$ SELECT interval '5 minutes', interval '${behind}' $$`);
-      await expect(widen(service, '1 year')).rejects.toMatchObject({ code: PERMISSION_DENIED });
+      await expect(widen(roles.service, '1 year')).rejects.toMatchObject({
+        code: PERMISSION_DENIED,
+      });
       await expectRefused(
         streamId,
         payload(streamId, [monthAgo()]),
         FAR_FROM_THE_CLOCK,
         /more than 24:00:00 behind/,
       );
-      await widen(owner, '1 year');
+      await widen(roles.owner, '1 year');
       try {
         await expect(
-          append(service, streamId, payload(streamId, [monthAgo()])),
+          append(roles.service, streamId, payload(streamId, [monthAgo()])),
         ).resolves.toMatchObject({ rows: [{ revision: 0 }] });
       } finally {
-        await widen(owner, '24 hours');
+        await widen(roles.owner, '24 hours');
       }
       await expectRefused(
         streamId,
@@ -240,10 +227,10 @@ describe('ledger_append checks what it is given (migration 009)', () => {
       const streamId = `${uniquePrefix()}call`;
       const [event] = payload(streamId, [testEvent()]) as [LedgerAppendEvent];
       const forged = createHash('sha256').update('forged').digest('hex');
-      await append(service, streamId, [
+      await append(roles.service, streamId, [
         withMetadata(event, { hash: forged, previousHash: forged }),
       ]);
-      const { rows } = await owner.query<{ metadata: { hash: string; previousHash: null } }>(
+      const { rows } = await roles.owner.query<{ metadata: { hash: string; previousHash: null } }>(
         'SELECT metadata FROM ledger_events WHERE stream_id = $1',
         [streamId],
       );
@@ -256,12 +243,12 @@ describe('ledger_append checks what it is given (migration 009)', () => {
 
   describe('in a transaction', () => {
     async function inTransaction(work: () => Promise<void>): Promise<void> {
-      await service.query('BEGIN');
+      await roles.service.query('BEGIN');
       try {
         await work();
-        await service.query('COMMIT');
+        await roles.service.query('COMMIT');
       } catch (error) {
-        await service.query('ROLLBACK');
+        await roles.service.query('ROLLBACK');
         throw error;
       }
     }
@@ -273,10 +260,10 @@ describe('ledger_append checks what it is given (migration 009)', () => {
       const streamId = `${uniquePrefix()}call`;
       await expect(
         inTransaction(async () => {
-          await service.query(
+          await roles.service.query(
             "INSERT INTO projection_checkpoints (name, position) VALUES ('probe', '1')",
           );
-          await append(service, streamId, payload(streamId, [testEvent()]));
+          await append(roles.service, streamId, payload(streamId, [testEvent()]));
         }),
       ).rejects.toMatchObject({
         code: WROTE_BEFORE_APPENDING,
@@ -284,12 +271,12 @@ describe('ledger_append checks what it is given (migration 009)', () => {
       });
       await expect(
         inTransaction(async () => {
-          await service.query('SELECT pg_current_xact_id()');
-          await append(service, streamId, payload(streamId, [testEvent()]));
+          await roles.service.query('SELECT pg_current_xact_id()');
+          await append(roles.service, streamId, payload(streamId, [testEvent()]));
         }),
       ).rejects.toMatchObject({ code: WROTE_BEFORE_APPENDING });
       expect(await eventsIn(streamId)).toBe(0);
-      const { rows } = await owner.query(
+      const { rows } = await roles.owner.query(
         "SELECT 1 FROM projection_checkpoints WHERE name = 'probe'",
       );
       expect(rows).toEqual([]);
@@ -299,10 +286,10 @@ describe('ledger_append checks what it is given (migration 009)', () => {
       const streamId = `${uniquePrefix()}call`;
       const other = `${uniquePrefix()}call`;
       await inTransaction(async () => {
-        await append(service, streamId, payload(streamId, [testEvent()]), -1);
-        await append(service, streamId, payload(streamId, [testEvent(), testEvent()]), 0);
+        await append(roles.service, streamId, payload(streamId, [testEvent()]), -1);
+        await append(roles.service, streamId, payload(streamId, [testEvent(), testEvent()]), 0);
       });
-      const { rows } = await owner.query<{ transactions: number; events: number }>(
+      const { rows } = await roles.owner.query<{ transactions: number; events: number }>(
         `SELECT count(DISTINCT transaction_id)::int AS transactions, count(*)::int AS events
            FROM ledger_events WHERE stream_id = $1`,
         [streamId],
@@ -311,8 +298,8 @@ describe('ledger_append checks what it is given (migration 009)', () => {
 
       await expect(
         inTransaction(async () => {
-          await append(service, streamId, payload(streamId, [testEvent()]), 2);
-          await append(service, other, payload(other, [testEvent()]));
+          await append(roles.service, streamId, payload(streamId, [testEvent()]), 2);
+          await append(roles.service, other, payload(other, [testEvent()]));
         }),
       ).rejects.toMatchObject({
         code: WROTE_BEFORE_APPENDING,
@@ -324,7 +311,7 @@ describe('ledger_append checks what it is given (migration 009)', () => {
   });
 
   it('still runs as its owner, with the pinned search path, for the service and not for PUBLIC', async () => {
-    const { rows } = await owner.query(
+    const { rows } = await roles.owner.query(
       `SELECT p.prosecdef AS definer, p.proconfig AS config, pg_get_userbyid(p.proowner) AS owner,
               EXISTS (SELECT 1 FROM aclexplode(p.proacl) a WHERE a.grantee = 0) AS public,
               has_function_privilege($1, p.oid, 'EXECUTE') AS service
@@ -348,13 +335,16 @@ describe('ledger_append checks what it is given (migration 009)', () => {
       payload(streamId, [testEvent()]).map((event) => withMetadata(event, { occurredAt: 'epoch' })),
     );
     await expect(
-      service.query('SELECT * FROM ledger_occurred_at($1)', ['epoch']),
+      roles.service.query('SELECT * FROM ledger_occurred_at($1)', ['epoch']),
     ).rejects.toMatchObject({ code: PERMISSION_DENIED });
     await expect(
-      service.query('SELECT * FROM ledger_append_unchecked($1, -2, $2)', [streamId, unchecked]),
+      roles.service.query('SELECT * FROM ledger_append_unchecked($1, -2, $2)', [
+        streamId,
+        unchecked,
+      ]),
     ).rejects.toMatchObject({ code: UNDEFINED_FUNCTION });
     expect(await eventsIn(streamId)).toBe(0);
-    const { rows } = await owner.query<{ name: string; definer: boolean; service: boolean }>(
+    const { rows } = await roles.owner.query<{ name: string; definer: boolean; service: boolean }>(
       `SELECT p.proname AS name, p.prosecdef AS definer,
               has_function_privilege($1, p.oid, 'EXECUTE') AS service
          FROM pg_proc p
@@ -370,26 +360,7 @@ describe('ledger_append checks what it is given (migration 009)', () => {
 });
 
 describe('ledger_append_batch appends many streams in one transaction (migration 014)', () => {
-  let database: TestDatabase;
-  let service: pg.Client;
-  let owner: pg.Client;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    await prepareSchema({
-      serviceUrl: database.serviceConnectionString,
-      ownerUrl: database.ownerConnectionString,
-      production: false,
-    });
-    service = await connect(database.serviceConnectionString);
-    owner = await connect(database.ownerConnectionString);
-  });
-
-  afterAll(async () => {
-    await service?.end();
-    await owner?.end();
-    await database?.drop();
-  });
+  const roles = ledgerRoleConnections();
 
   interface BatchRow {
     item: number;
@@ -401,7 +372,7 @@ describe('ledger_append_batch appends many streams in one transaction (migration
   const batch = (
     appends: ReadonlyArray<{ streamId: string; expectedRevision: number; events: unknown }>,
   ) =>
-    service.query<BatchRow>(
+    roles.service.query<BatchRow>(
       `SELECT item, appended, out_revision::int AS revision, out_transaction_id::text AS transaction
          FROM ledger_append_batch($1) ORDER BY item`,
       [JSON.stringify(appends)],
@@ -421,7 +392,11 @@ describe('ledger_append_batch appends many streams in one transaction (migration
       { item: 1, appended: true, revision: 0 },
     ]);
     expect(rows[0]?.transaction).toBe(rows[1]?.transaction);
-    const stored = await owner.query<{ stream_id: string; hash: string; previous: string | null }>(
+    const stored = await roles.owner.query<{
+      stream_id: string;
+      hash: string;
+      previous: string | null;
+    }>(
       `SELECT stream_id, metadata->>'hash' AS hash, metadata->>'previousHash' AS previous
          FROM ledger_events WHERE stream_id IN ($1, $2) ORDER BY position`,
       [first.streamId, second.streamId],
@@ -457,7 +432,7 @@ describe('ledger_append_batch appends many streams in one transaction (migration
       { appended: true, revision: 0 }, // an idempotent retry answers where it landed
       { appended: false, revision: null },
     ]);
-    const counts = await owner.query<{ stream_id: string; count: number }>(
+    const counts = await roles.owner.query<{ stream_id: string; count: number }>(
       `SELECT stream_id, count(*)::int AS count FROM ledger_events
         WHERE stream_id IN ($1, $2, $3) GROUP BY stream_id`,
       [good.streamId, badInstant.streamId, existing.streamId],
@@ -485,7 +460,7 @@ describe('ledger_append_batch appends many streams in one transaction (migration
       '2026-06-01T12:00:60Z',
     ];
     const window = (ahead: string, behind: string) =>
-      owner.query(`
+      roles.owner.query(`
         CREATE OR REPLACE FUNCTION ledger_occurred_at_window(OUT ahead interval, OUT behind interval)
         LANGUAGE sql STABLE AS $$ SELECT interval '${ahead}', interval '${behind}' $$`);
     await window('8000 years', '6000 years');
@@ -499,7 +474,7 @@ describe('ledger_append_batch appends many streams in one transaction (migration
         };
       });
       const { rows } = await batch(appends);
-      const readable = await owner.query<{ readable: boolean }>(
+      const readable = await roles.owner.query<{ readable: boolean }>(
         'SELECT ledger_occurred_at(t) IS NOT NULL AS readable FROM unnest($1::text[]) t',
         [texts],
       );
@@ -524,14 +499,14 @@ describe('ledger_append_batch appends many streams in one transaction (migration
 
   it('is refused inside a transaction that already has an id (LG005)', async () => {
     const stream = newStream();
-    await service.query('BEGIN');
+    await roles.service.query('BEGIN');
     try {
-      await service.query('SELECT pg_current_xact_id()');
+      await roles.service.query('SELECT pg_current_xact_id()');
       await expect(batch([stream])).rejects.toMatchObject({ code: WROTE_BEFORE_APPENDING });
     } finally {
-      await service.query('ROLLBACK');
+      await roles.service.query('ROLLBACK');
     }
-    const { rows } = await owner.query('SELECT 1 FROM ledger_events WHERE stream_id = $1', [
+    const { rows } = await roles.owner.query('SELECT 1 FROM ledger_events WHERE stream_id = $1', [
       stream.streamId,
     ]);
     expect(rows).toEqual([]);
@@ -540,7 +515,7 @@ describe('ledger_append_batch appends many streams in one transaction (migration
   it('never deadlocks: batches that share streams in opposite orders all commit', async () => {
     const streams = Array.from({ length: 6 }, () => `${uniquePrefix()}call`);
     const clients = await Promise.all(
-      Array.from({ length: 4 }, () => connect(database.serviceConnectionString)),
+      Array.from({ length: 4 }, () => connect(roles.database.serviceConnectionString)),
     );
     try {
       const rounds = 10;
@@ -563,7 +538,7 @@ describe('ledger_append_batch appends many streams in one transaction (migration
     } finally {
       await Promise.all(clients.map((client) => client.end()));
     }
-    const { rows } = await owner.query<{ count: number }>(
+    const { rows } = await roles.owner.query<{ count: number }>(
       'SELECT count(*)::int AS count FROM ledger_events WHERE stream_id = ANY($1)',
       [streams],
     );
@@ -579,14 +554,11 @@ describe("the tree's tables (migration 009)", () => {
   const hash = (text: string): Buffer => createHash('sha256').update(text).digest();
   const streamId = `call-${randomUUID()}`;
 
+  let roles: OpenLedgerRoleConnections | undefined;
+
   beforeAll(async () => {
-    database = await createTestDatabase();
-    await prepareSchema({
-      serviceUrl: database.serviceConnectionString,
-      ownerUrl: database.ownerConnectionString,
-      production: false,
-    });
-    owner = await connect(database.ownerConnectionString);
+    roles = await openLedgerRoleConnections();
+    ({ database, owner } = roles);
     serviceKnex = knexFactory({ client: 'pg', connection: database.serviceConnectionString });
     // As the tree builder writes them, as the service.
     await serviceKnex.transaction((trx) =>
@@ -609,8 +581,7 @@ describe("the tree's tables (migration 009)", () => {
 
   afterAll(async () => {
     await serviceKnex?.destroy();
-    await owner?.end();
-    await database?.drop();
+    await roles?.close();
   });
 
   it.each([

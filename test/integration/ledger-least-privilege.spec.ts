@@ -22,6 +22,10 @@ import {
 import { openResources } from '../../src/resources.js';
 import { startServer } from '../../src/server.js';
 import { testEvents, uniquePrefix } from '../support/event-store-fixtures.js';
+import {
+  openLedgerRoleConnections,
+  type OpenLedgerRoleConnections,
+} from '../support/ledger-role-connections.js';
 import { TEST_ROLES, createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const PERMISSION_DENIED = '42501';
@@ -66,15 +70,11 @@ describe('least privilege in PostgreSQL', () => {
   let store: PostgresEventStore;
   const streamId = `${uniquePrefix()}call`;
 
+  let roles: OpenLedgerRoleConnections | undefined;
+
   beforeAll(async () => {
-    database = await createTestDatabase();
-    await prepareSchema({
-      serviceUrl: database.serviceConnectionString,
-      ownerUrl: database.ownerConnectionString,
-      production: false,
-    });
-    service = await connect(database.serviceConnectionString);
-    owner = await connect(database.ownerConnectionString);
+    roles = await openLedgerRoleConnections();
+    ({ database, service, owner } = roles);
     servicePool = new pg.Pool({ connectionString: database.serviceConnectionString, max: 2 });
     store = new PostgresEventStore(servicePool, { onError: () => undefined });
     await store.appendToStream(streamId, testEvents(2), { expectedRevision: 'no_stream' });
@@ -83,9 +83,7 @@ describe('least privilege in PostgreSQL', () => {
   afterAll(async () => {
     await store?.close();
     await servicePool?.end();
-    await service?.end();
-    await owner?.end();
-    await database?.drop();
+    await roles?.close();
   });
 
   it('lets the service append through ledger_append and read the ledger', async () => {
