@@ -26,13 +26,15 @@ export class PostgresLedgerTreeReader implements LedgerTreeReader {
     return Number(rows[0]?.size ?? 0);
   }
 
-  async leafAt(position: LedgerPosition): Promise<TreeLeaf | null> {
-    const { rows } = await this.pool.query<treeRows.LeafRow>({
-      name: 'ledger_tree_leaf_at',
-      text: `SELECT ${treeRows.LEAF_COLUMNS} FROM ledger_tree_leaves WHERE position = $1::numeric`,
-      values: [position],
-    });
-    return rows[0] ? treeRows.toLeaf(rows[0]) : null;
+  leafAt(position: LedgerPosition): Promise<TreeLeaf | null> {
+    return this.first<treeRows.LeafRow, TreeLeaf>(
+      {
+        name: 'ledger_tree_leaf_at',
+        text: `SELECT ${treeRows.LEAF_COLUMNS} FROM ledger_tree_leaves WHERE position = $1::numeric`,
+        values: [position],
+      },
+      treeRows.toLeaf,
+    );
   }
 
   async leaves(from: number, to: number): Promise<readonly TreeLeaf[]> {
@@ -58,21 +60,25 @@ export class PostgresLedgerTreeReader implements LedgerTreeReader {
     return rows.map(treeRows.toNode);
   }
 
-  async latestCheckpoint(): Promise<StoredCheckpoint | null> {
-    const { rows } = await this.pool.query<treeRows.CheckpointRow>({
-      name: 'ledger_checkpoint_latest',
-      text: `SELECT ${treeRows.CHECKPOINT_COLUMNS} FROM ledger_checkpoints ORDER BY tree_size DESC LIMIT 1`,
-    });
-    return rows[0] ? treeRows.toCheckpoint(rows[0]) : null;
+  latestCheckpoint(): Promise<StoredCheckpoint | null> {
+    return this.first<treeRows.CheckpointRow, StoredCheckpoint>(
+      {
+        name: 'ledger_checkpoint_latest',
+        text: `SELECT ${treeRows.CHECKPOINT_COLUMNS} FROM ledger_checkpoints ORDER BY tree_size DESC LIMIT 1`,
+      },
+      treeRows.toCheckpoint,
+    );
   }
 
-  async checkpointAt(treeSize: number): Promise<StoredCheckpoint | null> {
-    const { rows } = await this.pool.query<treeRows.CheckpointRow>({
-      name: 'ledger_checkpoint_at',
-      text: `SELECT ${treeRows.CHECKPOINT_COLUMNS} FROM ledger_checkpoints WHERE tree_size = $1`,
-      values: [treeSize],
-    });
-    return rows[0] ? treeRows.toCheckpoint(rows[0]) : null;
+  checkpointAt(treeSize: number): Promise<StoredCheckpoint | null> {
+    return this.first<treeRows.CheckpointRow, StoredCheckpoint>(
+      {
+        name: 'ledger_checkpoint_at',
+        text: `SELECT ${treeRows.CHECKPOINT_COLUMNS} FROM ledger_checkpoints WHERE tree_size = $1`,
+        values: [treeSize],
+      },
+      treeRows.toCheckpoint,
+    );
   }
 
   async checkpoints(after: number, limit: number): Promise<readonly StoredCheckpoint[]> {
@@ -93,12 +99,23 @@ export class PostgresLedgerTreeReader implements LedgerTreeReader {
     return rows.map(treeRows.toHead);
   }
 
-  async headOf(streamId: string): Promise<StreamHead | null> {
-    const { rows } = await this.pool.query<treeRows.HeadRow>({
-      name: 'ledger_tree_head_of',
-      text: `SELECT ${treeRows.HEAD_COLUMNS} FROM ledger_tree_heads WHERE stream_id = $1`,
-      values: [streamId],
-    });
-    return rows[0] ? treeRows.toHead(rows[0]) : null;
+  headOf(streamId: string): Promise<StreamHead | null> {
+    return this.first<treeRows.HeadRow, StreamHead>(
+      {
+        name: 'ledger_tree_head_of',
+        text: `SELECT ${treeRows.HEAD_COLUMNS} FROM ledger_tree_heads WHERE stream_id = $1`,
+        values: [streamId],
+      },
+      treeRows.toHead,
+    );
+  }
+
+  /** The first row the statement answers, as `toValue` reads it; null when there is none. */
+  private async first<Row extends pg.QueryResultRow, Value>(
+    statement: pg.QueryConfig,
+    toValue: (row: Row) => Value,
+  ): Promise<Value | null> {
+    const { rows } = await this.pool.query<Row>(statement);
+    return rows[0] ? toValue(rows[0]) : null;
   }
 }
