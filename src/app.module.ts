@@ -112,6 +112,7 @@ export class AppModule {
       { provide: CLOCK, useValue: runtime.clock },
       { provide: ID_GENERATOR, useValue: runtime.ids },
       { provide: COMMAND_METRICS, useValue: runtime.metrics },
+      { provide: CommandRunner, useValue: runtime.commandRunner },
       { provide: USER_DIRECTORY, useValue: runtime.users },
       { provide: PASSWORD_HASHER, useValue: runtime.passwords },
       { provide: TOKEN_ISSUER, useValue: runtime.tokens },
@@ -157,7 +158,6 @@ export class AppModule {
       providers: [
         ...values,
         { provide: APP_GUARD, useClass: AuthGuard },
-        CommandRunner,
         CallCommands,
         LoginService,
         LoginThrottle,

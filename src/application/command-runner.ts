@@ -1,4 +1,3 @@
-import { Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '../domain/shared/actor.js';
 import type { Decider } from '../domain/shared/decider.js';
 import { DomainError } from '../domain/shared/domain-error.js';
@@ -9,14 +8,9 @@ import {
   revisionPreconditionFailed,
 } from './application.errors.js';
 import { eventMetadata } from './event-metadata.js';
-import { CLOCK, type Clock } from './ports/clock.port.js';
+import type { Clock } from './ports/clock.port.js';
+import { type CommandMetrics, type CommandOutcomeLabel } from './ports/command-metrics.port.js';
 import {
-  COMMAND_METRICS,
-  type CommandMetrics,
-  type CommandOutcomeLabel,
-} from './ports/command-metrics.port.js';
-import {
-  EVENT_STORE,
   WrongExpectedRevisionError,
   type EventMetadata,
   type EventStore,
@@ -24,7 +18,7 @@ import {
   type LedgerPosition,
   type RecordedEvent,
 } from './ports/event-store.port.js';
-import { ID_GENERATOR, type IdGenerator } from './ports/id-generator.port.js';
+import type { IdGenerator } from './ports/id-generator.port.js';
 import type { RequestContext } from './request-context.js';
 import type { StreamStateCache } from './stream-state-cache.js';
 
@@ -139,15 +133,15 @@ function toDomainEvent<Event extends DomainEvent>(recorded: RecordedEvent): Even
 
 /**
  * Runs commands: every append to the ledger goes through here. It adds what deciders must not
- * know about: the clock, event ids, the event metadata, optimistic concurrency and metrics.
+ * know about: the clock, event ids, the event metadata, optimistic concurrency and metrics. Built
+ * in the composition root (AppRuntime).
  */
-@Injectable()
 export class CommandRunner {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-    @Inject(COMMAND_METRICS) private readonly metrics: CommandMetrics,
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly metrics: CommandMetrics,
   ) {}
 
   /**

@@ -1,3 +1,4 @@
+import { CommandRunner } from '../application/command-runner.js';
 import type { Knex } from 'knex';
 import type { RecordingUploadStore } from '../application/ports/recording-upload-store.port.js';
 import type { Logger } from 'pino';
@@ -75,6 +76,8 @@ export interface AppRuntime {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly metrics: PrometheusMetrics;
+  /** The one path that runs commands and appends to the ledger. */
+  readonly commandRunner: CommandRunner;
   readonly users: UserDirectory;
   readonly passwords: PasswordHasher;
   readonly tokens: TokenIssuer;
@@ -195,6 +198,7 @@ export async function buildAppRuntime(
     clock,
     ids,
     metrics,
+    commandRunner: new CommandRunner(eventStore, clock, ids, metrics),
     users,
     passwords,
     tokens: new JoseTokenIssuer({
