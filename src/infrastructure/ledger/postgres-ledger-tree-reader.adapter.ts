@@ -15,6 +15,26 @@ import * as treeRows from './ledger-tree-rows.js';
  * whatever the ledger's size.
  */
 
+const LEAF_AT = {
+  name: 'ledger_tree_leaf_at',
+  text: `SELECT ${treeRows.LEAF_COLUMNS} FROM ledger_tree_leaves WHERE position = $1::numeric`,
+};
+
+const LATEST_CHECKPOINT = {
+  name: 'ledger_checkpoint_latest',
+  text: `SELECT ${treeRows.CHECKPOINT_COLUMNS} FROM ledger_checkpoints ORDER BY tree_size DESC LIMIT 1`,
+};
+
+const CHECKPOINT_AT = {
+  name: 'ledger_checkpoint_at',
+  text: `SELECT ${treeRows.CHECKPOINT_COLUMNS} FROM ledger_checkpoints WHERE tree_size = $1`,
+};
+
+const HEAD_OF = {
+  name: 'ledger_tree_head_of',
+  text: `SELECT ${treeRows.HEAD_COLUMNS} FROM ledger_tree_heads WHERE stream_id = $1`,
+};
+
 export class PostgresLedgerTreeReader implements LedgerTreeReader {
   constructor(private readonly pool: pg.Pool) {}
 
@@ -27,14 +47,7 @@ export class PostgresLedgerTreeReader implements LedgerTreeReader {
   }
 
   leafAt(position: LedgerPosition): Promise<TreeLeaf | null> {
-    return this.first<treeRows.LeafRow, TreeLeaf>(
-      {
-        name: 'ledger_tree_leaf_at',
-        text: `SELECT ${treeRows.LEAF_COLUMNS} FROM ledger_tree_leaves WHERE position = $1::numeric`,
-        values: [position],
-      },
-      treeRows.toLeaf,
-    );
+    return this.first(LEAF_AT, [position], treeRows.toLeaf);
   }
 
   async leaves(from: number, to: number): Promise<readonly TreeLeaf[]> {
@@ -61,24 +74,11 @@ export class PostgresLedgerTreeReader implements LedgerTreeReader {
   }
 
   latestCheckpoint(): Promise<StoredCheckpoint | null> {
-    return this.first<treeRows.CheckpointRow, StoredCheckpoint>(
-      {
-        name: 'ledger_checkpoint_latest',
-        text: `SELECT ${treeRows.CHECKPOINT_COLUMNS} FROM ledger_checkpoints ORDER BY tree_size DESC LIMIT 1`,
-      },
-      treeRows.toCheckpoint,
-    );
+    return this.first(LATEST_CHECKPOINT, [], treeRows.toCheckpoint);
   }
 
   checkpointAt(treeSize: number): Promise<StoredCheckpoint | null> {
-    return this.first<treeRows.CheckpointRow, StoredCheckpoint>(
-      {
-        name: 'ledger_checkpoint_at',
-        text: `SELECT ${treeRows.CHECKPOINT_COLUMNS} FROM ledger_checkpoints WHERE tree_size = $1`,
-        values: [treeSize],
-      },
-      treeRows.toCheckpoint,
-    );
+    return this.first(CHECKPOINT_AT, [treeSize], treeRows.toCheckpoint);
   }
 
   async checkpoints(after: number, limit: number): Promise<readonly StoredCheckpoint[]> {
@@ -100,22 +100,16 @@ export class PostgresLedgerTreeReader implements LedgerTreeReader {
   }
 
   headOf(streamId: string): Promise<StreamHead | null> {
-    return this.first<treeRows.HeadRow, StreamHead>(
-      {
-        name: 'ledger_tree_head_of',
-        text: `SELECT ${treeRows.HEAD_COLUMNS} FROM ledger_tree_heads WHERE stream_id = $1`,
-        values: [streamId],
-      },
-      treeRows.toHead,
-    );
+    return this.first(HEAD_OF, [streamId], treeRows.toHead);
   }
 
   /** The first row the statement answers, as `toValue` reads it; null when there is none. */
   private async first<Row extends pg.QueryResultRow, Value>(
-    statement: pg.QueryConfig,
+    statement: { readonly name: string; readonly text: string },
+    values: readonly unknown[],
     toValue: (row: Row) => Value,
   ): Promise<Value | null> {
-    const { rows } = await this.pool.query<Row>(statement);
+    const { rows } = await this.pool.query<Row>({ ...statement, values: [...values] });
     return rows[0] ? toValue(rows[0]) : null;
   }
 }
