@@ -1,7 +1,6 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { GetIceServersQuery } from '../../../application/signaling/get-ice-servers/get-ice-servers.query.js';
 import type { Actor } from '../../../domain/shared/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
@@ -18,13 +17,9 @@ export class IceServersController {
   @ApiOperation({
     summary: 'STUN servers, and TURN with time-limited credentials while you are in a live call',
   })
-  async iceServers(
-    @CurrentActor() actor: Actor,
-    @Query() query: IceServersQueryDto,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    // TURN credentials are secrets with an expiry: never cached.
-    response.setHeader('Cache-Control', 'no-store');
+  async iceServers(@CurrentActor() actor: Actor, @Query() query: IceServersQueryDto) {
+    // TURN credentials are secrets with an expiry: like every API response (security-headers.ts),
+    // this one is no-store.
     return this.queries.execute(new GetIceServersQuery(actor, query.callId ?? null));
   }
 }
