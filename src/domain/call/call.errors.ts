@@ -1,4 +1,4 @@
-import { DomainError } from '../shared/domain-error.js';
+import { DomainError, domainError } from '../shared/domain-error.js';
 import type { CallStatus } from './call.values.js';
 
 /**
@@ -10,81 +10,66 @@ import type { CallStatus } from './call.values.js';
 
 // --- Existence and initiation -----------------------------------------------------------------
 
-export class CallNotFoundError extends DomainError {
-  readonly code = 'CALL.NOT_FOUND';
-  readonly kind = 'not_found';
-  constructor(callId: string | null = null) {
-    super(callId === null ? 'The call does not exist.' : `Call ${callId} does not exist.`);
-  }
-}
+export class CallNotFoundError extends domainError(
+  'CALL.NOT_FOUND',
+  'not_found',
+  (callId: string | null = null) =>
+    callId === null ? 'The call does not exist.' : `Call ${callId} does not exist.`,
+) {}
 
-export class CallAlreadyExistsError extends DomainError {
-  readonly code = 'CALL.ALREADY_EXISTS';
-  readonly kind = 'conflict';
-  constructor(callId: string) {
-    super(`Call ${callId} already exists.`);
-  }
-}
+export class CallAlreadyExistsError extends domainError(
+  'CALL.ALREADY_EXISTS',
+  'conflict',
+  (callId: string) => `Call ${callId} already exists.`,
+) {}
 
-export class SelfCallError extends DomainError {
-  readonly code = 'CALL.SELF_CALL';
-  readonly kind = 'invalid';
-  constructor() {
-    super('A call needs two different people: the provider and the patient are the same user.');
-  }
-}
+export class SelfCallError extends domainError(
+  'CALL.SELF_CALL',
+  'invalid',
+  () => 'A call needs two different people: the provider and the patient are the same user.',
+) {}
 
-export class CallInitiatorMismatchError extends DomainError {
-  readonly code = 'CALL.INITIATOR_MISMATCH';
-  readonly kind = 'forbidden';
-  constructor(actorId: string, role: 'provider' | 'patient') {
-    super(`User ${actorId} may only initiate a call as its own ${role}.`);
-  }
-}
+export class CallInitiatorMismatchError extends domainError(
+  'CALL.INITIATOR_MISMATCH',
+  'forbidden',
+  (actorId: string, role: 'provider' | 'patient') =>
+    `User ${actorId} may only initiate a call as its own ${role}.`,
+) {}
 
-export class PatientInitiationDisabledError extends DomainError {
-  readonly code = 'CALL.PATIENT_INITIATION_DISABLED';
-  readonly kind = 'forbidden';
-  constructor() {
-    super('Patients may not initiate calls here; a provider has to call the patient.');
-  }
-}
+export class PatientInitiationDisabledError extends domainError(
+  'CALL.PATIENT_INITIATION_DISABLED',
+  'forbidden',
+  () => 'Patients may not initiate calls here; a provider has to call the patient.',
+) {}
 
-export class RoleCannotInitiateError extends DomainError {
-  readonly code = 'CALL.ROLE_CANNOT_INITIATE';
-  readonly kind = 'forbidden';
-  constructor(role: string) {
-    super(`The ${role} role cannot initiate calls; only providers (and patients, if enabled) can.`);
-  }
-}
+export class RoleCannotInitiateError extends domainError(
+  'CALL.ROLE_CANNOT_INITIATE',
+  'forbidden',
+  (role: string) =>
+    `The ${role} role cannot initiate calls; only providers (and patients, if enabled) can.`,
+) {}
 
-export class ScheduledInPastError extends DomainError {
-  readonly code = 'CALL.SCHEDULED_IN_PAST';
-  readonly kind = 'invalid';
-  constructor() {
-    super('The scheduled time (scheduledAt) is in the past; leave it out to ring the call now.');
-  }
-}
+export class ScheduledInPastError extends domainError(
+  'CALL.SCHEDULED_IN_PAST',
+  'invalid',
+  () => 'The scheduled time (scheduledAt) is in the past; leave it out to ring the call now.',
+) {}
 
-export class ScheduledTooFarAheadError extends DomainError {
-  readonly code = 'CALL.SCHEDULED_TOO_FAR_AHEAD';
-  readonly kind = 'invalid';
-  constructor(maxDays: number) {
-    super(`The scheduled time (scheduledAt) may be at most ${maxDays} days ahead.`);
-  }
-}
+export class ScheduledTooFarAheadError extends domainError(
+  'CALL.SCHEDULED_TOO_FAR_AHEAD',
+  'invalid',
+  (maxDays: number) => `The scheduled time (scheduledAt) may be at most ${maxDays} days ahead.`,
+) {}
 
 // --- Lifecycle status -------------------------------------------------------------------------
 
 /** The error for a command that needs the call in exactly one status (same message for each). */
 function callNotInStatus<Code extends string>(code: Code, needed: CallStatus) {
-  return class extends DomainError {
-    readonly code = code;
-    readonly kind = 'conflict';
-    constructor(callId: string, status: string) {
-      super(`Call ${callId} is ${status}, not ${needed}.`);
-    }
-  };
+  return domainError(
+    code,
+    'conflict',
+    (callId: string, status: string) => `Call ${callId} is ${status}, not ${needed}.`,
+  );
 }
 
 export class CallNotScheduledError extends callNotInStatus('CALL.NOT_SCHEDULED', 'SCHEDULED') {}
@@ -94,105 +79,90 @@ export class CallNotInProgressError extends callNotInStatus(
   'IN_PROGRESS',
 ) {}
 
-export class CallNotCancellableError extends DomainError {
-  readonly code = 'CALL.NOT_CANCELLABLE';
-  readonly kind = 'conflict';
-  constructor(callId: string, status: string) {
-    super(
-      `Call ${callId} is ${status}: only a SCHEDULED or RINGING call can be cancelled; end it instead.`,
-    );
-  }
-}
+export class CallNotCancellableError extends domainError(
+  'CALL.NOT_CANCELLABLE',
+  'conflict',
+  (callId: string, status: string) =>
+    `Call ${callId} is ${status}: only a SCHEDULED or RINGING call can be cancelled; end it instead.`,
+) {}
 
-export class CallNotJoinableError extends DomainError {
-  readonly code = 'CALL.NOT_JOINABLE';
-  readonly kind = 'conflict';
-  constructor(callId: string, status: string) {
-    super(`Call ${callId} is ${status}: participants can take part only while it rings or runs.`);
-  }
-}
+export class CallNotJoinableError extends domainError(
+  'CALL.NOT_JOINABLE',
+  'conflict',
+  (callId: string, status: string) =>
+    `Call ${callId} is ${status}: participants can take part only while it rings or runs.`,
+) {}
 
-export class CallNotLiveError extends DomainError {
-  readonly code = 'CALL.NOT_LIVE';
-  readonly kind = 'conflict';
-  constructor(callId: string, status: string) {
-    super(`Call ${callId} is ${status}: only a RINGING or IN_PROGRESS call can fail.`);
-  }
-}
+export class CallNotLiveError extends domainError(
+  'CALL.NOT_LIVE',
+  'conflict',
+  (callId: string, status: string) =>
+    `Call ${callId} is ${status}: only a RINGING or IN_PROGRESS call can fail.`,
+) {}
 
-export class CallAlreadyFinishedError extends DomainError {
-  readonly code = 'CALL.ALREADY_FINISHED';
-  readonly kind = 'conflict';
-  constructor(callId: string, status: string) {
-    super(`Call ${callId} is already finished (${status}); it cannot change any more.`);
-  }
-}
+export class CallAlreadyFinishedError extends domainError(
+  'CALL.ALREADY_FINISHED',
+  'conflict',
+  (callId: string, status: string) =>
+    `Call ${callId} is already finished (${status}); it cannot change any more.`,
+) {}
 
 // --- Who may act ------------------------------------------------------------------------------
 
-export class NotCalleeError extends DomainError {
-  readonly code = 'CALL.NOT_CALLEE';
-  readonly kind = 'forbidden';
-  constructor(callId: string, actorId: string) {
-    super(`User ${actorId} is not the callee of call ${callId}; only the callee can do this.`);
-  }
-}
+export class NotCalleeError extends domainError(
+  'CALL.NOT_CALLEE',
+  'forbidden',
+  (callId: string, actorId: string) =>
+    `User ${actorId} is not the callee of call ${callId}; only the callee can do this.`,
+) {}
 
-export class NotInitiatorError extends DomainError {
-  readonly code = 'CALL.NOT_INITIATOR';
-  readonly kind = 'forbidden';
-  constructor(callId: string, actorId: string) {
-    super(`User ${actorId} did not initiate call ${callId}; only the initiator can do this.`);
-  }
-}
+export class NotInitiatorError extends domainError(
+  'CALL.NOT_INITIATOR',
+  'forbidden',
+  (callId: string, actorId: string) =>
+    `User ${actorId} did not initiate call ${callId}; only the initiator can do this.`,
+) {}
 
-export class NotCallPartyError extends DomainError {
-  readonly code = 'CALL.NOT_PARTY';
-  readonly kind = 'forbidden';
-  constructor(callId: string, actorId: string) {
-    super(`User ${actorId} is neither the provider nor the patient of call ${callId}.`);
-  }
-}
+export class NotCallPartyError extends domainError(
+  'CALL.NOT_PARTY',
+  'forbidden',
+  (callId: string, actorId: string) =>
+    `User ${actorId} is neither the provider nor the patient of call ${callId}.`,
+) {}
 
-export class SystemOnlyError extends DomainError {
-  readonly code = 'CALL.SYSTEM_ONLY';
-  readonly kind = 'forbidden';
-  constructor(commandType: string) {
-    super(`Only the system may send ${commandType}.`);
-  }
-}
+export class SystemOnlyError extends domainError(
+  'CALL.SYSTEM_ONLY',
+  'forbidden',
+  (commandType: string) => `Only the system may send ${commandType}.`,
+) {}
 
 // --- Participants -----------------------------------------------------------------------------
 
-export class UnknownParticipantError extends DomainError {
-  readonly code = 'PARTICIPANT.UNKNOWN';
-  readonly kind = 'invalid';
-  constructor(callId: string, userId: string) {
-    super(`User ${userId} is not a participant of call ${callId}.`);
-  }
-}
+export class UnknownParticipantError extends domainError(
+  'PARTICIPANT.UNKNOWN',
+  'invalid',
+  (callId: string, userId: string) => `User ${userId} is not a participant of call ${callId}.`,
+) {}
 
-export class NotSelfError extends DomainError {
-  readonly code = 'PARTICIPANT.NOT_SELF';
-  readonly kind = 'forbidden';
-  constructor(actorId: string, userId: string) {
-    super(`User ${actorId} may only report for themselves, not for user ${userId}.`);
-  }
-}
+export class NotSelfError extends domainError(
+  'PARTICIPANT.NOT_SELF',
+  'forbidden',
+  (actorId: string, userId: string) =>
+    `User ${actorId} may only report for themselves, not for user ${userId}.`,
+) {}
 
 /**
  * The error for a participant whose status does not allow the command: `User <id> <where they
  * are not> (participant status <status>)`, then what to do instead where there is something.
  */
 function participantNotIn<Code extends string>(code: Code, where: string, instead?: string) {
-  return class extends DomainError {
-    readonly code = code;
-    readonly kind = 'conflict';
-    constructor(userId: string, status: string) {
-      const advice = instead === undefined ? '' : `; ${instead}`;
-      super(`User ${userId} ${where} (participant status ${status})${advice}.`);
-    }
-  };
+  const advice = instead === undefined ? '' : `; ${instead}`;
+  return domainError(
+    code,
+    'conflict',
+    (userId: string, status: string) =>
+      `User ${userId} ${where} (participant status ${status})${advice}.`,
+  );
 }
 
 export class ParticipantNotPresentError extends participantNotIn(
@@ -218,33 +188,26 @@ export class ParticipantNotDisconnectedError extends participantNotIn(
   'nothing to resume',
 ) {}
 
-export class ReconnectGraceExpiredError extends DomainError {
-  readonly code = 'PARTICIPANT.RECONNECT_GRACE_EXPIRED';
-  readonly kind = 'conflict';
-  constructor(userId: string, graceSeconds: number) {
-    super(
-      `User ${userId} was disconnected for more than ${graceSeconds} seconds; join the call again.`,
-    );
-  }
-}
+export class ReconnectGraceExpiredError extends domainError(
+  'PARTICIPANT.RECONNECT_GRACE_EXPIRED',
+  'conflict',
+  (userId: string, graceSeconds: number) =>
+    `User ${userId} was disconnected for more than ${graceSeconds} seconds; join the call again.`,
+) {}
 
 // --- Recording --------------------------------------------------------------------------------
 
-export class RecordingProviderOnlyError extends DomainError {
-  readonly code = 'RECORDING.PROVIDER_ONLY';
-  readonly kind = 'forbidden';
-  constructor(callId: string) {
-    super(`Only the provider of call ${callId} can start or stop its recordings.`);
-  }
-}
+export class RecordingProviderOnlyError extends domainError(
+  'RECORDING.PROVIDER_ONLY',
+  'forbidden',
+  (callId: string) => `Only the provider of call ${callId} can start or stop its recordings.`,
+) {}
 
-export class RecordingDisabledError extends DomainError {
-  readonly code = 'RECORDING.DISABLED';
-  readonly kind = 'conflict';
-  constructor(callId: string) {
-    super(`Call ${callId} was initiated without recording; it cannot be recorded.`);
-  }
-}
+export class RecordingDisabledError extends domainError(
+  'RECORDING.DISABLED',
+  'conflict',
+  (callId: string) => `Call ${callId} was initiated without recording; it cannot be recorded.`,
+) {}
 
 export class RecordingConsentMissingError extends DomainError {
   readonly code = 'RECORDING.CONSENT_MISSING';
@@ -261,112 +224,92 @@ export class RecordingConsentMissingError extends DomainError {
   }
 }
 
-export class RecordingAlreadyActiveError extends DomainError {
-  readonly code = 'RECORDING.ALREADY_ACTIVE';
-  readonly kind = 'conflict';
-  constructor(activeRecordingId: string) {
-    super(`Recording ${activeRecordingId} is already running; stop it first.`);
-  }
-}
+export class RecordingAlreadyActiveError extends domainError(
+  'RECORDING.ALREADY_ACTIVE',
+  'conflict',
+  (activeRecordingId: string) =>
+    `Recording ${activeRecordingId} is already running; stop it first.`,
+) {}
 
-export class RecordingDuplicateIdError extends DomainError {
-  readonly code = 'RECORDING.DUPLICATE_ID';
-  readonly kind = 'conflict';
-  constructor(recordingId: string) {
-    super(`This call already has a recording ${recordingId}.`);
-  }
-}
+export class RecordingDuplicateIdError extends domainError(
+  'RECORDING.DUPLICATE_ID',
+  'conflict',
+  (recordingId: string) => `This call already has a recording ${recordingId}.`,
+) {}
 
-export class RecordingNotFoundError extends DomainError {
-  readonly code = 'RECORDING.NOT_FOUND';
-  readonly kind = 'not_found';
-  constructor(recordingId: string) {
-    super(`Recording ${recordingId} does not belong to this call.`);
-  }
-}
+export class RecordingNotFoundError extends domainError(
+  'RECORDING.NOT_FOUND',
+  'not_found',
+  (recordingId: string) => `Recording ${recordingId} does not belong to this call.`,
+) {}
 
-export class RecordingNotActiveError extends DomainError {
-  readonly code = 'RECORDING.NOT_ACTIVE';
-  readonly kind = 'conflict';
-  constructor(recordingId: string) {
-    super(`Recording ${recordingId} is not running.`);
-  }
-}
+export class RecordingNotActiveError extends domainError(
+  'RECORDING.NOT_ACTIVE',
+  'conflict',
+  (recordingId: string) => `Recording ${recordingId} is not running.`,
+) {}
 
 // --- Recording media, retention and legal hold --------------------------------------------------
 
-export class RecordingNotStoppedError extends DomainError {
-  readonly code = 'RECORDING.NOT_STOPPED';
-  readonly kind = 'conflict';
-  constructor(recordingId: string) {
-    super(`Recording ${recordingId} is still running; stop it before uploading its media.`);
-  }
-}
+export class RecordingNotStoppedError extends domainError(
+  'RECORDING.NOT_STOPPED',
+  'conflict',
+  (recordingId: string) =>
+    `Recording ${recordingId} is still running; stop it before uploading its media.`,
+) {}
 
-export class RecordingAlreadyUploadedError extends DomainError {
-  readonly code = 'RECORDING.ALREADY_UPLOADED';
-  readonly kind = 'conflict';
-  constructor(recordingId: string) {
-    super(`Recording ${recordingId} already has its media; it can be uploaded only once.`);
-  }
-}
+export class RecordingAlreadyUploadedError extends domainError(
+  'RECORDING.ALREADY_UPLOADED',
+  'conflict',
+  (recordingId: string) =>
+    `Recording ${recordingId} already has its media; it can be uploaded only once.`,
+) {}
 
-export class RecordingAlreadyFailedError extends DomainError {
-  readonly code = 'RECORDING.ALREADY_FAILED';
-  readonly kind = 'conflict';
-  constructor(recordingId: string) {
-    super(`Recording ${recordingId} failed (no upload arrived in time); it takes no media now.`);
-  }
-}
+export class RecordingAlreadyFailedError extends domainError(
+  'RECORDING.ALREADY_FAILED',
+  'conflict',
+  (recordingId: string) =>
+    `Recording ${recordingId} failed (no upload arrived in time); it takes no media now.`,
+) {}
 
-export class RecordingNotExpiredError extends DomainError {
-  readonly code = 'RECORDING.NOT_EXPIRED';
-  readonly kind = 'conflict';
-  constructor(recordingId: string, expiresAt: string) {
-    super(`Recording ${recordingId} is kept until ${expiresAt}.`);
-  }
-}
+export class RecordingNotExpiredError extends domainError(
+  'RECORDING.NOT_EXPIRED',
+  'conflict',
+  (recordingId: string, expiresAt: string) =>
+    `Recording ${recordingId} is kept until ${expiresAt}.`,
+) {}
 
-export class RecordingUnderLegalHoldError extends DomainError {
-  readonly code = 'RECORDING.LEGAL_HOLD';
-  readonly kind = 'conflict';
-  constructor(recordingId: string) {
-    super(`Recording ${recordingId} is under legal hold and cannot be purged.`);
-  }
-}
+export class RecordingUnderLegalHoldError extends domainError(
+  'RECORDING.LEGAL_HOLD',
+  'conflict',
+  (recordingId: string) => `Recording ${recordingId} is under legal hold and cannot be purged.`,
+) {}
 
-export class RecordingPurgedError extends DomainError {
-  readonly code = 'RECORDING.PURGED';
-  readonly kind = 'conflict';
-  constructor(recordingId: string) {
-    super(`Recording ${recordingId} was purged at the end of its retention period.`);
-  }
-}
+export class RecordingPurgedError extends domainError(
+  'RECORDING.PURGED',
+  'conflict',
+  (recordingId: string) =>
+    `Recording ${recordingId} was purged at the end of its retention period.`,
+) {}
 
 /** A key rotation that started from a key the recording is no longer sealed with. */
-export class RecordingKeyMismatchError extends DomainError {
-  readonly code = 'RECORDING.KEY_MISMATCH';
-  readonly kind = 'conflict';
-  constructor(recordingId: string, expectedKeyId: string, actualKeyId: string) {
-    super(
-      `Recording ${recordingId} is sealed with key ${actualKeyId}, not ${expectedKeyId}; reload it and rotate again.`,
-    );
-  }
-}
+export class RecordingKeyMismatchError extends domainError(
+  'RECORDING.KEY_MISMATCH',
+  'conflict',
+  (recordingId: string, expectedKeyId: string, actualKeyId: string) =>
+    `Recording ${recordingId} is sealed with key ${actualKeyId}, not ${expectedKeyId}; reload it and rotate again.`,
+) {}
 
 /** Only a stored, unpurged recording has media to re-seal. */
-export class RecordingNotCompletedError extends DomainError {
-  readonly code = 'RECORDING.NOT_COMPLETED';
-  readonly kind = 'conflict';
-  constructor(recordingId: string, status: string) {
-    super(`Recording ${recordingId} is ${status}; only a COMPLETED recording can be re-sealed.`);
-  }
-}
+export class RecordingNotCompletedError extends domainError(
+  'RECORDING.NOT_COMPLETED',
+  'conflict',
+  (recordingId: string, status: string) =>
+    `Recording ${recordingId} is ${status}; only a COMPLETED recording can be re-sealed.`,
+) {}
 
-export class RecordingAdminOnlyError extends DomainError {
-  readonly code = 'RECORDING.ADMIN_ONLY';
-  readonly kind = 'forbidden';
-  constructor() {
-    super('Only an admin may set or release a legal hold.');
-  }
-}
+export class RecordingAdminOnlyError extends domainError(
+  'RECORDING.ADMIN_ONLY',
+  'forbidden',
+  () => 'Only an admin may set or release a legal hold.',
+) {}

@@ -15,3 +15,21 @@ export abstract class DomainError extends Error {
     this.name = new.target.name;
   }
 }
+
+/**
+ * A DomainError class with a fixed code and kind, its message built from its constructor's
+ * arguments: `export class XError extends domainError('X.Y', 'invalid', (id: string) => ...) {}`.
+ */
+export function domainError<
+  Code extends string,
+  Kind extends DomainErrorKind,
+  Args extends unknown[],
+>(code: Code, kind: Kind, message: (...args: Args) => string) {
+  return class extends DomainError {
+    readonly code = code;
+    readonly kind = kind;
+    constructor(...args: Args) {
+      super(message(...args));
+    }
+  };
+}
