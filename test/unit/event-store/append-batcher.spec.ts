@@ -22,9 +22,9 @@ const at = (streamId: string): AppendedAt => ({
   transactionId: '7',
   position: streamId.length.toString(),
 });
-const append = (streamId: string): PendingAppend => ({
+const append = (streamId: string, expectedRevision = -1): PendingAppend => ({
   streamId,
-  expectedRevision: -1,
+  expectedRevision,
   eventsJson: '[]',
 });
 const streams = (held: ReadonlyArray<Held<unknown>>) =>
@@ -34,16 +34,19 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 describe('AppendBatcher', () => {
   let alone: Array<Held<AppendedAt>>;
   let together: Array<Held<ReadonlyArray<AppendedAt | null>>>;
+  let batchFailures: unknown[];
   let batcher: AppendBatcher;
 
   beforeEach(() => {
     alone = [];
     together = [];
+    batchFailures = [];
     batcher = new AppendBatcher({
       appendAlone: (pending) => deferred([pending], alone),
       appendTogether: (appends) => deferred(appends, together),
       maxInFlight: 2,
       maxBatch: 3,
+      onBatchFailed: (error) => batchFailures.push(error),
     });
   });
 
@@ -75,7 +78,7 @@ describe('AppendBatcher', () => {
     );
   });
 
-  it('appends what a batch left out alone, in arrival order, with its own answer', async () => {
+  it('appends what a batch left out alone, each with its own answer, the streams side by side', async () => {
     const running = [batcher.append(append('a')), batcher.append(append('b'))];
     const refused = new Error('wrong revision');
     const waiting = ['c', 'd', 'e'].map((id) => batcher.append(append(id)));
@@ -85,31 +88,78 @@ describe('AppendBatcher', () => {
     await settle();
     together[0]?.finish([null, at('d'), null]);
     await settle();
-    expect(streams(alone).slice(2)).toEqual([['c']]);
     await expect(waiting[1]).resolves.toEqual(at('d'));
-    alone[2]?.fail(refused);
-    await settle();
     expect(streams(alone).slice(2)).toEqual([['c'], ['e']]);
+    alone[2]?.fail(refused);
     alone[3]?.finish(at('e'));
     await expect(Promise.all(running)).resolves.toEqual([at('a'), at('b')]);
     await refusedAlone;
     await expect(waiting[2]).resolves.toEqual(at('e'));
+    expect(batchFailures).toEqual([]);
   });
 
-  it('appends everything alone when the batch fails as a whole', async () => {
+  it('appends what a batch left out of one stream one after another, in arrival order', async () => {
+    const running = [batcher.append(append('a')), batcher.append(append('b'))];
+    const waiting = [batcher.append(append('s', 0)), batcher.append(append('s', 1))];
+    alone[0]?.finish(at('a'));
+    alone[1]?.finish(at('b'));
+    await settle();
+    together[0]?.finish([null, null]);
+    await settle();
+    expect(alone.slice(2).map((held) => held.appends[0]?.expectedRevision)).toEqual([0]);
+    alone[2]?.finish(at('s'));
+    await settle();
+    expect(alone.slice(2).map((held) => held.appends[0]?.expectedRevision)).toEqual([0, 1]);
+    alone[3]?.finish(at('s'));
+    await expect(Promise.all([...running, ...waiting])).resolves.toEqual(
+      ['a', 'b', 's', 's'].map(at),
+    );
+  });
+
+  it('appends everything alone when the batch fails as a whole, and says so', async () => {
     const running = [batcher.append(append('a')), batcher.append(append('b'))];
     const waiting = ['c', 'd'].map((id) => batcher.append(append(id)));
     alone[0]?.finish(at('a'));
     alone[1]?.finish(at('b'));
     await settle();
-    together[0]?.fail(new Error('connection lost'));
+    const lost = new Error('connection lost');
+    together[0]?.fail(lost);
     await settle();
+    expect(batchFailures).toEqual([lost]);
+    expect(streams(alone)).toEqual([['a'], ['b'], ['c'], ['d']]);
     alone[2]?.finish(at('c'));
-    await settle();
     alone[3]?.finish(at('d'));
     await expect(Promise.all([...running, ...waiting])).resolves.toEqual(
       ['a', 'b', 'c', 'd'].map(at),
     );
-    expect(streams(alone)).toEqual([['a'], ['b'], ['c'], ['d']]);
+  });
+
+  it('is idle once nothing waits and nothing is in flight', async () => {
+    await batcher.idle();
+    const first = batcher.append(append('a'));
+    let idle = false;
+    const whenIdle = batcher.idle().then(() => {
+      idle = true;
+    });
+    await settle();
+    expect(idle).toBe(false);
+    alone[0]?.finish(at('a'));
+    await first;
+    await whenIdle;
+    expect(idle).toBe(true);
+  });
+
+  it('needs at least one statement in flight and one append per batch', () => {
+    const options = {
+      appendAlone: () => Promise.resolve(at('x')),
+      appendTogether: () => Promise.resolve([]),
+      onBatchFailed: () => undefined,
+    };
+    expect(() => new AppendBatcher({ ...options, maxInFlight: 0, maxBatch: 3 })).toThrow(
+      RangeError,
+    );
+    expect(() => new AppendBatcher({ ...options, maxInFlight: 1, maxBatch: 0 })).toThrow(
+      RangeError,
+    );
   });
 });

@@ -21,10 +21,12 @@ export interface AppendBatcherOptions {
   readonly appendTogether: (
     appends: readonly PendingAppend[],
   ) => Promise<ReadonlyArray<AppendedAt | null>>;
-  /** Statements in flight at once; appends that arrive meanwhile wait and then go together. */
+  /** Statements in flight at once (at least 1); appends that arrive meanwhile wait, then go together. */
   readonly maxInFlight: number;
-  /** The most appends one statement carries. */
+  /** The most appends one statement carries (at least 1). */
   readonly maxBatch: number;
+  /** Told of a batch that failed as a whole (its appends are then appended alone). */
+  readonly onBatchFailed: (error: unknown) => void;
 }
 
 interface Waiter {
@@ -42,21 +44,32 @@ interface Waiter {
  *
  * A batch never changes an append's outcome. Whatever the batch leaves out (a refused check, a wrong
  * expected revision, events partly present) and everything in a batch that failed as a whole is
- * appended again alone, one after another in arrival order, and answers what `ledger_append` answers: the same error,
- * or success where the retry is idempotent (a batch that committed but whose answer was lost finds
- * its events already there).
+ * appended again alone, in arrival order within each stream, the streams side by side, and answers
+ * what `ledger_append` answers then: the same error, or success where the retry is idempotent (a
+ * batch that committed but whose answer was lost finds its events already there).
  */
 export class AppendBatcher {
   private inFlight = 0;
   private readonly waiting: Waiter[] = [];
+  private readonly whenIdle: Array<() => void> = [];
 
-  constructor(private readonly options: AppendBatcherOptions) {}
+  constructor(private readonly options: AppendBatcherOptions) {
+    if (!(options.maxInFlight >= 1) || !(options.maxBatch >= 1)) {
+      throw new RangeError('AppendBatcher needs maxInFlight and maxBatch of at least 1');
+    }
+  }
 
   append(append: PendingAppend): Promise<AppendedAt> {
     return new Promise<AppendedAt>((resolve, reject) => {
       this.waiting.push({ append, resolve, reject });
       this.dispatch();
     });
+  }
+
+  /** Resolves once nothing waits and nothing is in flight. */
+  idle(): Promise<void> {
+    if (this.inFlight === 0 && this.waiting.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.whenIdle.push(resolve));
   }
 
   private dispatch(): void {
@@ -66,6 +79,9 @@ export class AppendBatcher {
       void this.run(batch).finally(() => {
         this.inFlight--;
         this.dispatch();
+        if (this.inFlight === 0 && this.waiting.length === 0) {
+          for (const resolve of this.whenIdle.splice(0)) resolve();
+        }
       });
     }
   }
@@ -76,17 +92,27 @@ export class AppendBatcher {
     let placed: ReadonlyArray<AppendedAt | null>;
     try {
       placed = await this.options.appendTogether(batch.map((waiter) => waiter.append));
-    } catch {
+    } catch (error) {
       // Rolled back, or its answer lost: each one alone meets the cause again, or finds itself there.
+      this.options.onBatchFailed(error);
       placed = [];
     }
-    const leftOut: Waiter[] = [];
+    const leftOut = new Map<string, Waiter[]>();
     for (const [i, waiter] of batch.entries()) {
       const at = placed[i];
-      if (at) waiter.resolve(at);
-      else leftOut.push(waiter);
+      if (at) {
+        waiter.resolve(at);
+        continue;
+      }
+      const stream = leftOut.get(waiter.append.streamId);
+      if (stream) stream.push(waiter);
+      else leftOut.set(waiter.append.streamId, [waiter]);
     }
-    for (const waiter of leftOut) await this.alone(waiter);
+    await Promise.all(
+      [...leftOut.values()].map(async (stream) => {
+        for (const waiter of stream) await this.alone(waiter);
+      }),
+    );
   }
 
   private async alone(waiter: Waiter): Promise<void> {

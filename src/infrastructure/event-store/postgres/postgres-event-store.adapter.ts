@@ -163,7 +163,7 @@ function appendedAt(row: AppendRow): AppendedAt {
 function batchJson(appends: readonly PendingAppend[]): string {
   const items = appends.map(
     (append) =>
-      `{"streamId":${JSON.stringify(append.streamId)},"expectedRevision":${append.expectedRevision},"events":${append.eventsJson}}`,
+      `{"streamId":${JSON.stringify(append.streamId)},"expectedRevision":${JSON.stringify(append.expectedRevision)},"events":${append.eventsJson}}`,
   );
   return `[${items.join(',')}]`;
 }
@@ -238,6 +238,7 @@ export class PostgresEventStore implements EventStore {
       appendTogether: (appends) => this.appendTogether(appends),
       maxInFlight: options.maxConcurrentAppends ?? 2,
       maxBatch: MAX_APPENDS_PER_BATCH,
+      onBatchFailed: (error) => onError(error, 'ledger_append_batch failed; its appends go alone'),
     });
   }
 
@@ -373,6 +374,7 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.appends.idle();
     await this.subscriber.close();
     await this.notifier.close();
     if (this.ownsPool) await this.pool.end();

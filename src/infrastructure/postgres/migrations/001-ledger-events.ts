@@ -81,11 +81,6 @@ export const ledgerEventsMigration: Migration = {
 };
 
 /**
- * The append itself (with the variables it declares, besides `v_count` and `v_event`), once the stream's revision and last hash are in `v_current` and `v_hash` and
- * the expectation is met: chains the events, inserts them and moves the stream's head. Shared with
- * the append of 014-ledger-append-batch, so both chain and store events alike.
- */
-/**
  * Reads the stream's revision and last hash into `v_current` and `v_hash` (-1 and null for a new
  * stream), and counts in `v_found` the events of `p_events` already in the stream, the newest at
  * `v_revision`: an idempotent retry, only possible when the stream exists and the caller's
@@ -106,6 +101,7 @@ export const READ_STREAM_AND_COUNT_PRESENT = `
              AND e.stream_id = p_stream_id;
         END IF;`;
 
+/** The variables CHAIN_AND_INSERT uses, besides `v_count` and `v_event`. */
 export const CHAIN_AND_INSERT_VARIABLES = `
         v_current bigint;
         v_hash text;
@@ -113,6 +109,11 @@ export const CHAIN_AND_INSERT_VARIABLES = `
         v_hashes text[] := '{}';
         v_revision bigint;`;
 
+/**
+ * The append itself, once the stream's revision and last hash are in `v_current` and `v_hash` and
+ * the expectation is met: chains the events, inserts them and moves the stream's head. Shared with
+ * the append of 014-ledger-append-batch, so both chain and store events alike.
+ */
 export const CHAIN_AND_INSERT = `
         FOR i IN 0 .. v_count - 1 LOOP
           v_previous := v_previous || v_hash;

@@ -23,7 +23,8 @@ import type { Migration } from './migration.js';
  * since a call costs its set-up again in every transaction.
  *
  * - `ledger_append` behaves as 009-ledger-append-checks made it: LG002, LG003, LG004, LG005, then
- *   the stream lock, then LG409 (with the actual revision as DETAIL) or LG410. An `occurredAt` as
+ *   the stream lock, then LG409 (with the actual revision as DETAIL) or LG410. An empty (or null)
+ *   events array is refused first now, before LG005 (22023, 'no events'); the store never sends one. An `occurredAt` as
  *   `Date.toISOString` writes it, in range, is now cast directly; any other form still goes
  *   through `ledger_occurred_at`, whose exception handler (a subtransaction) is only paid for
  *   unusual forms.
