@@ -312,6 +312,7 @@ export class PostgresEventStore implements EventStore {
         : null,
     );
   }
+
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     if (options.fromRevision !== undefined && options.fromRevision > 0) {
       const result = await this.pool.query<EventRow>({

@@ -81,6 +81,12 @@ export const ledgerEventsMigration: Migration = {
 };
 
 /**
+ * The first key of every stream lock (`pg_advisory_xact_lock(keyspace, hashtext(stream_id))`):
+ * 'LEDG'. Every append takes its streams' locks in this keyspace, alone or in a batch.
+ */
+export const STREAM_LOCK_KEYSPACE = 1279607879;
+
+/**
  * Reads the stream's revision and last hash into `v_current` and `v_hash` (-1 and null for a new
  * stream), and counts in `v_found` the events of `p_events` already in the stream, the newest at
  * `v_revision`: an idempotent retry, only possible when the stream exists and the caller's
@@ -197,8 +203,8 @@ export function ledgerAppendFunction(name: string): string {
         -- transaction id, and the feed, ordered by transaction id, would deliver it first.)
         -- The lock is released after commit, so the next appender reads this one's result and
         -- gets a newer transaction id. Two-key form: a keyspace apart from single-key advisory
-        -- locks; 1279607879 is 'LEDG'. Unrelated streams that share a hash merely queue together.
-        PERFORM pg_advisory_xact_lock(1279607879, hashtext(p_stream_id));
+        -- locks. Unrelated streams that share a hash merely queue together.
+        PERFORM pg_advisory_xact_lock(${STREAM_LOCK_KEYSPACE}, hashtext(p_stream_id));
 
 ${READ_STREAM_AND_COUNT_PRESENT}
         IF v_found > 0 THEN

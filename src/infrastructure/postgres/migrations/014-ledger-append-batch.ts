@@ -6,6 +6,7 @@ import {
   CHAIN_AND_INSERT_VARIABLES,
   ledgerAppendFunction,
   READ_STREAM_AND_COUNT_PRESENT,
+  STREAM_LOCK_KEYSPACE,
 } from './001-ledger-events.js';
 import {
   CHECKED_APPEND,
@@ -18,16 +19,17 @@ import type { Migration } from './migration.js';
  * Appends that arrive together share one transaction (docs/architecture.md, "The event store"):
  * `ledger_append_batch` appends to many streams in one statement and one commit, with exactly the
  * checks and the chain of `ledger_append`. Both are written from the same parts (FIND_PROBLEM,
- * APPEND_TO_LOCKED_STREAM, and CHAIN_AND_INSERT of 001-ledger-events), so there is one set of
- * rules; each is one PL/pgSQL function with the parts written out in it rather than called,
- * since a call costs its set-up again in every transaction.
+ * APPEND_TO_LOCKED_STREAM, and from 001-ledger-events READ_STREAM_AND_COUNT_PRESENT,
+ * CHAIN_AND_INSERT and STREAM_LOCK_KEYSPACE), so there is one set of rules. Each is one
+ * PL/pgSQL function with the parts written out in it rather than called, since a call costs its
+ * set-up again in every transaction.
  *
  * - `ledger_append` behaves as 009-ledger-append-checks made it: LG002, LG003, LG004, LG005, then
  *   the stream lock, then LG409 (with the actual revision as DETAIL) or LG410. An empty (or null)
- *   events array is refused first now, before LG005 (22023, 'no events'); the store never sends one. An `occurredAt` as
- *   `Date.toISOString` writes it, in range, is now cast directly; any other form still goes
- *   through `ledger_occurred_at`, whose exception handler (a subtransaction) is only paid for
- *   unusual forms.
+ *   events array is refused first now, before LG005 (22023, 'no events'); the store never sends
+ *   one. An `occurredAt` as `Date.toISOString` writes it, in range, is now cast directly; any
+ *   other form still goes through `ledger_occurred_at`, whose exception handler (a subtransaction)
+ *   is only paid for unusual forms.
  * - `ledger_append_batch(appends)` takes `[{ streamId, expectedRevision, events }]` and answers one
  *   row per append, in order: appended (with its revision and position) or not. It must run in a
  *   transaction of its own (LG005 otherwise). It takes every stream's lock before anything gives
@@ -193,7 +195,7 @@ const SINGLE_APPEND = `
 ${TRANSACTION_ID_CHECK}
 
         -- Appends to one stream queue here, before this transaction has an id (001-ledger-events).
-        PERFORM pg_advisory_xact_lock(1279607879, hashtext(p_stream_id));${APPEND_TO_LOCKED_STREAM}
+        PERFORM pg_advisory_xact_lock(${STREAM_LOCK_KEYSPACE}, hashtext(p_stream_id));${APPEND_TO_LOCKED_STREAM}
         IF v_outcome = 'wrong_revision' THEN
           RAISE EXCEPTION 'ledger_append: stream % is at %, expected %',
             p_stream_id, v_current, p_expected_revision
@@ -250,7 +252,7 @@ const BATCH_APPEND = `
 
         -- Every lock before the transaction has an id, in the order of their keys.
         FOR v_key IN SELECT DISTINCT hashtext(s) FROM unnest(v_streams) s ORDER BY 1 LOOP
-          PERFORM pg_advisory_xact_lock(1279607879, v_key);
+          PERFORM pg_advisory_xact_lock(${STREAM_LOCK_KEYSPACE}, v_key);
         END LOOP;
 
         FOR v_item IN 0 .. v_total - 1 LOOP
